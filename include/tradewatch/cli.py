@@ -1,0 +1,244 @@
+"""The ``tradewatch`` command line: ingest, analyze, demo and serve.
+
+``ingest`` runs the very functions the Airflow tasks run, in one process. Unusable input
+(bad sources file, unwritable or locked database) exits 2 with a one-line reason; trouble
+with single sources or articles is recorded in ``fetch_log`` and the run still exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from tradewatch.config import (
+    DEFAULT_RELEVANCE_THRESHOLD,
+    ConfigError,
+    default_data_dir,
+    default_db_path,
+    default_sources_file,
+)
+
+__all__ = ["main"]
+
+logger = logging.getLogger("tradewatch")
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "sql" / "queries"
+DEMO_PORT = 8765
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from tradewatch.store import StoreError
+
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigError, StoreError, UsageError) as exc:
+        print(f"tradewatch: error: {exc}", file=sys.stderr)
+        return 2
+
+
+class UsageError(ValueError):
+    """A command-line value is unusable."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tradewatch", description="Korea-Japan trade news into DuckDB."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="fetch, analyse and load everything new")
+    ingest.add_argument(
+        "--sources", type=Path, default=None, help="sources file (default: include/sources.yaml)"
+    )
+    ingest.add_argument(
+        "--db", type=Path, default=None, help="DuckDB file (default: data/tradewatch.duckdb)"
+    )
+    ingest.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="raw archive and staging folder (default: data/)",
+    )
+    ingest.add_argument("--start", type=_day, help="window start, YYYY-MM-DD (UTC)")
+    ingest.add_argument("--end", type=_day, help="window end, YYYY-MM-DD (UTC, exclusive)")
+    ingest.add_argument(
+        "--relevance-threshold",
+        type=_threshold,
+        default=DEFAULT_RELEVANCE_THRESHOLD,
+        help=f"minimum relevance score (default {DEFAULT_RELEVANCE_THRESHOLD})",
+    )
+    ingest.add_argument(
+        "--force-refetch",
+        action="store_true",
+        help="fetch articles even if they are already stored",
+    )
+    ingest.set_defaults(func=_cmd_ingest)
+
+    analyze = sub.add_parser("analyze", help="print the analysis of text or HTML files as JSON")
+    analyze.add_argument("files", nargs="*", help=".txt or .html files; '-' or none = stdin")
+    analyze.set_defaults(func=_cmd_analyze)
+
+    demo = sub.add_parser("demo", help="serve the sample site and ingest it into data/demo.duckdb")
+    demo.add_argument("--db", type=Path, default=None, help="default: data/demo.duckdb")
+    demo.set_defaults(func=_cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve a fixture/sample site folder on 127.0.0.1")
+    serve.add_argument("folder", type=Path, nargs="?", default=SAMPLES_DIR)
+    serve.add_argument("--port", type=int, default=DEMO_PORT)
+    serve.set_defaults(func=_cmd_serve)
+    return parser
+
+
+def _day(value: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1: {value!r}")
+    return number
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from tradewatch.pipeline import RunContext, ingest
+
+    if (args.start is None) != (args.end is None):
+        raise UsageError("--start and --end must be given together")
+    if args.start and args.end <= args.start:
+        raise UsageError("--end must be after --start")
+    ctx = RunContext.create(
+        sources_file=args.sources or default_sources_file(),
+        db_path=args.db or default_db_path(),
+        data_dir=args.data_dir or default_data_dir(),
+        relevance_threshold=args.relevance_threshold,
+        force_refetch=args.force_refetch,
+        start=args.start,
+        end=args.end,
+    )
+    counts = ingest(ctx)
+    print(json.dumps({"run_id": ctx.run_id, **counts}))
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from tradewatch.extract import ExtractionError, extract_article
+    from tradewatch.nlp import analyze_texts
+
+    names = args.files or ["-"]
+    inputs: list[tuple[str | None, str]] = []
+    for name in names:
+        raw = sys.stdin.buffer.read() if name == "-" else _read_input(name)
+        is_html = name.lower().endswith((".html", ".htm")) or (
+            name == "-" and raw.lstrip()[:1] == b"<"
+        )
+        if is_html:
+            try:
+                article = extract_article(
+                    raw, url=f"file:///{name}", source="cli", fetched_at=datetime.now(UTC)
+                )
+            except ExtractionError as exc:
+                raise UsageError(f"{name}: {exc}") from None
+            inputs.append((article.title, article.text))
+        else:
+            inputs.append((None, raw.decode("utf-8", errors="replace")))
+    for name, analysis in zip(names, analyze_texts(inputs, full=True), strict=True):
+        print(json.dumps(_analysis_json(name, analysis), ensure_ascii=False))
+    return 0
+
+
+def _read_input(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+
+
+def _analysis_json(name: str, analysis: Any) -> dict[str, Any]:
+    return {
+        "file": name,
+        "relevant": analysis.relevant,
+        "relevance": round(analysis.relevance, 4),
+        "topics": analysis.topics,
+        "entities": [
+            {"text": e.text, "label": e.label, "canonical": e.canonical} for e in analysis.entities
+        ],
+        "quotes": [
+            {
+                "quote": q.quote,
+                "speaker": q.speaker,
+                "speaker_kind": q.speaker_kind,
+                "cue": q.cue,
+                "start_char": q.start_char,
+                "end_char": q.end_char,
+            }
+            for q in analysis.quotes
+        ],
+        "extraction_version": analysis.extraction_version,
+    }
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    import yaml
+
+    from tradewatch.devserver import serve_directory
+    from tradewatch.pipeline import RunContext, ingest
+    from tradewatch.store import connect
+
+    db_path = args.db or default_data_dir() / "demo.duckdb"
+    sources = yaml.safe_load((SAMPLES_DIR / "sources.yaml").read_text(encoding="utf-8"))
+    with serve_directory(SAMPLES_DIR) as base, tempfile.TemporaryDirectory() as tmp:
+        for source in sources["sources"]:
+            source["url"] = source["url"].replace(f"http://127.0.0.1:{DEMO_PORT}", base)
+        sources_file = Path(tmp) / "sources.yaml"
+        sources_file.write_text(yaml.safe_dump(sources), encoding="utf-8")
+        ctx = RunContext.create(
+            sources_file=sources_file, db_path=db_path, data_dir=db_path.parent / "demo"
+        )
+        counts = ingest(ctx)
+    print(f"ingested the sample site into {db_path}: {json.dumps(counts)}\n")
+    con = connect(db_path, read_only=True)
+    try:
+        for query_file in sorted(QUERIES_DIR.glob("*.sql")):
+            sql = query_file.read_text(encoding="utf-8")
+            print(f"-- {query_file.name}")
+            con.sql(sql).show(max_width=160)
+    finally:
+        con.close()
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from tradewatch.devserver import SiteServer
+
+    if not args.folder.is_dir():
+        raise UsageError(f"not a folder: {args.folder}")
+    server = SiteServer(args.folder, args.port)
+    print(f"serving {args.folder} at {server.base_url} (Ctrl-C stops)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0

@@ -1,0 +1,119 @@
+"""A static HTTP server for the bundled sample site and the test fixture sites.
+
+Feeds and pages need absolute links, but the port is only known at serve time, so every
+served text file has the token ``__BASE__`` replaced by the server's base URL.
+
+Usage::
+
+    with serve_directory(Path("include/samples")) as base:
+        requests.get(f"{base}/yonhap/feed.xml")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+__all__ = ["BASE_TOKEN", "SiteServer", "serve_directory"]
+
+logger = logging.getLogger(__name__)
+
+BASE_TOKEN = "__BASE__"
+_TEXT_TYPES = {".xml", ".html", ".htm", ".json", ".txt", ".atom", ".rss"}
+_CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".rss": "application/rss+xml",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves files with ``__BASE__`` substituted; logs through :mod:`logging`."""
+
+    base_url = ""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            self.send_error(404, "Not Found")
+            return None
+        body = path.read_bytes()
+        if path.suffix in _TEXT_TYPES:
+            body = body.replace(BASE_TOKEN.encode(), self.base_url.encode())
+        ctype = _CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        self.send_response(200)
+        self.send_header("Content-Type", ctype or "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _BytesReader(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        logger.debug("devserver: " + format, *args)
+
+
+class _BytesReader:
+    """The file-like object ``SimpleHTTPRequestHandler.copyfile`` expects."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        data, self._data = (
+            (self._data, b"")
+            if size < 0
+            else (
+                self._data[:size],
+                self._data[size:],
+            )
+        )
+        return data
+
+    def close(self) -> None:
+        self._data = b""
+
+
+class SiteServer:
+    """A started server on 127.0.0.1; ``base_url`` is where it listens."""
+
+    def __init__(self, root: Path, port: int = 0) -> None:
+        handler = type("SiteHandler", (_Handler,), {})
+        self._httpd = ThreadingHTTPServer(
+            ("127.0.0.1", port), partial(handler, directory=str(root))
+        )
+        self._httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        handler.base_url = self.base_url
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def start(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@contextlib.contextmanager
+def serve_directory(root: Path, port: int = 0) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 in a background thread; yield the base URL."""
+    server = SiteServer(root, port).start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()

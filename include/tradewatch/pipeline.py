@@ -1,0 +1,314 @@
+"""The stages, as plain functions the DAG tasks and ``tradewatch ingest`` both call.
+
+Stages hand each other JSONL staging files under ``<data_dir>/runs/<run_id>/`` and return
+only their paths or counts, so Airflow's XCom stays small and article bodies travel through
+the raw archive on disk. Only :func:`load` writes DuckDB; every other stage at most reads it.
+Failures of single sources or articles are written to the run's log files and loaded into
+``fetch_log``; they never fail the stage.
+
+Usage::
+
+    ctx = RunContext.create(sources_file=Path("include/sources.yaml"))
+    counts = ingest(ctx)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tradewatch.archive import RawArchive
+from tradewatch.config import (
+    DEFAULT_RELEVANCE_THRESHOLD,
+    default_data_dir,
+    default_db_path,
+    load_sources,
+)
+from tradewatch.extract import ExtractionError, extract_article
+from tradewatch.fetch import HttpClient
+from tradewatch.models import Article, Candidate, Fetched, FetchLogEntry, from_dict, to_dict
+from tradewatch.sources import discover_source
+from tradewatch.store import StoreError, connect, load_batch, rebuild_fts
+from tradewatch.urls import article_id, canonicalize_url
+
+__all__ = [
+    "RunContext",
+    "analyze",
+    "discover",
+    "extract",
+    "fetch",
+    "ingest",
+    "load",
+    "plan",
+    "safe_run_id",
+]
+
+logger = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_T = TypeVar("_T")
+
+
+def safe_run_id(raw: str) -> str:
+    """Make an Airflow run id (``scheduled__2026-11-26T00:00:00+00:00``) safe as a folder name."""
+    return _UNSAFE.sub("_", raw).strip("_") or "run"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything a stage needs to know about the run it belongs to."""
+
+    run_id: str
+    sources_file: Path
+    db_path: Path
+    data_dir: Path
+    relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
+    force_refetch: bool = False
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        sources_file: Path,
+        db_path: Path | None = None,
+        data_dir: Path | None = None,
+        run_id: str | None = None,
+        **options: Any,
+    ) -> RunContext:
+        """A context with the configured defaults and a fresh manual run id."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        return cls(
+            run_id=safe_run_id(run_id or f"manual__{stamp}"),
+            sources_file=Path(sources_file),
+            db_path=Path(db_path or default_db_path()),
+            data_dir=Path(data_dir or default_data_dir()),
+            **options,
+        )
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "runs" / self.run_id
+
+    @property
+    def archive(self) -> RawArchive:
+        return RawArchive(self.data_dir)
+
+
+def plan(ctx: RunContext) -> list[str]:
+    """Validate the sources file, create the run directory, return the source names."""
+    config = load_sources(ctx.sources_file)
+    (ctx.run_dir / "log").mkdir(parents=True, exist_ok=True)
+    return [spec.name for spec in config.sources]
+
+
+def discover(ctx: RunContext, source_name: str) -> str:
+    """Poll one source; write its candidates to a JSONL file and return its path."""
+    config = load_sources(ctx.sources_file)
+    spec = config.get(source_name)
+    with HttpClient(
+        allow_private_network=config.allow_private_network, run_id=ctx.run_id
+    ) as client:
+        found = discover_source(spec, client, ctx.archive)
+        log = list(client.log)
+    polled_ok = bool(log) and log[-1].outcome == "ok"
+    problems = [("parse_error", found.error)] if found.error and polled_ok else []
+    problems += [("feed_warning", warning) for warning in found.warnings]
+    for outcome, reason in problems:
+        log.append(_log_entry(ctx, spec.url, "feed", outcome, reason, source=spec.name))
+    logger.info("%s: %d candidates (%s)", spec.name, len(found.candidates), found.error or "ok")
+    name = safe_run_id(spec.name)
+    _write_jsonl(ctx.run_dir / "log" / f"discover-{name}.jsonl", log)
+    return str(_write_jsonl(ctx.run_dir / "candidates" / f"{name}.jsonl", found.candidates))
+
+
+def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
+    """Fetch every new candidate page into the raw archive; return the fetched-list path."""
+    config = load_sources(ctx.sources_file)
+    known = set() if ctx.force_refetch else _known_urls(ctx.db_path)
+    fetched: list[Fetched] = []
+    seen: set[str] = set()
+    skipped = 0
+    with HttpClient(
+        allow_private_network=config.allow_private_network, run_id=ctx.run_id
+    ) as client:
+        for candidate in _candidates(candidate_files):
+            canonical = canonicalize_url(candidate.url)
+            if canonical in seen or canonical in known:
+                skipped += 1
+                continue
+            seen.add(canonical)
+            result = client.get(candidate.url, kind="article", source=candidate.source)
+            if not result.ok:
+                continue
+            meta = {
+                "url": candidate.url,
+                "final_url": result.final_url,
+                "status": result.status,
+                "headers": result.headers,
+                "fetched_at": result.fetched_at.isoformat(),
+                "source": candidate.source,
+            }
+            raw_path = ctx.archive.write(
+                "articles", article_id(canonical), result.body, meta, result.fetched_at
+            )
+            fetched.append(
+                Fetched(
+                    candidate=candidate,
+                    final_url=result.final_url,
+                    status=result.status or 200,
+                    fetched_at=result.fetched_at,
+                    raw_path=raw_path,
+                    content_type=result.content_type,
+                    encoding=result.encoding,
+                )
+            )
+        log = client.log
+    logger.info("fetched %d pages, skipped %d already known", len(fetched), skipped)
+    _write_jsonl(ctx.run_dir / "log" / "fetch.jsonl", log)
+    return str(_write_jsonl(ctx.run_dir / "fetched.jsonl", fetched))
+
+
+def extract(ctx: RunContext, fetched_file: str) -> str:
+    """Turn archived pages into articles (text + metadata); return the articles path."""
+    articles: list[Article] = []
+    log: list[FetchLogEntry] = []
+    for item in _read_jsonl(Path(fetched_file), Fetched):
+        try:
+            body = ctx.archive.read(item.raw_path).body
+            articles.append(
+                extract_article(
+                    body,
+                    url=item.final_url,
+                    source=item.candidate.source,
+                    fetched_at=item.fetched_at,
+                    feed_title=item.candidate.title,
+                    feed_published=item.candidate.published_at,
+                    feed_published_raw=item.candidate.published_raw,
+                    encoding=item.encoding,
+                    raw_path=item.raw_path,
+                )
+            )
+        except (ExtractionError, OSError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            log.append(
+                _log_entry(
+                    ctx,
+                    item.final_url,
+                    "extract",
+                    "extract_error",
+                    reason,
+                    source=item.candidate.source,
+                )
+            )
+    logger.info("extracted %d articles, %d failed", len(articles), len(log))
+    _write_jsonl(ctx.run_dir / "log" / "extract.jsonl", log)
+    return str(_write_jsonl(ctx.run_dir / "articles.jsonl", articles))
+
+
+def analyze(ctx: RunContext, articles_file: str) -> str:
+    """Score relevance and extract entities and quotes; return the analysed-articles path."""
+    from tradewatch.nlp import analyze_texts
+
+    articles = list(_read_jsonl(Path(articles_file), Article))
+    analyses = analyze_texts(
+        [(a.title, a.text) for a in articles], threshold=ctx.relevance_threshold
+    )
+    for article, analysis in zip(articles, analyses, strict=True):
+        article.analysis = analysis
+    relevant = sum(1 for a in analyses if a.relevant)
+    logger.info("analysed %d articles, %d relevant", len(articles), relevant)
+    return str(_write_jsonl(ctx.run_dir / "analyzed.jsonl", articles))
+
+
+def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
+    """Upsert the run's articles, quotes, entities and fetch log into DuckDB; return counts."""
+    articles = list(_read_jsonl(Path(analyzed_file), Article))
+    log: list[FetchLogEntry] = []
+    for path in sorted((ctx.run_dir / "log").glob("*.jsonl")):
+        log.extend(_read_jsonl(path, FetchLogEntry))
+    con = connect(ctx.db_path)
+    try:
+        counts = load_batch(con, articles, log, log_key=ctx.run_id)
+        rebuild_fts(con)
+    finally:
+        con.close()
+    logger.info("loaded into %s: %s", ctx.db_path, counts)
+    return asdict(counts)
+
+
+def ingest(ctx: RunContext) -> dict[str, int]:
+    """Run every stage in this process, as the DAG would, and return the load counts."""
+    candidate_files = [discover(ctx, name) for name in plan(ctx)]
+    fetched = fetch(ctx, candidate_files)
+    return load(ctx, analyze(ctx, extract(ctx, fetched)))
+
+
+def _known_urls(db_path: Path) -> set[str]:
+    """Canonical URLs already stored, so a run fetches only what is new.
+
+    If the file is locked by a writer, nothing is skipped: the loader's upsert keeps the
+    result identical, the run just does more fetching.
+    """
+    if not db_path.exists():
+        return set()
+    try:
+        con = connect(db_path, read_only=True)
+    except StoreError as exc:
+        logger.warning("cannot read known articles (%s); fetching every candidate", exc)
+        return set()
+    try:
+        rows = con.execute("SELECT url, canonical_url FROM articles").fetchall()
+    finally:
+        con.close()
+    return {canonicalize_url(u) for row in rows for u in row if u}
+
+
+def _candidates(paths: Iterable[str]) -> Iterator[Candidate]:
+    for path in paths:
+        yield from _read_jsonl(Path(path), Candidate)
+
+
+def _log_entry(
+    ctx: RunContext, url: str, kind: str, outcome: str, reason: str | None, *, source: str
+) -> FetchLogEntry:
+    return FetchLogEntry(
+        url=url,
+        kind=kind,
+        outcome=outcome,
+        requested_at=datetime.now(UTC),
+        source=source,
+        reason=reason,
+        run_id=ctx.run_id,
+    )
+
+
+def _write_jsonl(path: Path, records: Iterable[Any]) -> Path:
+    """Write records atomically, so a retried task never reads a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(to_dict(record), ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _read_jsonl(path: Path, cls: type[_T]) -> Iterator[_T]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield from_dict(cls, json.loads(line))

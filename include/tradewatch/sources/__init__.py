@@ -1,0 +1,29 @@
+"""Source types: each turns one sources-file entry into candidate article URLs.
+
+Every type implements the same call, ``discover(spec, client, archive) -> Discovery``, so
+the pipeline never needs to know which kind of source it is polling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tradewatch.archive import RawArchive
+from tradewatch.fetch import HttpClient
+from tradewatch.models import SourceSpec
+from tradewatch.sources.base import Discovery
+from tradewatch.sources.feeds import discover_feed
+
+__all__ = ["DISCOVERERS", "Discovery", "discover_source"]
+
+Discoverer = Callable[[SourceSpec, HttpClient, RawArchive], Discovery]
+
+DISCOVERERS: dict[str, Discoverer] = {
+    "rss": discover_feed,
+    "atom": discover_feed,
+}
+
+
+def discover_source(spec: SourceSpec, client: HttpClient, archive: RawArchive) -> Discovery:
+    """Poll ``spec`` with the discoverer registered for its type."""
+    return DISCOVERERS[spec.type](spec, client, archive)
