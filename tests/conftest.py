@@ -48,6 +48,16 @@ def sources_file(tmp_path: Path, site_url: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def make_sources(site_url: str):
+    """Factory: ``make_sources(path, feeds=SITE_FEEDS)`` writes a sources file for the site."""
+
+    def make(path: Path, feeds: list[tuple[str, str, str]] = SITE_FEEDS) -> Path:
+        return write_sources(path, site_url, feeds)
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def expected() -> list[dict]:
     """Gold expectations for every fixture article (written with the site)."""
     return yaml.safe_load((SITE / "EXPECTED.yaml").read_text(encoding="utf-8"))

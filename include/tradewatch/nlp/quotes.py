@@ -1,0 +1,620 @@
+"""Direct quotes and their speakers.
+
+Analysts only trust a quote that is verbatim in the article and attributed to whoever really
+said it, so this module prefers leaving a speaker unknown over guessing. The layout work
+(which marks open and close a quote, split and multi-paragraph quotes, where the attribution
+sits) is pattern-based; spaCy's parse is used only to find the extent of the speaker phrase
+around a speech verb ("a senior official at the Ministry of Trade, Industry and Energy").
+
+Conventions (callers and the gold set rely on them):
+
+* ``quote`` is the quoted words without the marks. A trailing comma that belongs to the
+  attribution (``"...retaliation," he said``) is dropped.
+* ``start_char``/``end_char`` index into ``doc.text``. For a simple quote
+  ``text[start:end] == quote``. For a split quote (``"A," he said, "B."``) and a quote that
+  runs over several paragraphs, the span runs from the start of the first part to the end of
+  the last, so it also covers the attribution or paragraph break in between; ``quote`` joins
+  the parts with single spaces.
+* Quotes shorter than ``MIN_QUOTE_WORDS`` words are scare quotes or quoted terms and skipped.
+* ``speaker_kind``: "named" for a person, organisation or place named in the text (a named
+  organisation such as "METI said" is "named", with its canonical name); "descriptor" for a
+  description ("a Foreign Ministry official", "the ministry", "industry sources"); "pronoun"
+  for he/she, with ``speaker`` resolved to the latest named person before the pronoun (None if
+  there is none); "unknown" when no attribution was found.
+* A quote with no attribution right after an attributed quote (same or next paragraph, no
+  other sentence in between) inherits that quote's speaker, with ``cue`` None.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from tradewatch.models import EntityMention, Quote, SpeakerKind
+from tradewatch.nlp.entities import Gazetteer, load_gazetteer, resolve_person, strip_titles
+
+__all__ = ["CUE_VERBS", "MIN_QUOTE_WORDS", "extract_quotes"]
+
+logger = logging.getLogger(__name__)
+
+MIN_QUOTE_WORDS = 4
+_MAX_SPEAKER_WORDS = 16
+_INHERIT_MAX_PARAGRAPHS = 1
+
+CUE_VERBS = (
+    "said",
+    "says",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "noted",
+    "stressed",
+    "emphasized",
+    "emphasised",
+    "underscored",
+    "explained",
+    "stated",
+    "warned",
+    "argued",
+    "claimed",
+    "insisted",
+    "wrote",
+    "asked",
+    "replied",
+    "responded",
+    "continued",
+    "urged",
+    "announced",
+    "declared",
+    "acknowledged",
+    "admitted",
+    "commented",
+    "remarked",
+    "complained",
+    "countered",
+    "vowed",
+    "pointed out",
+    "according to",
+)
+_CUE = re.compile(
+    r"\b(" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CUE_VERBS) + r")\b",
+    re.IGNORECASE,
+)
+_MARK = re.compile(r"[\"“”]")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_WORD = re.compile(r"[\w'’-]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"”’)]|$)")
+_CLAUSE_END = re.compile(r"[.!?;](?=[\s\"”’)]|$)")
+_ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|"
+    r"Nov|Dec|Corp|Co|Inc|Ltd|No|St|vs|etc|[A-Z])\.|\d\.\d"
+)
+_SPLIT_MIDDLE = re.compile(r"^\s*,?\s*[^\"“”.!?;:]{1,100}?,\s*$")
+_PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
+_TRAILING_PRONOUN = re.compile(r"\b(he|she)\s*,?\s*$", re.IGNORECASE)
+_DETERMINER = re.compile(
+    r"\b(?:an?|the|one|another|some|two|three|several|many|other)\s", re.IGNORECASE
+)
+_NAME_CHAIN = re.compile(r"(?:[A-Z][\w'’-]*\.?\s+){0,3}[A-Z][\w'’-]*$")
+_GROUP_SPEAKER = re.compile(
+    r"(?:[A-Za-z-]+\s+){0,2}(?:officials|sources|analysts|experts|executives|diplomats|"
+    r"insiders|observers|lawmakers|economists|people|critics|traders)$"
+)
+# "an official at (the) <ORG>": the organisation is where the speaker works, not the speaker.
+_DESCRIPTOR_FRAME = re.compile(r"\b(?:at|of|from|for|with|in|to|by)\s+(?:the\s+)?$", re.IGNORECASE)
+_INVERTED_STOP = re.compile(r"[,.;]|$")
+_RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
+_NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
+_OPENERS = " \t([{—–-/'‘"
+_CLOSERS = " \t,.;:!?)]}—–-'’"
+
+
+@dataclass
+class _Part:
+    """Quoted words of one paragraph: content offsets plus the mark positions."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int | None
+    paragraph: int
+
+
+@dataclass
+class _Raw:
+    """A quote before attribution: one part, or several for split/multi-paragraph quotes."""
+
+    parts: list[_Part]
+    middle: tuple[int, int] | None = None
+    text: str = ""
+    start: int = 0
+    end: int = 0
+
+    @property
+    def first(self) -> _Part:
+        return self.parts[0]
+
+    @property
+    def last(self) -> _Part:
+        return self.parts[-1]
+
+    @property
+    def after(self) -> int:
+        """First character after the quote's closing mark (or its paragraph end)."""
+        last = self.last
+        return last.close_mark + 1 if last.close_mark is not None else last.end
+
+
+@dataclass
+class _Speaker:
+    name: str | None
+    kind: SpeakerKind
+    canonical: str | None
+    position: int
+
+
+@dataclass
+class _Context:
+    """Per-document state shared by the attribution helpers."""
+
+    doc: Doc
+    masked: str
+    entities: list[EntityMention]
+    gazetteer: Gazetteer
+    quoted: list[tuple[int, int]]
+    full_names: list[str]
+    named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(start < q_end and end > q_start for q_start, q_end in self.quoted)
+
+
+def extract_quotes(
+    doc: Doc,
+    entities: Sequence[EntityMention] = (),
+    gazetteer: Gazetteer | None = None,
+) -> list[Quote]:
+    """Direct quotes in ``doc`` with speakers; ``entities`` come from ``extract_entities``."""
+    text = doc.text
+    raws = _merge_split(text, _find_parts(text))
+    kept = [raw for raw in raws if _finalize(text, raw)]
+    ctx = _Context(
+        doc=doc,
+        masked=_mask(text, entities, doc, [raw for raw in raws if raw not in kept]),
+        entities=sorted(entities, key=lambda m: m.start_char),
+        gazetteer=gazetteer or load_gazetteer(),
+        quoted=[(p.start, p.end) for raw in kept for p in raw.parts],
+        full_names=[m.canonical for m in entities if m.label == "PERSON" and " " in m.canonical],
+    )
+    quotes: list[Quote] = []
+    previous: tuple[_Raw, Quote] | None = None
+    for raw in kept:
+        found = _attribute(ctx, raw)
+        if found is None and previous is not None and _follows(ctx, previous[0], raw):
+            prior = previous[1]
+            quote = Quote(
+                quote=raw.text,
+                speaker=prior.speaker,
+                speaker_kind=prior.speaker_kind,
+                cue=None,
+                start_char=raw.start,
+                end_char=raw.end,
+                speaker_canonical=prior.speaker_canonical,
+            )
+        else:
+            speaker, cue = found if found else (_Speaker(None, "unknown", None, -1), None)
+            quote = Quote(
+                quote=raw.text,
+                speaker=speaker.name,
+                speaker_kind=speaker.kind,
+                cue=cue,
+                start_char=raw.start,
+                end_char=raw.end,
+                speaker_canonical=speaker.canonical,
+            )
+            if speaker.kind == "named" and speaker.name and _is_person(ctx, speaker):
+                ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
+        quotes.append(quote)
+        previous = (raw, quote) if quote.speaker_kind != "unknown" else None
+    logger.debug("found %d quotes (%d candidates)", len(quotes), len(raws))
+    return quotes
+
+
+# --- layout: where quotes are ---------------------------------------------------------------
+
+
+def _find_parts(text: str) -> list[_Raw]:
+    """Pair quote marks paragraph by paragraph; an unclosed quote continues into the next
+    paragraph only if that paragraph opens with a mark (the wire convention)."""
+    paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+    raws: list[_Raw] = []
+    pending: list[_Part] = []
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        open_at: int | None = None
+        marks = list(_MARK.finditer(text, p_start, p_end))
+        if pending:
+            if marks and not text[p_start : marks[0].start()].strip():
+                open_at = marks[0].start()
+                marks = marks[1:]
+            else:
+                raws.append(_Raw(parts=pending))
+                pending = []
+        for mark in marks:
+            role = _role(text, mark.start(), p_start, p_end)
+            if open_at is None:
+                if role != "close":
+                    open_at = mark.start()
+                continue
+            if role == "open" and text[open_at + 1 : mark.start()].strip():
+                raws.append(_Raw(parts=[*pending, _part(text, open_at, mark.start(), None, index)]))
+                pending, open_at = [], mark.start()
+                continue
+            raws.append(
+                _Raw(parts=[*pending, _part(text, open_at, mark.start(), mark.start(), index)])
+            )
+            pending, open_at = [], None
+        if open_at is not None:
+            pending.append(_part(text, open_at, p_end, None, index))
+    if pending:
+        raws.append(_Raw(parts=pending))
+    return raws
+
+
+def _part(text: str, open_mark: int, end: int, close_mark: int | None, paragraph: int) -> _Part:
+    start = open_mark + 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return _Part(
+        start=start, end=end, open_mark=open_mark, close_mark=close_mark, paragraph=paragraph
+    )
+
+
+def _role(text: str, i: int, lo: int, hi: int) -> str:
+    """ "open", "close" or "either" for the mark at ``i``, judged by its neighbours."""
+    before = text[i - 1] if i > lo else " "
+    after = text[i + 1] if i + 1 < hi else " "
+    opens = before in _OPENERS and not after.isspace()
+    closes = not before.isspace() and (after in _CLOSERS or after == "\n")
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    mark = text[i]
+    return "open" if mark == "“" else "close" if mark == "”" else "either"
+
+
+def _merge_split(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Join ``"A," he said, "B."`` into one quote; the attribution is kept as ``middle``."""
+    merged: list[_Raw] = []
+    for raw in raws:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.middle is None
+            and prev.last.close_mark is not None
+            and prev.last.paragraph == raw.first.paragraph
+            and text[prev.last.start : prev.last.end].endswith(",")
+        ):
+            gap = text[prev.last.close_mark + 1 : raw.first.open_mark]
+            if _SPLIT_MIDDLE.match(gap) and _CUE.search(gap):
+                prev.middle = (prev.last.close_mark + 1, raw.first.open_mark)
+                prev.parts.extend(raw.parts)
+                continue
+        merged.append(raw)
+    return merged
+
+
+def _finalize(text: str, raw: _Raw) -> bool:
+    """Set the quote text and offsets; False for scare quotes, quoted terms and quotes whose
+    closing mark never comes (their extent would be a guess)."""
+    if raw.last.close_mark is None:
+        return False
+    pieces = [text[p.start : p.end] for p in raw.parts]
+    joined = " ".join(" ".join(piece.split()) for piece in pieces)
+    raw.start, raw.end = raw.first.start, raw.last.end
+    if joined.endswith(","):
+        joined = joined[:-1].rstrip()
+        raw.end = raw.start + len(text[raw.start : raw.end].rstrip()[:-1].rstrip())
+    raw.text = joined
+    return len(_WORD.findall(joined)) >= MIN_QUOTE_WORDS
+
+
+def _mask(text: str, entities: Sequence[EntityMention], doc: Doc, scare: Sequence[_Raw]) -> str:
+    """Copy of ``text`` where punctuation that does not end a clause is blanked: commas and
+    periods inside names ("Ministry of Trade, Industry and Energy", "U.S."), abbreviations,
+    and the marks around scare quotes. Offsets are unchanged."""
+    chars = list(text)
+    spans = [(m.start_char, m.end_char) for m in entities]
+    spans += [(e.start_char, e.end_char) for e in doc.ents]
+    spans += [m.span() for m in _ABBREVIATION.finditer(text)]
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] in ",.":
+                chars[i] = "_"
+    for raw in scare:
+        for part in raw.parts:
+            for i in (part.open_mark, part.close_mark):
+                if i is not None:
+                    chars[i] = "_"
+    return "".join(chars)
+
+
+# --- attribution: who said it ---------------------------------------------------------------
+
+
+def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
+    if raw.middle is not None:
+        found = _from_region(ctx, *raw.middle)
+        if found:
+            return found
+    head_start = _head_start(ctx, raw)
+    head = ctx.masked[head_start : raw.first.open_mark]
+    after = _from_tail(ctx, raw) if _tail_may_attribute(ctx, raw) else None
+    if head.rstrip().endswith(":") or after is None:
+        before = _from_region(ctx, head_start, raw.first.open_mark, last=True)
+        if before:
+            return before
+    return after
+
+
+def _tail_may_attribute(ctx: _Context, raw: _Raw) -> bool:
+    """A quote closed by a full stop ends its sentence, so ``"...trust." Seko said the talks
+    would go on`` is a new statement, not an attribution; only a lowercase continuation
+    (``"...trust." he said``, common in translated copy) still attributes."""
+    if not raw.text.endswith("."):
+        return True
+    word = _WORD.search(ctx.masked, raw.after)
+    return word is not None and word.group(0)[0].islower()
+
+
+def _from_tail(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
+    """Attribution after the closing mark, up to the end of the clause."""
+    start = raw.after
+    para_end = ctx.masked.find("\n", start)
+    limit = len(ctx.masked) if para_end == -1 else para_end
+    next_mark = _MARK.search(ctx.masked, start, limit)
+    if next_mark:
+        limit = next_mark.start()
+    end = _CLAUSE_END.search(ctx.masked, start, limit)
+    stop = end.start() if end else limit
+    if not ctx.masked[start:stop].strip():
+        return None
+    return _from_region(ctx, start, stop, max_lead_words=_MAX_SPEAKER_WORDS)
+
+
+def _head_start(ctx: _Context, raw: _Raw) -> int:
+    """Start of the sentence holding the opening mark, not before the previous quote."""
+    lo = ctx.masked.rfind("\n", 0, raw.first.open_mark) + 1
+    for _, q_end in ctx.quoted:
+        if q_end <= raw.first.open_mark:
+            lo = max(lo, q_end + 1)
+    ends = [m.end() for m in _SENTENCE_END.finditer(ctx.masked, lo, raw.first.open_mark)]
+    return ends[-1] if ends else lo
+
+
+def _from_region(
+    ctx: _Context, start: int, stop: int, *, last: bool = False, max_lead_words: int | None = None
+) -> tuple[_Speaker, str] | None:
+    """Find a cue in ``masked[start:stop]`` and the speaker attached to it."""
+    cues = list(_CUE.finditer(ctx.masked, start, stop))
+    if last:
+        cues.reverse()
+    for cue in cues:
+        lead = ctx.masked[start : cue.start()]
+        if max_lead_words is not None and len(_WORD.findall(lead)) > max_lead_words:
+            return None
+        speaker = _speaker_for_cue(ctx, cue, start, stop)
+        if speaker is not None:
+            return speaker, " ".join(cue.group(1).lower().split())
+    return None
+
+
+def _speaker_for_cue(ctx: _Context, cue: re.Match[str], lo: int, hi: int) -> _Speaker | None:
+    subject = _parse_subject(ctx, cue)
+    if subject is not None and lo <= subject.start_char and subject.end_char <= max(hi, cue.end()):
+        speaker = _classify(ctx, subject)
+        if speaker is not None:
+            return speaker
+    return _fallback_speaker(ctx, cue, lo, hi)
+
+
+def _parse_subject(ctx: _Context, cue: re.Match[str]) -> Span | None:
+    """The cue verb's grammatical subject (or the object of "according to") as a span."""
+    span = ctx.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    token = span[0]
+    if token.lower_ == "according":
+        to = next((t for t in token.children if t.lower_ == "to"), None)
+        if to is None and token.i + 1 < len(ctx.doc):
+            to = ctx.doc[token.i + 1]
+        objects = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
+        return _subtree(ctx.doc, objects[0]) if objects else None
+    verb: Token = token
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return _subtree(ctx.doc, subjects[0])
+        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+            break
+        verb = verb.head
+    return None
+
+
+def _subtree(doc: Doc, head: Token) -> Span:
+    return doc[head.left_edge.i : head.right_edge.i + 1]
+
+
+def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
+    """Turn a subject span into a speaker; None when it is a quote, a clause or junk."""
+    if ctx.in_quote(subject.start_char, subject.end_char):
+        return None
+    head = subject.root
+    if _PRONOUN.match(head.text):
+        return _pronoun(ctx, head.idx)
+    if head.lower_ in {"who", "which", "that", "it", "they", "we", "i", "you"}:
+        return None
+    entity = _entity_at(ctx, head.idx, head.idx + len(head.text))
+    if entity is None and head.pos_ == "PROPN":
+        entity = _person_in(ctx, subject.start_char, subject.end_char)
+    if entity is not None:
+        return _named_from_entity(ctx, entity)
+    if head.pos_ == "PROPN":
+        return _named_from_chain(ctx, head)
+    return _descriptor(ctx, subject.start_char, subject.end_char)
+
+
+def _fallback_speaker(ctx: _Context, cue: re.Match[str], lo: int, hi: int) -> _Speaker | None:
+    """Patterns for when the parse gives no usable subject: "..., he said", "Seko said",
+    "Seko, who heads METI, said", "said Hiroshige Seko", "a ministry official said"."""
+    lead = ctx.masked[lo : cue.start()]
+    skip = len(lead) - len(lead.lstrip(" ,"))
+    body = lead.strip(" ,")
+    if not body:
+        return _speaker_from(ctx, cue.end(), hi)
+    if lead.rstrip().endswith(",") and "," in body:
+        body = body[: body.index(",")]
+    return _speaker_until(ctx, lo + skip, lo + skip + len(body.rstrip()))
+
+
+def _speaker_until(ctx: _Context, lo: int, end: int) -> _Speaker | None:
+    """The speaker phrase that ends at ``end`` (just before the cue)."""
+    lead = ctx.masked[lo:end]
+    pron = _TRAILING_PRONOUN.search(lead)
+    if pron:
+        return _pronoun(ctx, lo + pron.start(1))
+    entity = next((m for m in ctx.entities if m.end_char == end and m.start_char >= lo), None)
+    if entity is not None and not _DESCRIPTOR_FRAME.search(ctx.masked, lo, entity.start_char):
+        return _named_from_entity(ctx, entity)
+    # The longest determiner phrase within the last clause: "a senior official at the
+    # ministry", not "the ministry"; "In a statement, the ministry" gives "the ministry".
+    clause = lead.rfind(",") + 1
+    det = _DETERMINER.search(lead, clause)
+    if det:
+        return _descriptor(ctx, lo + det.start(), end)
+    chain = _NAME_CHAIN.search(lead)
+    if chain:
+        return _named_from_text(ctx, lo + chain.start(), lo + chain.end())
+    group = _GROUP_SPEAKER.search(lead)
+    if group:
+        return _descriptor(ctx, lo + group.start(), end)
+    return None
+
+
+def _speaker_from(ctx: _Context, start: int, hi: int) -> _Speaker | None:
+    """The speaker phrase after an inverted cue ("said Hiroshige Seko, ...")."""
+    tail = ctx.masked[start:hi]
+    start += len(tail) - len(tail.lstrip(" ,"))
+    entity = next((m for m in ctx.entities if m.start_char == start), None)
+    if entity is not None:
+        return _named_from_entity(ctx, entity)
+    stop = _INVERTED_STOP.search(ctx.masked, start, hi)
+    end = stop.start() if stop else hi
+    phrase = ctx.masked[start:end]
+    if _PRONOUN.match(phrase.strip()):
+        return _pronoun(ctx, start)
+    if _DETERMINER.match(phrase):
+        return _descriptor(ctx, start, end)
+    chain = _NAME_CHAIN.match(phrase)
+    return _named_from_text(ctx, start, start + chain.end()) if chain else None
+
+
+def _pronoun(ctx: _Context, position: int) -> _Speaker:
+    """he/she: the latest named person before the pronoun, outside quotes."""
+    best: tuple[int, str, str | None] | None = None
+    for m in ctx.entities:
+        if (
+            m.label == "PERSON"
+            and m.end_char <= position
+            and not ctx.in_quote(m.start_char, m.end_char)
+        ):
+            best = (m.start_char, m.canonical, m.canonical)
+    for pos, name, canonical in ctx.named_speakers:
+        if pos < position and (best is None or pos > best[0]):
+            best = (pos, name, canonical)
+    if best is None:
+        return _Speaker(name=None, kind="pronoun", canonical=None, position=position)
+    return _Speaker(name=best[1], kind="pronoun", canonical=best[2], position=position)
+
+
+def _entity_at(ctx: _Context, start: int, end: int) -> EntityMention | None:
+    for m in ctx.entities:
+        if m.label in _NAMED_LABELS and m.start_char <= start and end <= m.end_char:
+            return m
+    return None
+
+
+def _person_in(ctx: _Context, start: int, end: int) -> EntityMention | None:
+    """A PERSON inside a title-headed subject ("Trade Minister Hiroshige Seko")."""
+    for m in ctx.entities:
+        if m.label == "PERSON" and start <= m.start_char and m.end_char <= end:
+            return m
+    return None
+
+
+def _named_from_entity(ctx: _Context, entity: EntityMention) -> _Speaker:
+    if entity.label == "PERSON":
+        name = entity.canonical
+        return _Speaker(name=name, kind="named", canonical=name, position=entity.start_char)
+    return _Speaker(
+        name=entity.text, kind="named", canonical=entity.canonical, position=entity.start_char
+    )
+
+
+def _named_from_chain(ctx: _Context, head: Token) -> _Speaker:
+    """A proper-noun speaker spaCy did not tag: the run of proper nouns up to the head."""
+    doc = ctx.doc
+    left = head.i
+    while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound":
+        left -= 1
+    return _named_from_text(ctx, doc[left].idx, head.idx + len(head.text))
+
+
+def _named_from_text(ctx: _Context, start: int, end: int) -> _Speaker:
+    """A capitalised name without an entity: titles dropped, short forms resolved."""
+    chain = strip_titles(" ".join(ctx.doc.text[start:end].split()))
+    entry = ctx.gazetteer.lookup(chain)
+    if entry is not None:
+        return _Speaker(name=chain, kind="named", canonical=entry.canonical, position=start)
+    full = resolve_person(chain, ctx.full_names)
+    return _Speaker(name=full, kind="named", canonical=full, position=start)
+
+
+def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
+    """A described speaker, cut before an appositive or relative clause."""
+    text = ctx.doc.text
+    comma = ctx.masked.find(",", start, end)
+    if comma != -1:
+        end = comma
+    end = start + len(_RELATIVE.sub("", text[start:end]))
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    if start >= end or len(_WORD.findall(text[start:end])) > _MAX_SPEAKER_WORDS:
+        return None
+    if not _LETTER.search(text[start:end]):
+        return None
+    return _Speaker(
+        name=" ".join(text[start:end].split()), kind="descriptor", canonical=None, position=start
+    )
+
+
+def _is_person(ctx: _Context, speaker: _Speaker) -> bool:
+    entity = next((m for m in ctx.entities if m.start_char == speaker.position), None)
+    return entity is None or entity.label == "PERSON"
+
+
+def _follows(ctx: _Context, prev: _Raw, raw: _Raw) -> bool:
+    """True when nothing but the previous quote's own attribution sentence separates them."""
+    if raw.first.paragraph - prev.last.paragraph > _INHERIT_MAX_PARAGRAPHS:
+        return False
+    gap = ctx.masked[prev.after : raw.first.open_mark]
+    end = _SENTENCE_END.search(gap)
+    return not _LETTER.search(gap[end.end() :] if end else gap)

@@ -1,0 +1,304 @@
+"""Cheap, explainable relevance score for Korea-Japan trade news (regexes only, no spaCy).
+
+Runs on every fetched article before the expensive spaCy pass, so it must be fast and its
+verdicts auditable: the result lists the phrases that earned the score and the penalties
+that cut it. The score needs three things at once: a Korea signal, a Japan signal and a
+trade signal, and it rewards sentences where Korea and Japan meet *with* trade vocabulary.
+That is what separates the target stories from the near misses that share one or two of
+those ingredients: Korea-US or Japan-China trade, US chip curbs on China, Korea-Japan
+history rows (comfort women, Dokdo, Fukushima water), culture, sport and chip-price news.
+
+Scoring, in order:
+
+1. ``raw`` = topic weights (capped per topic, title hits x3) + 1.0 per sentence naming both
+   Korea and Japan with trade words (title sentence x3; half if it also names a third
+   country) + 0.15 per plain Korea-Japan sentence. A leading wire dateline is ignored.
+2. ``score = 1 - exp(-raw / 3)``.
+3. Gates: no Korea, Japan or trade signal caps the score at 0.2; no sentence pairing Korea
+   and Japan caps it at 0.35.
+4. Penalties: trade sentences about third countries (US, China, EU...) and history/culture/
+   chip-market vocabulary scale the score by their share against the Korea-Japan trade evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["TOPICS", "RelevanceResult", "score_relevance"]
+
+TITLE_WEIGHT = 3.0
+_SCALE = 3.0
+_NO_SIGNAL_CAP = 0.2
+_NO_PAIR_CAP = 0.35
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+KOREA = _rx(
+    r"\b(?:south\s+korea(?:n|ns)?|s\.\s?korea(?:n)?|korea(?:n|ns)?(?!\s+war\b)|seoul|"
+    r"republic\s+of\s+korea|cheong\s+wa\s+dae|blue\s+house|moon\s+jae-in|yoon\s+suk[- ]yeol|"
+    r"lee\s+jae-myung|sung\s+yun-mo|yoo\s+myung-hee|samsung|sk\s+hynix|lg\s+display|motie|"
+    r"soulbrain|dongjin\s+semichem|sk\s+materials|kita)\b|(?-i:\bROK\b)"
+)
+NORTH_KOREA = _rx(r"\b(?:north\s+korea(?:n|ns)?|pyongyang|dprk|n\.\s?korea)\b")
+JAPAN = _rx(
+    r"\b(?:japan(?:ese)?|tokyo|abe|kishida|suga|ishiba|seko|nishimura|kajiyama|meti|"
+    r"stella\s+chemifa|morita\s+chemical|jsr|tokyo\s+ohka|shin-etsu|showa\s+denko|"
+    r"keidanren|kantei)\b"
+)
+THIRD_PARTY = _rx(
+    r"\bu\.s\.|\b(?:united\s+states|america(?:n)?|washington|biden|trump|china|chinese|beijing|"
+    r"xi\s+jinping|european\s+union|eu|taiwan(?:ese)?|netherlands|dutch|asml|huawei|"
+    r"vietnam|india|russia)\b|(?-i:\bUS\b)"
+)
+TRADE = _rx(
+    r"\b(?:trade|trading|export(?:s|ed|ing|ers?)?|import(?:s|ed|ing|ers?)?|tariffs?|"
+    r"curbs?|restrictions?|sanctions?|retaliat\w*|boycott\w*|supply\s+chains?|shipments?|"
+    r"white\s*-?\s*list|wto|photoresists?|hydrogen\s+fluoride|polyimides?|currency\s+swap|"
+    r"economic\s+security|localization|localisation|chip\s+materials?)\b"
+)
+DISTRACTORS = _rx(
+    r"\b(?:comfort\s+women|sexual\s+slavery|dokdo|takeshima|liancourt|yasukuni|"
+    r"fukushima|treated\s+water|radioactive|wastewater|textbooks?|colonial\s+rule|"
+    r"k-pop|bts|anime|drama|concert|tourists?|football|baseball|soccer|olympics?|"
+    r"world\s+cup|memory\s+prices?|dram\s+prices?|nand\s+prices?|earnings|quarterly|"
+    r"operating\s+profit)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Topic:
+    name: str
+    pattern: re.Pattern[str]
+    weight: float
+    cap: int
+    trade: bool = True
+
+
+TOPIC_RULES: tuple[_Topic, ...] = (
+    _Topic(
+        "export_controls",
+        _rx(
+            r"\bexport\s+(?:controls?|curbs?|restrictions?|regulations?|ban|licen[cs]ing|"
+            r"licen[cs]es?|checks?|measures?|review|rules?)\b|\bcatch-all\b|"
+            r"\bindividual\s+(?:export\s+)?licen[cs]\w*"
+        ),
+        1.0,
+        3,
+    ),
+    _Topic(
+        "white_list",
+        _rx(
+            r"\bwhite\s*-?\s*lists?\b|\bgroup\s+a\b|\blist\s+of\s+(?:trusted|preferred)\s+"
+            r"trad\w*\s+partners\b|\bpreferential\s+(?:trade\s+)?(?:status|treatment)\b|"
+            r"\bfast-track\s+(?:trade\s+)?status\b"
+        ),
+        1.2,
+        3,
+    ),
+    _Topic(
+        "wto_dispute",
+        _rx(
+            r"\b(?:wto|world\s+trade\s+organi[sz]ation)\b[^.]{0,80}?\b(?:dispute|complaint|"
+            r"panel|suit|lawsuit|case|consultations?|ruling|appeal|petition)\w*|"
+            r"\b(?:dispute|complaint|suit|lawsuit|case|petition)\w*\b[^.]{0,60}?\b(?:wto|"
+            r"world\s+trade\s+organi[sz]ation)\b"
+        ),
+        1.2,
+        3,
+    ),
+    _Topic(
+        "semiconductor_materials",
+        _rx(
+            r"\b(?:photo-?\s?resists?|euv\s+resists?|hydrogen\s+fluoride|hydrofluoric\s+acid|"
+            r"etching\s+gas(?:es)?|fluorinated\s+polyimides?|fluorine\s+polyimides?|"
+            r"(?:chip|semiconductor|display)[- ]making\s+materials?|"
+            r"(?:key|core)\s+(?:industrial\s+|tech\s+|chip\s+)?materials?)\b"
+        ),
+        1.2,
+        3,
+    ),
+    _Topic(
+        "boycott",
+        _rx(
+            r"\bboycott\w*\b|\bno\s+japan\b|\banti-japan(?:ese)?\s+(?:sentiment|campaign|"
+            r"movement)\b|\bshun(?:s|ned|ning)?\s+japanese\b"
+        ),
+        1.0,
+        3,
+    ),
+    _Topic(
+        "normalization_summit",
+        _rx(
+            r"\bnormali[sz](?:ation|e|ed|ing)\b|\bshuttle\s+diplomacy\b|\bsummit\w*\b|"
+            r"\bthaw\w*\b|\bmend(?:ing)?\s+(?:ties|relations)\b|\bfence-mending\b"
+        ),
+        0.5,
+        2,
+        trade=False,
+    ),
+    _Topic(
+        "forced_labor_ruling_link",
+        _rx(
+            r"\b(?:forced|wartime|conscripted)\s+(?:labou?r(?:ers)?|workers)\b|"
+            r"\bcompensation\s+ruling\w*\b|\bsupreme\s+court\s+rulings?\b"
+        ),
+        0.4,
+        2,
+        trade=False,
+    ),
+    _Topic(
+        "economic_security",
+        _rx(r"\beconomic\s+security\b|\bsupply\s+chain\s+(?:security|resilience)\b"),
+        0.6,
+        2,
+    ),
+    _Topic(
+        "currency_swap", _rx(r"\bcurrency\s+swaps?\b|\bswap\s+(?:deal|line|agreement)s?\b"), 0.8, 2
+    ),
+    _Topic(
+        "localization_supply_chain",
+        _rx(
+            r"\blocali[sz](?:ation|e|ed|ing)\b|\bself-sufficien\w*|\bdiversif\w+\s+"
+            r"(?:suppl\w*|sources?|procurement)\b|\balternative\s+suppl\w*|"
+            r"\bsupply\s+chains?\b|\bdomestic(?:ally)?\s+(?:produc\w*|made|suppl\w*)\b|"
+            r"\bdependence\s+on\s+japan\w*\b|\breliance\s+on\s+japan\w*\b"
+        ),
+        0.7,
+        3,
+    ),
+)
+TOPICS: tuple[str, ...] = tuple(rule.name for rule in TOPIC_RULES)
+
+# "SEOUL, July 1 (Yonhap) --": the dateline names the bureau, not the story's countries.
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]+(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?\s*"
+    r"(?:--|—|–|-)\s*"
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'A-Z0-9])|\n+")
+
+
+@dataclass(frozen=True)
+class RelevanceResult:
+    """A score in [0, 1], the topics it rests on and the evidence a reviewer can check."""
+
+    score: float
+    topics: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Tally:
+    raw: float = 0.0
+    topic_weight: dict[str, float] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    kj_trade: float = 0.0
+    kj_pairs: float = 0.0
+    third_trade: float = 0.0
+    distractors: float = 0.0
+    has_korea: bool = False
+    has_japan: bool = False
+    has_trade: bool = False
+
+
+def score_relevance(title: str | None, text: str) -> RelevanceResult:
+    """Score one article; the title counts ``TITLE_WEIGHT`` times as much as a body sentence."""
+    tally = _Tally()
+    parts: list[tuple[str, float, str]] = []
+    if title and title.strip():
+        parts.append((title, TITLE_WEIGHT, "title"))
+    body = _DATELINE.sub("", text or "", count=1)
+    parts.extend((s, 1.0, "body") for s in _SENTENCE_SPLIT.split(body) if s.strip())
+    for sentence, weight, where in parts:
+        _tally_sentence(tally, sentence, weight, where)
+    return _finish(tally)
+
+
+def _tally_sentence(tally: _Tally, sentence: str, weight: float, where: str) -> None:
+    korea = _korea_hit(sentence)
+    japan = JAPAN.search(sentence)
+    trade = TRADE.search(sentence)
+    tally.has_korea |= korea is not None
+    tally.has_japan |= japan is not None
+    tally.has_trade |= trade is not None
+    tally.distractors += weight * len(DISTRACTORS.findall(sentence))
+    for rule in TOPIC_RULES:
+        hits = rule.pattern.findall(sentence)
+        if not hits:
+            continue
+        already = tally.topic_weight.get(rule.name, 0.0)
+        room = max(0.0, rule.cap * rule.weight - already)
+        gained = min(room, rule.weight * weight * len(hits))
+        if gained > 0:
+            tally.topic_weight[rule.name] = already + gained
+            tally.evidence.append(f'{where}: "{_first(rule.pattern, sentence)}" [{rule.name}]')
+    third = THIRD_PARTY.search(sentence)
+    if korea and japan:
+        tally.kj_pairs += weight
+        if trade and third:
+            tally.kj_trade += weight / 2
+            tally.third_trade += weight / 2
+        elif trade:
+            tally.kj_trade += weight
+            tally.evidence.append(
+                f'{where}: Korea "{korea}" + Japan "{japan.group(0)}" + trade "{trade.group(0)}"'
+            )
+    elif (korea or japan) and trade and third:
+        tally.third_trade += weight
+
+
+def _korea_hit(sentence: str) -> str | None:
+    """First Korea signal that is not part of a North Korea mention."""
+    north = [m.span() for m in NORTH_KOREA.finditer(sentence)]
+    for m in KOREA.finditer(sentence):
+        if not any(a <= m.start() < b for a, b in north):
+            return m.group(0)
+    return None
+
+
+def _first(pattern: re.Pattern[str], sentence: str) -> str:
+    m = pattern.search(sentence)
+    return " ".join(m.group(0).split()) if m else ""
+
+
+def _finish(tally: _Tally) -> RelevanceResult:
+    topic_raw = sum(tally.topic_weight.values())
+    trade_topic_raw = sum(tally.topic_weight.get(r.name, 0.0) for r in TOPIC_RULES if r.trade)
+    raw = topic_raw + 1.0 * tally.kj_trade + 0.15 * tally.kj_pairs
+    score = 1.0 - math.exp(-raw / _SCALE)
+    evidence = list(tally.evidence)
+    if not (tally.has_korea and tally.has_japan and (tally.has_trade or trade_topic_raw)):
+        missing = [
+            n
+            for n, ok in (
+                ("Korea", tally.has_korea),
+                ("Japan", tally.has_japan),
+                ("trade", tally.has_trade),
+            )
+            if not ok
+        ]
+        score = min(score, _NO_SIGNAL_CAP)
+        evidence.append(f"gate: no {'/'.join(missing)} signal (cap {_NO_SIGNAL_CAP})")
+    elif tally.kj_pairs == 0:
+        score = min(score, _NO_PAIR_CAP)
+        evidence.append(f"gate: Korea and Japan never in one sentence (cap {_NO_PAIR_CAP})")
+    support = tally.kj_trade + trade_topic_raw
+    if tally.third_trade:
+        factor = support / (support + tally.third_trade) if support else 0.0
+        score *= factor
+        evidence.append(f"penalty: third-country trade sentences x{factor:.2f}")
+    if tally.distractors:
+        factor = support / (support + 0.5 * tally.distractors) if support else 0.0
+        score *= factor
+        evidence.append(f"penalty: history/culture/market vocabulary x{factor:.2f}")
+    topics = sorted(
+        (name for name, w in tally.topic_weight.items() if w > 0),
+        key=lambda name: (-tally.topic_weight[name], TOPICS.index(name)),
+    )
+    return RelevanceResult(
+        score=round(max(0.0, min(1.0, score)), 3), topics=topics, evidence=evidence
+    )
