@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from tradewatch.config import (
     default_data_dir,
     default_db_path,
     load_sources,
+    project_home,
 )
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.fetch import HttpClient
@@ -59,7 +60,7 @@ _T = TypeVar("_T")
 
 def safe_run_id(raw: str) -> str:
     """Make an Airflow run id (``scheduled__2026-11-26T00:00:00+00:00``) safe as a folder name."""
-    return _UNSAFE.sub("_", raw).strip("_") or "run"
+    return _UNSAFE.sub("_", raw).strip("._") or "run"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,34 @@ class RunContext:
             db_path=Path(db_path or default_db_path()),
             data_dir=Path(data_dir or default_data_dir()),
             **options,
+        )
+
+    @classmethod
+    def from_params(
+        cls,
+        *,
+        run_id: str,
+        params: Mapping[str, Any],
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> RunContext:
+        """A context for an orchestrated run: trigger-form params plus the data interval.
+
+        A relative ``sources_file`` is taken relative to ``TRADEWATCH_HOME``, so the trigger
+        form accepts ``include/samples/sources.yaml``.
+        """
+        sources = Path(str(params["sources_file"])).expanduser()
+        if not sources.is_absolute():
+            sources = project_home() / sources
+        return cls(
+            run_id=safe_run_id(run_id),
+            sources_file=sources,
+            db_path=default_db_path(),
+            data_dir=default_data_dir(),
+            relevance_threshold=float(params["relevance_threshold"]),
+            force_refetch=bool(params["force_refetch"]),
+            start=start,
+            end=end,
         )
 
     @property

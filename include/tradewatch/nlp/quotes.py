@@ -198,28 +198,26 @@ def extract_quotes(
         found = _attribute(ctx, raw)
         if found is None and previous is not None and _follows(ctx, previous[0], raw):
             prior = previous[1]
-            quote = Quote(
-                quote=raw.text,
-                speaker=prior.speaker,
-                speaker_kind=prior.speaker_kind,
-                cue=None,
-                start_char=raw.start,
-                end_char=raw.end,
-                speaker_canonical=prior.speaker_canonical,
+            name, kind, canonical, cue = (
+                prior.speaker,
+                prior.speaker_kind,
+                prior.speaker_canonical,
+                None,
             )
         else:
             speaker, cue = found if found else (_Speaker(None, "unknown", None, -1), None)
-            quote = Quote(
-                quote=raw.text,
-                speaker=speaker.name,
-                speaker_kind=speaker.kind,
-                cue=cue,
-                start_char=raw.start,
-                end_char=raw.end,
-                speaker_canonical=speaker.canonical,
-            )
+            name, kind, canonical = speaker.name, speaker.kind, speaker.canonical
             if speaker.kind == "named" and speaker.name and _is_person(ctx, speaker):
                 ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
+        quote = Quote(
+            quote=raw.text,
+            speaker=name,
+            speaker_kind=kind,
+            cue=cue,
+            start_char=raw.start,
+            end_char=raw.end,
+            speaker_canonical=canonical,
+        )
         quotes.append(quote)
         previous = (raw, quote) if quote.speaker_kind != "unknown" else None
     logger.debug("found %d quotes (%d candidates)", len(quotes), len(raws))

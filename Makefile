@@ -1,0 +1,83 @@
+# tradewatch — developer entry points. `make help` lists them.
+#
+# Everything runs from the project virtualenv (.venv) with the Airflow settings in
+# scripts/airflow.env (AIRFLOW_HOME=./airflow_home, SQLite, LocalExecutor, dags/ + plugins/).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Python 3.11 (the image's and the lock's version); python3 if there is no python3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.stamp-venv
+
+export TRADEWATCH_HOME := $(CURDIR)
+include scripts/airflow.env
+export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' scripts/airflow.env)
+# `airflow standalone` starts its components as `airflow ...` from PATH.
+export PATH := $(BIN):$(PATH)
+
+INIT_STAMP := $(AIRFLOW_HOME)/.stamp-airflow-init
+PASSWORDS_FILE := $(AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)
+ADMIN_PASSWORD ?= admin
+PYTEST_ARGS ?=
+
+.PHONY: help venv airflow-init run test test-fast lint demo serve-samples constraints clean \
+	distclean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+venv: $(VENV_STAMP)  ## create .venv with the pinned requirements and tradewatch (editable)
+
+$(VENV_STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -c 'import sys; v = sys.version_info[:2]; v == (3, 11) or print(f"warning: .venv uses Python {v[0]}.{v[1]}; the lock is for 3.11")'
+	$(BIN)/pip install --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --disable-pip-version-check --no-deps -e .
+	touch $@
+
+airflow-init: venv  ## migrate Airflow's metadata DB, create pool duckdb_writer, set the login
+	@test -f $(AIRFLOW_HOME)/airflow.db || rm -f $(INIT_STAMP)
+	@$(MAKE) --no-print-directory $(INIT_STAMP)
+
+$(INIT_STAMP): $(VENV_STAMP) scripts/airflow.env
+	mkdir -p $(AIRFLOW_HOME)
+	$(BIN)/airflow db migrate
+	$(BIN)/airflow pools set duckdb_writer 1 "tradewatch: one DuckDB writer at a time"
+	test -s $(PASSWORDS_FILE) || echo '{"admin": "$(ADMIN_PASSWORD)"}' > $(PASSWORDS_FILE)
+	touch $@
+
+run: venv airflow-init  ## start Airflow (standalone) on http://127.0.0.1:8080; Ctrl-C stops it all
+	$(BIN)/python scripts/airflow_standalone.py
+
+test: venv airflow-init  ## the whole suite (including the e2e Airflow run) and ruff
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: venv airflow-init  ## the suite without the e2e Airflow run
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: venv  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check dags tests/dags tests/e2e scripts
+
+demo: venv  ## offline: serve include/samples, ingest into data/demo.duckdb, print reports
+	$(BIN)/tradewatch demo
+
+serve-samples: venv  ## serve include/samples on 127.0.0.1:8765 for ad-hoc runs under `make run`
+	@echo "In the Airflow UI, trigger tradewatch_daily with sources_file = include/samples/sources.yaml"
+	$(BIN)/tradewatch serve include/samples --port 8765
+
+constraints: venv  ## re-lock constraints.txt from the current .venv
+	$(BIN)/pip freeze --exclude-editable > constraints.txt
+
+clean:  ## remove airflow_home (metadata DB, logs) and caches; keeps .venv and data/
+	rm -rf $(AIRFLOW_HOME) .pytest_cache .ruff_cache build include/*.egg-info
+	find . \( -path ./.venv -o -path ./.git \) -prune -o -name __pycache__ -type d -print0 \
+		| xargs -0 rm -rf
+
+distclean: clean  ## clean, and remove .venv too
+	rm -rf $(VENV)

@@ -1,0 +1,123 @@
+"""Every DAG file imports cleanly; tradewatch_daily is wired the way the project promises."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from airflow.dag_processing.dagbag import DagBag
+from airflow.sdk import Asset, CronDataIntervalTimetable
+
+DAGS = Path(__file__).resolve().parents[2] / "dags"
+DAG_FILES = sorted(p for p in DAGS.glob("*.py") if not p.name.startswith("_"))
+HEAVY_MODULES = ("spacy", "duckdb", "trafilatura", "feedparser", "pyarrow")
+
+
+@pytest.fixture(scope="module")
+def dagbag() -> DagBag:
+    return DagBag(dag_folder=str(DAGS))
+
+
+@pytest.fixture(scope="module")
+def daily(dagbag: DagBag):
+    return dagbag.dags["tradewatch_daily"]
+
+
+def test_there_are_dag_files() -> None:
+    assert DAG_FILES, f"no DAG files in {DAGS}"
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=[p.name for p in DAG_FILES])
+def test_dag_file_imports_without_errors(path: Path) -> None:
+    bag = DagBag(dag_folder=str(path))
+    assert not bag.import_errors, bag.import_errors
+    assert bag.dags, f"{path.name} defines no DAG"
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=[p.name for p in DAG_FILES])
+def test_dag_file_does_not_import_heavy_libraries(path: Path) -> None:
+    """The dag-processor parses DAG files often: spaCy, DuckDB and co. load inside tasks only."""
+    code = (
+        "import importlib.util, json, sys\n"
+        f"spec = importlib.util.spec_from_file_location('dagfile', {str(path)!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        f"print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"{path.name} imports {loaded} at module level"
+
+
+def test_daily_schedule(daily) -> None:
+    timetable = daily.timetable
+    assert isinstance(timetable, CronDataIntervalTimetable)
+    assert timetable.expression == "0 0 * * *"
+    assert str(timetable.timezone) == "UTC"
+    assert daily.catchup is False
+    assert daily.max_active_runs == 1
+    assert daily.start_date is not None
+
+
+def test_daily_documents_itself(daily) -> None:
+    assert daily.doc_md and "tradewatch_daily" in daily.doc_md
+    assert daily.default_args.get("retries", 0) >= 1
+
+
+def test_daily_params_have_descriptions_and_types(daily) -> None:
+    params = daily.params
+    assert set(params) >= {"sources_file", "relevance_threshold", "force_refetch"}
+    for name in ("sources_file", "relevance_threshold", "force_refetch"):
+        param = params.get_param(name)
+        assert param.description, f"param {name} has no description"
+    assert params.get_param("sources_file").schema["type"] == "string"
+    threshold = params.get_param("relevance_threshold")
+    assert threshold.schema["type"] == "number"
+    assert threshold.schema["minimum"] == 0 and threshold.schema["maximum"] == 1
+    assert 0 <= threshold.value <= 1
+    assert params.get_param("force_refetch").schema["type"] == "boolean"
+    assert params.get_param("force_refetch").value is False
+
+
+def test_daily_sources_file_default_follows_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    sources = tmp_path / "mine.yaml"
+    monkeypatch.setenv("TRADEWATCH_SOURCES", str(sources))
+    bag = DagBag(dag_folder=str(DAGS / "tradewatch_daily.py"))
+    assert bag.dags["tradewatch_daily"].params["sources_file"] == str(sources)
+
+
+def test_daily_task_wiring(daily) -> None:
+    tasks = daily.task_dict
+    assert set(tasks) == {"plan", "discover", "fetch", "extract", "analyze", "load"}
+    chain = ["plan", "discover", "fetch", "extract", "analyze", "load"]
+    for upstream, downstream in itertools.pairwise(chain):
+        assert tasks[upstream].downstream_task_ids == {downstream}
+
+
+def test_discover_is_mapped_over_sources(daily) -> None:
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
+    discover = daily.task_dict["discover"]
+    assert isinstance(discover, MappedOperator)
+    assert "source_name" in discover._get_specified_expand_input().value
+
+
+def test_load_is_the_single_duckdb_writer(daily) -> None:
+    load = daily.task_dict["load"]
+    assert load.pool == "duckdb_writer"
+    assert load.retries == 3
+    assert load.retry_delay == timedelta(seconds=30)
+    assert load.retry_exponential_backoff
+    assets = [o for o in load.outlets if isinstance(o, Asset)]
+    assert len(assets) == 1 and assets[0].uri.startswith("duckdb://")
+    others = [t for t in daily.tasks if t.task_id != "load"]
+    assert all(t.pool != "duckdb_writer" for t in others)
+    assert all(not t.outlets for t in others)

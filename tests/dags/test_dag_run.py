@@ -1,0 +1,74 @@
+"""A whole ``dag.test()`` run of tradewatch_daily against the fixture news site.
+
+The run happens in a subprocess (tests/dags/dagtest_runner.py) with its own AIRFLOW_HOME,
+data directory and DuckDB file, the way an Airflow worker would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+RUNNER = Path(__file__).with_name("dagtest_runner.py")
+LOGICAL_DATE = "2026-11-02T00:00:00+00:00"
+
+
+def run_dag_test(env: dict[str, str], conf: dict, log: Path) -> dict:
+    """Run ``dag.test()`` of tradewatch_daily; return the runner's RESULT (output in ``log``)."""
+    cmd = [sys.executable, str(RUNNER), "tradewatch_daily", LOGICAL_DATE, json.dumps(conf)]
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=900)
+    text = log.read_text(encoding="utf-8")
+    results = [line for line in text.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and results, f"dag.test failed:\n{text[-6000:]}"
+    return json.loads(results[-1].removeprefix("RESULT "))
+
+
+@pytest.fixture
+def dag_run(
+    tmp_path: Path, sources_file: Path, fresh_airflow_home: Callable[..., dict[str, str]]
+) -> tuple[dict, Path, Path]:
+    """One finished run: (result, DuckDB path, runner log)."""
+    data = tmp_path / "data"
+    db = data / "tradewatch.duckdb"
+    env = fresh_airflow_home(TRADEWATCH_DATA_DIR=data, TRADEWATCH_DB=db)
+    log = tmp_path / "dag_test.log"
+    result = run_dag_test(env, {"sources_file": str(sources_file)}, log)
+    return result, db, log
+
+
+def test_daily_run_succeeds_and_loads_duckdb(dag_run: tuple[dict, Path, Path]) -> None:
+    result, db, log = dag_run
+    tail = log.read_text(encoding="utf-8")[-6000:]
+    assert result["state"] == "success", f"{result}\n{tail}"
+    tasks = result["tasks"]
+    assert all(state == "success" for state in tasks.values()), tasks
+    discovers = [key for key in tasks if key.startswith("discover[")]
+    assert len(discovers) >= 2, f"discover should be mapped over every source: {tasks}"
+
+    with duckdb.connect(str(db), read_only=True) as con:
+
+        def count(sql: str) -> int:
+            return con.execute(sql).fetchone()[0]
+
+        articles = count("SELECT count(*) FROM articles")
+        relevant = count("SELECT count(*) FROM articles WHERE relevant")
+        assert articles > 0
+        assert 0 < relevant <= articles
+        assert count("SELECT count(*) FROM quotes") > 0
+        assert count("SELECT count(*) FROM entity_mentions") > 0
+        assert count("SELECT count(*) FROM fetch_log") > 0
+        assert count("SELECT count(DISTINCT source) FROM articles") >= 2
+        assert count("SELECT count(*) - count(DISTINCT article_id) FROM articles") == 0
+
+    # Staging files live in one directory per run, named after Airflow's run_id.
+    run_dirs = [p for p in (db.parent / "runs").iterdir() if p.is_dir()]
+    assert len(run_dirs) == 1, run_dirs
+    assert run_dirs[0].name.startswith("manual__")
+    assert not set(run_dirs[0].name) & set(":+/ "), run_dirs[0].name
