@@ -36,7 +36,7 @@ from tradewatch.config import (
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.fetch import HttpClient
 from tradewatch.models import Article, Candidate, Fetched, FetchLogEntry, from_dict, to_dict
-from tradewatch.sources import discover_source
+from tradewatch.sources import Window, discover_source
 from tradewatch.store import StoreError, connect, load_batch, rebuild_fts
 from tradewatch.urls import article_id, canonicalize_url
 
@@ -147,7 +147,7 @@ def discover(ctx: RunContext, source_name: str) -> str:
     with HttpClient(
         allow_private_network=config.allow_private_network, run_id=ctx.run_id
     ) as client:
-        found = discover_source(spec, client, ctx.archive)
+        found = discover_source(spec, client, ctx.archive, Window(ctx.start, ctx.end))
         log = list(client.log)
     polled_ok = bool(log) and log[-1].outcome == "ok"
     problems = [("parse_error", found.error)] if found.error and polled_ok else []

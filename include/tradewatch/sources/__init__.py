@@ -1,7 +1,7 @@
 """Source types: each turns one sources-file entry into candidate article URLs.
 
-Every type implements the same call, ``discover(spec, client, archive) -> Discovery``, so
-the pipeline never needs to know which kind of source it is polling.
+Every type implements the same call, ``discover(spec, client, archive, window) ->
+Discovery``, so the pipeline never needs to know which kind of source it is polling.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from tradewatch.archive import RawArchive
 from tradewatch.fetch import HttpClient
 from tradewatch.models import SourceSpec
-from tradewatch.sources.base import Discovery
+from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.feeds import discover_feed
 
-__all__ = ["DISCOVERERS", "Discovery", "discover_source"]
+__all__ = ["DISCOVERERS", "Discovery", "Window", "discover_source"]
 
-Discoverer = Callable[[SourceSpec, HttpClient, RawArchive], Discovery]
+Discoverer = Callable[[SourceSpec, HttpClient, RawArchive, Window], Discovery]
 
 DISCOVERERS: dict[str, Discoverer] = {
     "rss": discover_feed,
@@ -24,6 +24,8 @@ DISCOVERERS: dict[str, Discoverer] = {
 }
 
 
-def discover_source(spec: SourceSpec, client: HttpClient, archive: RawArchive) -> Discovery:
+def discover_source(
+    spec: SourceSpec, client: HttpClient, archive: RawArchive, window: Window | None = None
+) -> Discovery:
     """Poll ``spec`` with the discoverer registered for its type."""
-    return DISCOVERERS[spec.type](spec, client, archive)
+    return DISCOVERERS[spec.type](spec, client, archive, window or Window())

@@ -20,7 +20,7 @@ from tradewatch.archive import RawArchive
 from tradewatch.dates import parse_datetime
 from tradewatch.fetch import HttpClient
 from tradewatch.models import Candidate, SourceSpec
-from tradewatch.sources.base import Discovery
+from tradewatch.sources.base import Discovery, Window
 
 __all__ = ["discover_feed", "parse_feed"]
 
@@ -30,8 +30,13 @@ _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]", re.IGNORECASE)
 _SAFE_KEY = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def discover_feed(spec: SourceSpec, client: HttpClient, archive: RawArchive) -> Discovery:
-    """Fetch ``spec.url``, archive the snapshot, return its items as candidates."""
+def discover_feed(
+    spec: SourceSpec, client: HttpClient, archive: RawArchive, window: Window
+) -> Discovery:
+    """Fetch ``spec.url``, archive the snapshot, return its items as candidates.
+
+    ``window`` is ignored: a feed lists what it lists now, whatever the run's interval.
+    """
     result = client.get(spec.url, kind="feed", source=spec.name)
     if not result.ok:
         return Discovery(error=f"feed fetch failed: {result.outcome}: {result.reason}")
