@@ -20,9 +20,11 @@ __all__ = [
     "EntityMention",
     "FetchLogEntry",
     "Fetched",
+    "PendingFetch",
     "Quote",
     "SourceSpec",
     "SpeakerKind",
+    "Validators",
     "from_dict",
     "to_dict",
 ]
@@ -121,6 +123,7 @@ class Article:
     content_hash: str = ""
     raw_path: str | None = None
     duplicate_of: str | None = None
+    near_dup_key: int | None = None
     analysis: Analysis | None = None
 
 
@@ -140,6 +143,30 @@ class FetchLogEntry:
     run_id: str | None = None
 
 
+@dataclass
+class Validators:
+    """HTTP validators of a polled URL, sent back as a conditional GET next time."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    source: str | None = None
+
+
+@dataclass
+class PendingFetch:
+    """An article fetch that failed; transient failures are retried by later runs."""
+
+    canonical_url: str
+    candidate: Candidate
+    outcome: str
+    reason: str | None
+    attempted_at: datetime
+    permanent: bool = False
+    retry_after: datetime | None = None
+    run_id: str | None = None
+
+
 _T = TypeVar("_T")
 
 
@@ -156,7 +183,7 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
-_DATETIME_FIELDS = {"published_at", "fetched_at", "requested_at"}
+_DATETIME_FIELDS = {"published_at", "fetched_at", "requested_at", "attempted_at", "retry_after"}
 _CHILDREN: dict[str, type] = {}
 
 

@@ -21,7 +21,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,11 +34,22 @@ from tradewatch.config import (
     project_home,
 )
 from tradewatch.extract import ExtractionError, extract_article
-from tradewatch.fetch import HttpClient
-from tradewatch.models import Article, Candidate, Fetched, FetchLogEntry, from_dict, to_dict
+from tradewatch.fetch import FetchResult, HttpClient
+from tradewatch.models import (
+    Article,
+    Candidate,
+    Fetched,
+    FetchLogEntry,
+    PendingFetch,
+    Validators,
+    from_dict,
+    to_dict,
+)
+from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Window, discover_source
-from tradewatch.store import StoreError, connect, load_batch, rebuild_fts
-from tradewatch.urls import article_id, canonicalize_url
+from tradewatch.store import FetchOutcomes, connect, load_batch, rebuild_fts
+from tradewatch.store.fetch_state import read_fetch_memory
+from tradewatch.urls import article_id
 
 __all__ = [
     "RunContext",
@@ -161,50 +172,97 @@ def discover(ctx: RunContext, source_name: str) -> str:
 
 
 def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
-    """Fetch every new candidate page into the raw archive; return the fetched-list path."""
+    """Fetch every new candidate page into the raw archive; return the fetched-list path.
+
+    New means: not stored yet (by canonical URL), and no article with the same normalized
+    headline from the same source in the last week (servers with stale validators re-list
+    old items under new URLs). Fetches that earlier runs deferred are retried here.
+    """
     config = load_sources(ctx.sources_file)
-    known = set() if ctx.force_refetch else _known_urls(ctx.db_path)
+    memory = read_fetch_memory(ctx.db_path)
+    selection = select_candidates(
+        list(_candidates(candidate_files)), memory, force=ctx.force_refetch
+    )
+    skipped = [
+        _log_entry(
+            ctx,
+            c.url,
+            "article",
+            "duplicate_title",
+            f"same headline from {c.source} as {earlier}",
+            source=c.source,
+        )
+        for c, earlier in selection.title_duplicates
+    ] + [
+        _log_entry(ctx, c.url, "article", "invalid", reason, source=c.source)
+        for c, reason in selection.invalid
+    ]
     fetched: list[Fetched] = []
-    seen: set[str] = set()
-    skipped = 0
+    failures: list[PendingFetch] = []
+    resolved: list[str] = []
     with HttpClient(
         allow_private_network=config.allow_private_network, run_id=ctx.run_id
     ) as client:
-        for candidate in _candidates(candidate_files):
-            canonical = canonicalize_url(candidate.url)
-            if canonical in seen or canonical in known:
-                skipped += 1
-                continue
-            seen.add(canonical)
+        for canonical, candidate in selection.to_fetch:
             result = client.get(candidate.url, kind="article", source=candidate.source)
             if not result.ok:
+                failures.append(_pending(ctx, canonical, candidate, result))
                 continue
-            meta = {
-                "url": candidate.url,
-                "final_url": result.final_url,
-                "status": result.status,
-                "headers": result.headers,
-                "fetched_at": result.fetched_at.isoformat(),
-                "source": candidate.source,
-            }
-            raw_path = ctx.archive.write(
-                "articles", article_id(canonical), result.body, meta, result.fetched_at
-            )
-            fetched.append(
-                Fetched(
-                    candidate=candidate,
-                    final_url=result.final_url,
-                    status=result.status or 200,
-                    fetched_at=result.fetched_at,
-                    raw_path=raw_path,
-                    content_type=result.content_type,
-                    encoding=result.encoding,
-                )
-            )
-        log = client.log
-    logger.info("fetched %d pages, skipped %d already known", len(fetched), skipped)
+            fetched.append(_archive_page(ctx, canonical, candidate, result))
+            resolved.append(canonical)
+        log = [*skipped, *client.log]
+    logger.info(
+        "fetched %d pages, %d failed, %d already known, %d duplicate headlines",
+        len(fetched),
+        len(failures),
+        selection.known,
+        len(selection.title_duplicates),
+    )
     _write_jsonl(ctx.run_dir / "log" / "fetch.jsonl", log)
+    _write_jsonl(ctx.run_dir / "state" / "failures.jsonl", failures)
+    _write_atomic(ctx.run_dir / "state" / "resolved.json", json.dumps(resolved))
     return str(_write_jsonl(ctx.run_dir / "fetched.jsonl", fetched))
+
+
+def _archive_page(
+    ctx: RunContext, canonical: str, candidate: Candidate, result: FetchResult
+) -> Fetched:
+    meta = {
+        "url": candidate.url,
+        "final_url": result.final_url,
+        "status": result.status,
+        "headers": result.headers,
+        "fetched_at": result.fetched_at.isoformat(),
+        "source": candidate.source,
+    }
+    raw_path = ctx.archive.write(
+        "articles", article_id(canonical), result.body, meta, result.fetched_at
+    )
+    return Fetched(
+        candidate=candidate,
+        final_url=result.final_url,
+        status=result.status or 200,
+        fetched_at=result.fetched_at,
+        raw_path=raw_path,
+        content_type=result.content_type,
+        encoding=result.encoding,
+    )
+
+
+def _pending(
+    ctx: RunContext, canonical: str, candidate: Candidate, result: FetchResult
+) -> PendingFetch:
+    retry_after = getattr(result, "retry_after", None)
+    return PendingFetch(
+        canonical_url=canonical,
+        candidate=candidate,
+        outcome=result.outcome,
+        reason=result.reason,
+        attempted_at=result.fetched_at,
+        permanent=not is_transient(result),
+        retry_after=result.fetched_at + timedelta(seconds=retry_after) if retry_after else None,
+        run_id=ctx.run_id,
+    )
 
 
 def extract(ctx: RunContext, fetched_file: str) -> str:
@@ -267,7 +325,7 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
         log.extend(_read_jsonl(path, FetchLogEntry))
     con = connect(ctx.db_path)
     try:
-        counts = load_batch(con, articles, log, log_key=ctx.run_id)
+        counts = load_batch(con, articles, log, log_key=ctx.run_id, outcomes=_outcomes(ctx))
         rebuild_fts(con)
     finally:
         con.close()
@@ -282,24 +340,19 @@ def ingest(ctx: RunContext) -> dict[str, int]:
     return load(ctx, analyze(ctx, extract(ctx, fetched)))
 
 
-def _known_urls(db_path: Path) -> set[str]:
-    """Canonical URLs already stored, so a run fetches only what is new.
-
-    If the file is locked by a writer, nothing is skipped: the loader's upsert keeps the
-    result identical, the run just does more fetching.
-    """
-    if not db_path.exists():
-        return set()
-    try:
-        con = connect(db_path, read_only=True)
-    except StoreError as exc:
-        logger.warning("cannot read known articles (%s); fetching every candidate", exc)
-        return set()
-    try:
-        rows = con.execute("SELECT url, canonical_url FROM articles").fetchall()
-    finally:
-        con.close()
-    return {canonicalize_url(u) for row in rows for u in row if u}
+def _outcomes(ctx: RunContext) -> FetchOutcomes:
+    """Collect the fetch state the discover and fetch stages left in the run directory."""
+    state = ctx.run_dir / "state"
+    validators: list[Validators] = []
+    for path in sorted(state.glob("validators-*.jsonl")):
+        validators.extend(_read_jsonl(path, Validators))
+    failures = state / "failures.jsonl"
+    resolved = state / "resolved.json"
+    return FetchOutcomes(
+        validators=validators,
+        failures=list(_read_jsonl(failures, PendingFetch)) if failures.exists() else [],
+        resolved=json.loads(resolved.read_text()) if resolved.exists() else [],
+    )
 
 
 def _candidates(paths: Iterable[str]) -> Iterator[Candidate]:
@@ -322,13 +375,18 @@ def _log_entry(
 
 
 def _write_jsonl(path: Path, records: Iterable[Any]) -> Path:
-    """Write records atomically, so a retried task never reads a half-written file."""
+    """Write records as JSON lines, atomically."""
+    lines = (json.dumps(to_dict(record), ensure_ascii=False) + "\n" for record in records)
+    return _write_atomic(path, "".join(lines))
+
+
+def _write_atomic(path: Path, text: str) -> Path:
+    """Temp file + rename, so a retried task never reads a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(to_dict(record), ensure_ascii=False) + "\n")
+            handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

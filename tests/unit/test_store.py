@@ -100,7 +100,10 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
     path = tmp_path / "m.duckdb"
     connect(path).close()
     con = connect(path)
-    assert con.execute("SELECT version, name FROM schema_migrations").fetchall() == [(1, "init")]
+    assert con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall() == [
+        (1, "init"),
+        (2, "fetch_state"),
+    ]
     con.close()
 
 

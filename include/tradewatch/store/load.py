@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from tradewatch.models import Article, FetchLogEntry
+from tradewatch.models import Article, FetchLogEntry, PendingFetch, Validators
 from tradewatch.store.db import load_fts
+from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
 
-__all__ = ["LoadCounts", "load_batch", "rebuild_fts"]
+__all__ = ["FetchOutcomes", "LoadCounts", "load_batch", "rebuild_fts"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("duplicate_of", pa.string()),
         ("raw_path", pa.string()),
         ("extraction_version", pa.string()),
+        ("near_dup_key", pa.int64()),
     ]
 )
 _QUOTE_SCHEMA = pa.schema(
@@ -108,18 +110,30 @@ class LoadCounts:
     fetch_log: int = 0
 
 
+@dataclass
+class FetchOutcomes:
+    """What the fetch stages learnt that later runs need (see :mod:`.fetch_state`)."""
+
+    validators: Sequence[Validators] = ()
+    failures: Sequence[PendingFetch] = ()
+    resolved: Sequence[str] = ()
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     articles: Sequence[Article],
     fetch_log: Sequence[FetchLogEntry],
     *,
     log_key: str,
+    outcomes: FetchOutcomes | None = None,
 ) -> LoadCounts:
-    """Upsert ``articles`` (with their analyses) and append ``fetch_log`` in one transaction.
+    """Upsert ``articles`` (with their analyses), append ``fetch_log`` and store the fetch
+    state, all in one transaction.
 
     ``log_key`` names the batch the log entries came from (e.g. the run id); log rows get
     ids derived from it, so a retried load does not log the same requests twice.
     """
+    outcomes = outcomes or FetchOutcomes()
     counts = LoadCounts()
     by_id = {a.article_id: a for a in articles}
     con.execute("BEGIN TRANSACTION")
@@ -137,7 +151,7 @@ def load_batch(
             con.register("changed_ids", pa.table({"article_id": sorted(changed)}))
             assignments = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
             con.execute(
-                "INSERT INTO articles SELECT s.* FROM staged_articles s "
+                "INSERT INTO articles BY NAME SELECT s.* FROM staged_articles s "
                 "JOIN changed_ids USING (article_id) "
                 f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
             )
@@ -149,16 +163,20 @@ def load_batch(
             quotes, mentions = _child_tables(writable)
             con.register("staged_quotes", quotes)
             con.register("staged_mentions", mentions)
-            con.execute("INSERT INTO quotes SELECT * FROM staged_quotes")
-            con.execute("INSERT INTO entity_mentions SELECT * FROM staged_mentions")
+            con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
+            con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
             counts.quotes, counts.entity_mentions = quotes.num_rows, mentions.num_rows
         if fetch_log:
             con.register("staged_log", _log_table(fetch_log, log_key))
             before = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
             con.execute(
-                "INSERT INTO fetch_log SELECT * FROM staged_log ON CONFLICT (log_id) DO NOTHING"
+                "INSERT INTO fetch_log BY NAME SELECT * FROM staged_log "
+                "ON CONFLICT (log_id) DO NOTHING"
             )
             counts.fetch_log = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0] - before
+        upsert_validators(con, outcomes.validators, datetime.now(UTC))
+        record_pending(con, outcomes.failures)
+        resolve_pending(con, outcomes.resolved)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -265,6 +283,7 @@ def _article_table(articles: list[Article]) -> pa.Table:
                 "duplicate_of": a.duplicate_of,
                 "raw_path": a.raw_path,
                 "extraction_version": analysis.extraction_version,
+                "near_dup_key": a.near_dup_key,
             }
         )
     return pa.Table.from_pylist(rows, schema=_ARTICLE_SCHEMA)

@@ -1,0 +1,211 @@
+"""What the fetch layer remembers between runs: validators, pending fetches, known items.
+
+Only the loader writes these tables (inside its transaction); the discover and fetch
+stages read them through :func:`read_fetch_memory` with a short read-only connection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tradewatch.models import Candidate, PendingFetch, Validators, from_dict, to_dict
+from tradewatch.store.db import StoreError, connect
+from tradewatch.urls import canonicalize_url
+
+__all__ = [
+    "MAX_FETCH_ATTEMPTS",
+    "TITLE_DEDUP_WINDOW",
+    "FetchMemory",
+    "normalize_title",
+    "read_fetch_memory",
+    "record_pending",
+    "resolve_pending",
+    "upsert_validators",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_FETCH_ATTEMPTS = 5
+TITLE_DEDUP_WINDOW = timedelta(days=7)
+_NOT_WORD = re.compile(r"[\W_]+")
+_TS = pa.timestamp("us", tz="UTC")
+
+
+def normalize_title(title: str | None) -> str:
+    """Headline folded for comparison: case, punctuation and spacing do not count."""
+    return _NOT_WORD.sub(" ", (title or "").casefold()).strip()
+
+
+@dataclass
+class FetchMemory:
+    """What earlier runs stored, as the fetch stage needs it."""
+
+    known_urls: set[str] = field(default_factory=set)
+    recent_titles: dict[tuple[str, str], str] = field(default_factory=dict)
+    validators: dict[str, Validators] = field(default_factory=dict)
+    pending: list[Candidate] = field(default_factory=list)
+
+
+def read_fetch_memory(db_path: Path, *, now: datetime | None = None) -> FetchMemory:
+    """Read known URLs, recent titles per source, validators and due pending fetches.
+
+    A missing database means a first run. A database locked by a writer means this run
+    cannot skip anything; the loader's upserts still make the result identical, so the
+    run goes on (fetching more) rather than failing.
+    """
+    if not db_path.exists():
+        return FetchMemory()
+    try:
+        con = connect(db_path, read_only=True)
+    except StoreError as exc:
+        logger.warning("cannot read fetch memory (%s); treating every item as new", exc)
+        return FetchMemory()
+    now = now or datetime.now(UTC)
+    try:
+        return _read(con, now)
+    except duckdb.CatalogException as exc:
+        logger.warning("database has an older schema (%s); treating every item as new", exc)
+        return FetchMemory()
+    finally:
+        con.close()
+
+
+def _read(con: duckdb.DuckDBPyConnection, now: datetime) -> FetchMemory:
+    memory = FetchMemory()
+    for url, canonical in con.execute("SELECT url, canonical_url FROM articles").fetchall():
+        memory.known_urls.update(canonicalize_url(u) for u in (url, canonical) if u)
+    rows = con.execute(
+        "SELECT source, title, article_id FROM articles "
+        "WHERE title IS NOT NULL AND fetched_at >= ? ORDER BY fetched_at",
+        [now - TITLE_DEDUP_WINDOW],
+    ).fetchall()
+    for source, title, article_id in rows:
+        memory.recent_titles.setdefault((source, normalize_title(title)), article_id)
+    for url, source, etag, last_modified in con.execute(
+        "SELECT url, source, etag, last_modified FROM http_validators"
+    ).fetchall():
+        memory.validators[url] = Validators(url, etag, last_modified, source)
+    for (candidate,) in con.execute(
+        "SELECT candidate FROM pending_fetches WHERE state = 'pending' "
+        "AND (retry_after IS NULL OR retry_after <= ?) ORDER BY first_seen_at, canonical_url",
+        [now],
+    ).fetchall():
+        memory.pending.append(from_dict(Candidate, json.loads(candidate)))
+    return memory
+
+
+def upsert_validators(
+    con: duckdb.DuckDBPyConnection, validators: Sequence[Validators], now: datetime
+) -> None:
+    """Store the latest validators per URL (inside the caller's transaction)."""
+    if not validators:
+        return
+    latest = {v.url: v for v in validators}
+    table = pa.table(
+        {
+            "url": list(latest),
+            "source": [v.source for v in latest.values()],
+            "etag": [v.etag for v in latest.values()],
+            "last_modified": [v.last_modified for v in latest.values()],
+            "updated_at": pa.array([now] * len(latest), type=_TS),
+        }
+    )
+    con.register("staged_validators", table)
+    try:
+        con.execute(
+            "INSERT INTO http_validators BY NAME SELECT * FROM staged_validators "
+            "ON CONFLICT (url) DO UPDATE SET source = excluded.source, etag = excluded.etag, "
+            "last_modified = excluded.last_modified, updated_at = excluded.updated_at "
+            "WHERE http_validators.etag IS DISTINCT FROM excluded.etag "
+            "OR http_validators.last_modified IS DISTINCT FROM excluded.last_modified"
+        )
+    finally:
+        con.unregister("staged_validators")
+
+
+def record_pending(con: duckdb.DuckDBPyConnection, failures: Sequence[PendingFetch]) -> None:
+    """Add or update failed fetches; a transient one stays ``pending`` for the next run.
+
+    A failure reported twice by the same run (a retried load) counts as one attempt.
+    After ``MAX_FETCH_ATTEMPTS`` runs, or on a permanent error, the state is ``failed``.
+    """
+    if not failures:
+        return
+    latest = {f.canonical_url: f for f in failures}
+    rows = [
+        {
+            "canonical_url": f.canonical_url,
+            "url": f.candidate.url,
+            "source": f.candidate.source,
+            "candidate": json.dumps(to_dict(f.candidate), ensure_ascii=False),
+            "permanent": f.permanent,
+            "last_outcome": f.outcome,
+            "last_reason": f.reason,
+            "attempted_at": f.attempted_at,
+            "retry_after": f.retry_after,
+            "run_id": f.run_id,
+        }
+        for f in latest.values()
+    ]
+    schema = pa.schema(
+        [
+            ("canonical_url", pa.string()),
+            ("url", pa.string()),
+            ("source", pa.string()),
+            ("candidate", pa.string()),
+            ("permanent", pa.bool_()),
+            ("last_outcome", pa.string()),
+            ("last_reason", pa.string()),
+            ("attempted_at", _TS),
+            ("retry_after", _TS),
+            ("run_id", pa.string()),
+        ]
+    )
+    con.register("staged_failures", pa.Table.from_pylist(rows, schema=schema))
+    try:
+        con.execute(
+            f"""
+            INSERT INTO pending_fetches BY NAME
+            SELECT f.canonical_url, f.url, f.source, f.candidate::JSON AS candidate,
+                   CASE WHEN f.permanent OR coalesce(p.attempts, 0) + 1 >= {MAX_FETCH_ATTEMPTS}
+                        THEN 'failed' ELSE 'pending' END AS state,
+                   CASE WHEN p.last_run_id IS NOT DISTINCT FROM f.run_id
+                        THEN coalesce(p.attempts, 1) ELSE coalesce(p.attempts, 0) + 1 END
+                        AS attempts,
+                   f.last_outcome, f.last_reason,
+                   coalesce(p.first_seen_at, f.attempted_at) AS first_seen_at,
+                   f.attempted_at AS last_attempt_at, f.retry_after, f.run_id AS last_run_id
+            FROM staged_failures f LEFT JOIN pending_fetches p USING (canonical_url)
+            ON CONFLICT (canonical_url) DO UPDATE SET
+                url = excluded.url, source = excluded.source, candidate = excluded.candidate,
+                state = excluded.state, attempts = excluded.attempts,
+                last_outcome = excluded.last_outcome, last_reason = excluded.last_reason,
+                last_attempt_at = excluded.last_attempt_at, retry_after = excluded.retry_after,
+                last_run_id = excluded.last_run_id
+            """
+        )
+    finally:
+        con.unregister("staged_failures")
+
+
+def resolve_pending(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) -> None:
+    """Forget pending fetches that have now succeeded."""
+    if not canonical_urls:
+        return
+    con.register("resolved_urls", pa.table({"canonical_url": sorted(set(canonical_urls))}))
+    try:
+        con.execute(
+            "DELETE FROM pending_fetches WHERE canonical_url IN "
+            "(SELECT canonical_url FROM resolved_urls)"
+        )
+    finally:
+        con.unregister("resolved_urls")
