@@ -1,7 +1,8 @@
 """A static HTTP server for the bundled sample site and the test fixture sites.
 
 Feeds and pages need absolute links, but the port is only known at serve time, so every
-served text file has the token ``__BASE__`` replaced by the server's base URL.
+served text file has the token ``__BASE__`` replaced by the server's base URL. Responses
+carry an ``ETag`` and answer a matching ``If-None-Match`` with 304, like a real news site.
 
 Usage::
 
@@ -12,6 +13,7 @@ Usage::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import mimetypes
 import threading
@@ -52,10 +54,17 @@ class _Handler(SimpleHTTPRequestHandler):
         body = path.read_bytes()
         if path.suffix in _TEXT_TYPES:
             body = body.replace(BASE_TOKEN.encode(), self.base_url.encode())
+        etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
         ctype = _CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         self.send_response(200)
         self.send_header("Content-Type", ctype or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
         self.end_headers()
         return _BytesReader(body)
 

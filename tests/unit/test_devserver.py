@@ -18,3 +18,16 @@ def test_serves_files_with_base_substituted(tmp_path: Path) -> None:
     assert feed.headers["Content-Type"] == "application/xml"
     assert png.content == b"\x89PNG__BASE__"
     assert missing.status_code == 404
+
+
+def test_etag_and_304(tmp_path: Path) -> None:
+    (tmp_path / "feed.xml").write_text("<rss/>")
+    with serve_directory(tmp_path) as base:
+        first = requests.get(f"{base}/feed.xml", timeout=5)
+        again = requests.get(
+            f"{base}/feed.xml", headers={"If-None-Match": first.headers["ETag"]}, timeout=5
+        )
+        stale = requests.get(f"{base}/feed.xml", headers={"If-None-Match": '"old"'}, timeout=5)
+    assert first.status_code == 200 and first.headers["ETag"].startswith('"')
+    assert again.status_code == 304 and again.content == b""
+    assert stale.status_code == 200 and stale.text == "<rss/>"
