@@ -39,6 +39,7 @@ def main() -> None:
             yaml.safe_dump(
                 {
                     "allow_private_network": True,
+                    "min_host_gap_seconds": 0,
                     "sources": [
                         {"name": n, "type": k, "url": f"{base}/{p}"} for n, k, p in _feeds(site)
                     ],

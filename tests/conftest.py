@@ -33,6 +33,7 @@ def write_sources(path: Path, base_url: str, feeds=SITE_FEEDS) -> Path:
     """Write a sources file pointing at a served site; returns ``path``."""
     doc = {
         "allow_private_network": True,
+        "min_host_gap_seconds": 0,
         "sources": [
             {"name": name, "type": kind, "url": f"{base_url}/{rel}"} for name, kind, rel in feeds
         ],

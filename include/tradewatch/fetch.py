@@ -1,9 +1,13 @@
-"""The one HTTP client every source and article fetch goes through.
+"""The one HTTP client every source, article and robots.txt fetch goes through.
 
-It exists so that politeness and safety rules live in one place: a real User-Agent with a
-contact URL, connect/read timeouts, redirects followed by hand (each hop checked against the
-private-network guard and counted), a response size cap enforced while streaming, retries
-with exponential backoff, and one :class:`FetchLogEntry` per request, success or not.
+It exists so that politeness and safety rules live in one place, and so that analysts can
+trust the counts: every request ends as one :class:`FetchLogEntry` with an outcome from
+:data:`OUTCOMES` and a reason, never as an exception. The client sends a real User-Agent
+with a contact URL, obeys robots.txt (every redirect hop too), sends one request at a time
+per host with a gap between them, follows redirects by hand (each hop checked against the
+private-network guard, loops caught), caps the *decompressed* body while streaming, sends
+conditional GETs, and retries transient failures with jittered exponential backoff or the
+server's ``Retry-After``. It is safe to share between threads.
 
 Usage::
 
@@ -15,33 +19,75 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
+import random
+import re
 import socket
+import threading
 import time
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from email.utils import parsedate_to_datetime
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
+import urllib3
 
 from tradewatch import __version__
-from tradewatch.models import FetchLogEntry
+from tradewatch.models import FetchLogEntry, Validators
+from tradewatch.politeness import HostThrottle, host_key
+from tradewatch.robots import RobotsCache, RobotsRules
 
-__all__ = ["FetchResult", "HttpClient", "HttpConfig", "is_private_host"]
+__all__ = ["OUTCOMES", "FetchResult", "HttpClient", "HttpConfig", "is_private_host"]
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = (
     f"tradewatch/{__version__} (+https://github.com/tradewatch/tradewatch; news monitoring bot)"
 )
+
+#: Every outcome :meth:`HttpClient.get` can log, with what it means.
+OUTCOMES: dict[str, str] = {
+    "ok": "2xx; the whole body arrived within the size cap",
+    "not_modified": "304 to a conditional GET: unchanged since the sent ETag/Last-Modified",
+    "http_error": "4xx, 5xx or unexpected 3xx (5xx and 429 only after retries); reason has it",
+    "deferred": "Retry-After (429/503) longer than max_retry_after; retry_after says when",
+    "robots_disallowed": "robots.txt forbids this URL or a redirect hop; reason names the rule",
+    "robots_absent": "robots.txt answered 4xx: the host has no rules, everything allowed",
+    "timeout": "connect timeout or read timeout (reason says which); retried",
+    "connection_error": "refused, reset or DNS failure before a response arrived; retried",
+    "truncated": "body cut short: connection broke mid-body or compressed stream unfinished",
+    "bad_encoding": "compressed body that cannot be decoded, or an unsupported encoding",
+    "too_large": "body over max_bytes (decompressed); reading stopped, nothing kept",
+    "redirect_loop": "a redirect pointed back to a URL already in the chain",
+    "too_many_redirects": "more than max_redirects redirects",
+    "bad_redirect": "redirect without usable Location, or to a non-http(s) scheme",
+    "blocked": "the URL or a redirect hop is on a private network and that is not allowed",
+    "invalid": "the URL itself is unusable: bad scheme, no host, bad port or syntax",
+    "internal_error": "a bug in tradewatch while fetching; traceback in the task log",
+}
+
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
 _RETRY_CODES = {429, 500, 502, 503, 504}
+_RETRY_AFTER_CODES = {429, 503}
+_RETRY_OUTCOMES = {"timeout", "connection_error", "truncated"}
+_CHUNK = 64 * 1024
+_BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class HttpConfig:
-    """Limits for one client; tests shrink the backoff, production keeps the defaults."""
+    """Limits for one client; tests shrink gaps and backoff, production keeps the defaults.
+
+    ``min_host_gap``: seconds between the end of one request to a host and the start of
+    the next (a robots.txt ``Crawl-delay`` raises it, up to ``max_crawl_delay``).
+    ``max_retry_after``: longest ``Retry-After`` we wait for; longer ones are ``deferred``.
+    ``robots_ttl``: how long a robots.txt is trusted (RFC 9309 §2.4: at most 24 h).
+    """
 
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
@@ -51,6 +97,10 @@ class HttpConfig:
     backoff: float = 1.0
     max_retry_after: float = 60.0
     user_agent: str = USER_AGENT
+    min_host_gap: float = 3.0
+    obey_robots: bool = True
+    robots_ttl: float = 24 * 3600.0
+    max_crawl_delay: float = 60.0
 
 
 @dataclass
@@ -65,6 +115,7 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    retry_after: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -73,6 +124,16 @@ class FetchResult:
     @property
     def content_type(self) -> str | None:
         return self.headers.get("content-type")
+
+    @property
+    def etag(self) -> str | None:
+        """Validator to send back as ``etag=`` next time."""
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        """Validator to send back as ``last_modified=`` next time."""
+        return self.headers.get("last-modified")
 
     @property
     def encoding(self) -> str | None:
@@ -86,35 +147,109 @@ class FetchResult:
 
 
 class _Refused(Exception):
-    def __init__(self, outcome: str, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        outcome: str,
+        reason: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(reason)
         self.outcome = outcome
         self.reason = reason
         self.status = status
+        self.retry_after = retry_after
+        self.final_url: str | None = None
 
 
 def is_private_host(host: str) -> bool:
-    """True when ``host`` resolves to a loopback, private, link-local or multicast address."""
+    """True when ``host`` resolves to anything but a public unicast address.
+
+    Resolving (rather than parsing) also catches ``2130706433``, ``0177.0.0.1`` and names
+    pointing at loopback, link-local (cloud metadata), ULA or carrier-grade NAT ranges.
+    """
     try:
         infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
+    except (socket.gaierror, UnicodeError):
         return False
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if (
-            addr.is_private
-            or addr.is_loopback
-            or addr.is_link_local
-            or addr.is_multicast
-            or addr.is_reserved
-            or addr.is_unspecified
-        ):
+        addr = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+            addr = addr.ipv4_mapped
+        if not addr.is_global or addr.is_multicast or addr.is_reserved:
             return True
     return False
 
 
+class _Decoder:
+    """Streams a Content-Encoding out with a cap on the output, so bombs stop early."""
+
+    def __init__(self, encoding: str) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        if not codings:
+            self._wbits: int | None = None
+        elif codings in (["gzip"], ["x-gzip"]):
+            self._wbits = 47  # gzip, tolerating a zlib header
+        elif codings == ["deflate"]:
+            self._wbits = 0  # zlib or raw deflate: decided on the first byte
+        else:
+            raise _Refused("bad_encoding", f"unsupported Content-Encoding {encoding!r}")
+        self.name = encoding.strip() or "identity"
+        self._inflater: zlib._Decompress | None = None
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        """Decode ``data``; returns more than ``limit`` bytes only to signal "over the cap"."""
+        if self._wbits is None:
+            return data
+        out = b""
+        try:
+            while data and len(out) <= limit:
+                if self._inflater is None or self._inflater.eof:
+                    if self._inflater is not None and not data.strip(b"\0"):
+                        break  # padding after the last gzip member
+                    self._inflater = zlib.decompressobj(self._pick_wbits(data))
+                out += self._inflater.decompress(data, limit - len(out) + 1)
+                data = self._inflater.unconsumed_tail or (
+                    self._inflater.unused_data if self._inflater.eof else b""
+                )
+        except zlib.error as exc:
+            raise _Refused("bad_encoding", f"cannot decode {self.name} body: {exc}") from None
+        return out
+
+    def _pick_wbits(self, data: bytes) -> int:
+        if self._wbits:
+            return self._wbits
+        zlib_header = len(data) > 1 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+        return 15 if zlib_header else -15
+
+    def finish(self, raw_bytes: int) -> None:
+        if self._inflater is not None and not self._inflater.eof:
+            raise _Refused(
+                "truncated",
+                f"{self.name} stream ended before its end marker after {raw_bytes} bytes",
+            )
+
+
+class _ManualRedirectSession(requests.Session):
+    """A session that never looks at redirects: we follow them hop by hop ourselves.
+
+    Even with ``allow_redirects=False``, ``requests`` reads a redirect's whole body into
+    memory (decompressing it) and parses its Location to prepare ``Response.next``; a
+    hostile 302 could use that to get around the size cap.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 class HttpClient:
-    """A ``requests`` session with tradewatch's rules; collects a fetch log as it goes."""
+    """``requests`` with tradewatch's rules; collects a fetch log as it goes.
+
+    ``private_host_check`` decides what counts as a private address (a seam for tests);
+    ``throttle`` may be shared between clients of one process; ``clock`` drives the
+    robots.txt cache expiry and ``sleep``/``rng`` the waits and their jitter.
+    """
 
     def __init__(
         self,
@@ -122,17 +257,41 @@ class HttpClient:
         *,
         allow_private_network: bool = False,
         run_id: str | None = None,
+        private_host_check: Callable[[str], bool] = is_private_host,
+        throttle: HostThrottle | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
     ) -> None:
         self.config = config or HttpConfig()
         self.allow_private_network = allow_private_network
         self.run_id = run_id
         self.log: list[FetchLogEntry] = []
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = self.config.user_agent
-        self._session.headers["Accept-Encoding"] = "gzip, deflate"
+        self._is_private = private_host_check
+        self._throttle = throttle or HostThrottle(
+            self.config.min_host_gap, clock=clock, sleep=sleep
+        )
+        self._robots = RobotsCache(self._fetch_robots, ttl=self.config.robots_ttl, clock=clock)
+        self._rng = rng or random.Random()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self.conditional: dict[str, Validators] = {}
+        self.fresh_validators: list[Validators] = []
+
+    def remember_validators(self, validators: Iterable[Validators]) -> None:
+        """Make later GETs of these URLs conditional, e.g. feeds polled by an earlier run.
+
+        Each 200 response to such a URL records its new validators in
+        ``fresh_validators``, for the caller to keep for the next run.
+        """
+        self.conditional.update((v.url, v) for v in validators)
 
     def close(self) -> None:
-        self._session.close()
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def __enter__(self) -> HttpClient:
         return self
@@ -140,106 +299,309 @@ class HttpClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, *, kind: str, source: str | None = None) -> FetchResult:
-        """GET ``url`` with retries; never raises for network or HTTP trouble."""
+    def get(
+        self,
+        url: str,
+        *,
+        kind: str,
+        source: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """GET ``url`` with retries; never raises for network, HTTP or URL trouble.
+
+        ``etag``/``last_modified`` (from an earlier :class:`FetchResult`) make it a
+        conditional GET: an unchanged page comes back as ``not_modified`` without a body.
+        """
+        remembered = self.conditional.get(url)
+        if remembered and not (etag or last_modified):
+            etag, last_modified = remembered.etag, remembered.last_modified
+        validators = {}
+        if etag:
+            validators["If-None-Match"] = etag
+        if last_modified:
+            validators["If-Modified-Since"] = last_modified
+        result = self._get(url, kind, source, validators, robots=self.config.obey_robots)
+        if remembered is not None and result.ok and (result.etag or result.last_modified):
+            fresh = Validators(url, result.etag, result.last_modified, source)
+            with self._lock:
+                self.conditional[url] = fresh
+                self.fresh_validators.append(fresh)
+        return result
+
+    def robots_rules(self, url: str, *, source: str | None = None) -> RobotsRules:
+        """The robots.txt rules governing ``url`` (fetched and logged if not cached).
+
+        A URL the client would refuse (invalid, private) gets "unavailable" rules.
+        """
+        try:
+            self._check_url(url, redirected=False)
+        except _Refused as exc:
+            return RobotsRules(url=url, unavailable=exc.reason)
+        return self._robots.rules(url, source=source)
+
+    def robots_sitemaps(self, url: str, *, source: str | None = None) -> list[str]:
+        """``Sitemap:`` URLs listed in the robots.txt of ``url``'s host."""
+        return list(self.robots_rules(url, source=source).sitemaps)
+
+    def _fetch_robots(self, url: str, source: str | None) -> FetchResult:
+        return self._get(url, "robots", source, {}, robots=False)
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = _ManualRedirectSession()
+            session.headers["User-Agent"] = self.config.user_agent
+            session.headers["Accept-Encoding"] = "gzip, deflate"
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _get(
+        self, url: str, kind: str, source: str | None, validators: dict[str, str], *, robots: bool
+    ) -> FetchResult:
         attempt = 0
         while True:
-            result = self._get_once(url, kind=kind, source=source)
-            retryable = result.outcome in ("timeout", "connection_error") or (
-                result.status in _RETRY_CODES
+            result = self._get_once(url, kind, source, validators, robots=robots)
+            retryable = result.outcome in _RETRY_OUTCOMES or (
+                result.outcome == "http_error" and result.status in _RETRY_CODES
             )
             if not retryable or attempt >= self.config.retries:
                 return result
             attempt += 1
-            delay = self._retry_delay(result, attempt)
-            logger.info("retrying %s in %.1fs (%s)", url, delay, result.reason)
-            time.sleep(delay)
+            if result.retry_after is None:
+                base = self.config.backoff * 2 ** (attempt - 1)
+                delay = base / 2 + self._rng.uniform(0, base / 2)
+                self._throttle.hold(host_key(result.final_url), delay)
+            logger.info("retry %d of %s (%s)", attempt, url, result.reason)
 
-    def _retry_delay(self, result: FetchResult, attempt: int) -> float:
-        retry_after = result.headers.get("retry-after", "")
-        if retry_after.isdigit():
-            return min(float(retry_after), self.config.max_retry_after)
-        return self.config.backoff * 2 ** (attempt - 1)
-
-    def _get_once(self, url: str, *, kind: str, source: str | None) -> FetchResult:
+    def _get_once(
+        self,
+        url: str,
+        kind: str,
+        source: str | None,
+        validators: dict[str, str],
+        *,
+        robots: bool,
+    ) -> FetchResult:
         started = time.monotonic()
         requested_at = datetime.now(UTC)
-        current = url
-        result: FetchResult
         try:
-            for _hop in range(self.config.max_redirects + 1):
-                self._check_url(current)
-                response = self._session.get(
-                    current,
-                    timeout=(self.config.connect_timeout, self.config.read_timeout),
-                    allow_redirects=False,
-                    stream=True,
-                )
-                with response:
-                    location = response.headers.get("location")
-                    if response.status_code in _REDIRECT_CODES and location:
-                        current = urljoin(current, location)
-                        continue
-                    result = self._read(url, current, response)
-                break
-            else:
-                raise _Refused(
-                    "too_many_redirects", f"more than {self.config.max_redirects} redirects"
-                )
+            result = self._follow(url, kind, source, validators, robots=robots)
         except _Refused as exc:
-            result = FetchResult(url, current, exc.outcome, exc.status, exc.reason)
-        except requests.Timeout as exc:
-            result = FetchResult(url, current, "timeout", reason=_one_line(exc))
-        except requests.ConnectionError as exc:
-            result = FetchResult(url, current, "connection_error", reason=_one_line(exc))
-        except requests.RequestException as exc:
-            result = FetchResult(url, current, "invalid", reason=_one_line(exc))
-        self.log.append(
-            FetchLogEntry(
-                url=url,
-                kind=kind,
-                outcome=result.outcome,
-                requested_at=requested_at,
-                source=source,
-                status=result.status,
-                reason=result.reason,
-                bytes=len(result.body),
-                elapsed_ms=round((time.monotonic() - started) * 1000, 1),
-                run_id=self.run_id,
+            result = FetchResult(
+                url,
+                exc.final_url or url,
+                exc.outcome,
+                exc.status,
+                exc.reason,
+                retry_after=exc.retry_after,
             )
+        except Exception as exc:
+            logger.exception("internal error fetching %s", url)
+            result = FetchResult(url, url, "internal_error", reason=_one_line(exc))
+        if result.retry_after is not None:
+            self._throttle.hold(host_key(result.final_url), result.retry_after)
+        entry = FetchLogEntry(
+            url=url,
+            kind=kind,
+            outcome=result.outcome,
+            requested_at=requested_at,
+            source=source,
+            status=result.status,
+            reason=result.reason,
+            bytes=len(result.body),
+            elapsed_ms=round((time.monotonic() - started) * 1000, 1),
+            run_id=self.run_id,
         )
+        with self._lock:
+            self.log.append(entry)
         return result
 
-    def _check_url(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise _Refused("invalid", f"unsupported scheme {parts.scheme!r}")
-        if not parts.hostname:
-            raise _Refused("invalid", "URL has no host")
-        if not self.allow_private_network and is_private_host(parts.hostname):
-            raise _Refused("blocked", f"{parts.hostname} is a private-network address")
+    def _follow(
+        self,
+        url: str,
+        kind: str,
+        source: str | None,
+        validators: dict[str, str],
+        *,
+        robots: bool,
+    ) -> FetchResult:
+        """Follow redirects hop by hop, checking every hop like the first."""
+        chain: list[str] = []
+        current = url
+        try:
+            for _hop in range(self.config.max_redirects + 1):
+                self._check_url(current, redirected=bool(chain))
+                if robots:
+                    self._check_robots(current, source)
+                self._check_hold(current)
+                step = self._request(url, current, kind, validators)
+                if isinstance(step, FetchResult):
+                    return step
+                chain.append(urldefrag(current).url)
+                if urldefrag(step).url in chain:
+                    raise _Refused("redirect_loop", f"redirect loop: {current} -> {step}")
+                current = step
+            raise _Refused(
+                "too_many_redirects",
+                f"more than {self.config.max_redirects} redirects (stopped before {current})",
+            )
+        except _Refused as exc:
+            exc.final_url = current
+            raise
 
-    def _read(self, url: str, final_url: str, response: requests.Response) -> FetchResult:
+    def _check_url(self, url: str, *, redirected: bool) -> None:
+        outcome = "bad_redirect" if redirected else "invalid"
+        where = f" (redirect to {url})" if redirected else ""
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+            _ = parts.port
+        except ValueError as exc:
+            raise _Refused(outcome, f"unparseable URL {url!r}: {exc}") from None
+        if parts.scheme.lower() not in ("http", "https"):
+            raise _Refused(outcome, f"unsupported scheme {parts.scheme!r}{where}")
+        if not host or _BAD_HOST.search(host):
+            raise _Refused(outcome, f"URL has no usable host{where}")
+        if not self.allow_private_network and self._is_private(host):
+            raise _Refused("blocked", f"{host} is a private-network address{where}")
+
+    def _check_hold(self, url: str) -> None:
+        """A host that asked for more quiet than we wait for is not contacted at all."""
+        key = host_key(url)
+        held, cap = self._throttle.held_for(key), self.config.max_retry_after
+        if held > cap:
+            reason = f"{key} asked for {held:.0f}s without requests, over cap {cap:.0f}s"
+            raise _Refused("deferred", reason, retry_after=held)
+
+    def _check_robots(self, url: str, source: str | None) -> None:
+        rules = self._robots.rules(url, source=source)
+        if rules.crawl_delay is not None:
+            delay = min(rules.crawl_delay, self.config.max_crawl_delay)
+            self._throttle.set_gap(host_key(url), max(self._throttle.min_gap, delay))
+        why = rules.disallowed_by(url)
+        if why:
+            self._check_hold(url)  # robots.txt itself asked for a pause: defer, not disallow
+            raise _Refused("robots_disallowed", why)
+
+    def _request(
+        self, url: str, current: str, kind: str, validators: dict[str, str]
+    ) -> FetchResult | str:
+        """One HTTP exchange under the host's slot: a result, or the next hop's URL."""
+        key = host_key(current)
+        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        try:
+            with (
+                self._throttle.slot(key),
+                self._session().get(
+                    current,
+                    headers=validators,
+                    timeout=timeout,
+                    allow_redirects=False,
+                    stream=True,
+                ) as response,
+            ):
+                if response.status_code in _REDIRECT_CODES:
+                    return _redirect_target(current, response)
+                return self._read(url, current, response, kind)
+        except requests.ConnectTimeout:
+            reason = f"connect timeout: no connection to {key} within {timeout[0]}s"
+            raise _Refused("timeout", reason) from None
+        except requests.ReadTimeout:
+            reason = f"read timeout: no response from {key} within {timeout[1]}s"
+            raise _Refused("timeout", reason) from None
+        except requests.ConnectionError as exc:
+            raise _Refused("connection_error", _one_line(exc)) from None
+        except requests.RequestException as exc:
+            raise _Refused("invalid", _one_line(exc)) from None
+
+    def _read(
+        self, url: str, final_url: str, response: requests.Response, kind: str
+    ) -> FetchResult:
         headers = {k.lower(): v for k, v in response.headers.items()}
-        declared = headers.get("content-length", "")
-        cap = self.config.max_bytes
-        if declared.isdigit() and int(declared) > cap:
-            raise _Refused("too_large", f"Content-Length {declared} exceeds {cap} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > cap:
-                raise _Refused("too_large", f"body exceeds {cap} bytes", response.status_code)
-            chunks.append(chunk)
-        body = b"".join(chunks)
         status = response.status_code
         if status == 304:
             return FetchResult(url, final_url, "not_modified", status, None, headers)
-        if status >= 400:
-            reason = f"HTTP {status} {response.reason or ''}".strip()
-            return FetchResult(url, final_url, "http_error", status, reason, headers, b"")
+        if status >= 300:
+            retry_after = None
+            if status in _RETRY_AFTER_CODES:
+                retry_after = _retry_after(headers.get("retry-after"))
+            cap = self.config.max_retry_after
+            if retry_after is not None and retry_after > cap:
+                reason = f"HTTP {status}: Retry-After {retry_after:.0f}s exceeds cap {cap:.0f}s"
+                return FetchResult(
+                    url, final_url, "deferred", status, reason, headers, retry_after=retry_after
+                )
+            outcome, reason = "http_error", f"HTTP {status} {response.reason or ''}".strip()
+            if kind == "robots" and 400 <= status < 500 and status != 429:
+                outcome, reason = "robots_absent", f"{reason}: no rules, everything allowed"
+            return FetchResult(
+                url, final_url, outcome, status, reason, headers, retry_after=retry_after
+            )
+        try:
+            body = self._read_body(response, headers)
+        except _Refused as exc:
+            exc.status = status
+            raise
         return FetchResult(url, final_url, "ok", status, None, headers, body)
+
+    def _read_body(self, response: requests.Response, headers: dict[str, str]) -> bytes:
+        """Stream and decode the body, stopping as soon as either size passes the cap."""
+        cap = self.config.max_bytes
+        declared = headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise _Refused("too_large", f"Content-Length {declared} exceeds {cap} bytes")
+        decoder = _Decoder(headers.get("content-encoding", ""))
+        body = bytearray()
+        received = 0
+        try:
+            for chunk in response.raw.stream(_CHUNK, decode_content=False):
+                received += len(chunk)
+                if received > cap:
+                    raise _Refused("too_large", f"body exceeds {cap} bytes; stopped reading")
+                body += decoder.feed(chunk, cap - len(body))
+                if len(body) > cap:
+                    reason = f"{decoder.name} body inflates past {cap} bytes; stopped decoding"
+                    raise _Refused("too_large", reason)
+        except (urllib3.exceptions.TimeoutError, TimeoutError):
+            reason = (
+                f"read timeout: body stalled {self.config.read_timeout}s after {received} bytes"
+            )
+            raise _Refused("timeout", reason) from None
+        except (urllib3.exceptions.ProtocolError, OSError) as exc:
+            of = f" of {declared}" if declared else ""
+            reason = f"connection broke after {received}{of} bytes: {_one_line(exc)}"
+            raise _Refused("truncated", reason) from None
+        decoder.finish(received)
+        return bytes(body)
+
+
+def _redirect_target(current: str, response: requests.Response) -> str:
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise _Refused("bad_redirect", f"HTTP {response.status_code} redirect without Location")
+    with contextlib.suppress(UnicodeError):
+        location = location.encode("latin-1").decode("utf-8")  # servers send raw UTF-8
+    try:
+        return urljoin(current, location)
+    except ValueError as exc:
+        raise _Refused("bad_redirect", f"unparseable Location {location!r}: {exc}") from None
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` of delta-seconds or an HTTP-date."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _one_line(exc: BaseException) -> str:

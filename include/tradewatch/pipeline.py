@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,13 +28,14 @@ from typing import Any, TypeVar
 from tradewatch.archive import RawArchive
 from tradewatch.config import (
     DEFAULT_RELEVANCE_THRESHOLD,
+    SourcesConfig,
     default_data_dir,
     default_db_path,
     load_sources,
     project_home,
 )
 from tradewatch.extract import ExtractionError, extract_article
-from tradewatch.fetch import FetchResult, HttpClient
+from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
 from tradewatch.models import (
     Article,
     Candidate,
@@ -45,6 +46,7 @@ from tradewatch.models import (
     from_dict,
     to_dict,
 )
+from tradewatch.politeness import FetchRequest, fetch_many
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Window, discover_source
 from tradewatch.store import FetchOutcomes, connect, load_batch, rebuild_fts
@@ -64,6 +66,11 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# Hosts fetched in parallel by the fetch stage; each host still gets one request at a time.
+FETCH_WORKERS = 8
+# Source types polled with a conditional GET (ETag / Last-Modified kept between runs).
+CONDITIONAL_SOURCE_TYPES = ("rss", "atom")
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _T = TypeVar("_T")
@@ -155,18 +162,23 @@ def discover(ctx: RunContext, source_name: str) -> str:
     """Poll one source; write its candidates to a JSONL file and return its path."""
     config = load_sources(ctx.sources_file)
     spec = config.get(source_name)
-    with HttpClient(
-        allow_private_network=config.allow_private_network, run_id=ctx.run_id
-    ) as client:
+    with _client(ctx, config) as client:
+        if spec.type in CONDITIONAL_SOURCE_TYPES and not ctx.force_refetch:
+            known = read_fetch_memory(ctx.db_path).validators.get(spec.url)
+            client.remember_validators([known or Validators(spec.url, None, None, spec.name)])
         found = discover_source(spec, client, ctx.archive, Window(ctx.start, ctx.end))
         log = list(client.log)
-    polled_ok = bool(log) and log[-1].outcome == "ok"
-    problems = [("parse_error", found.error)] if found.error and polled_ok else []
-    problems += [("feed_warning", warning) for warning in found.warnings]
-    for outcome, reason in problems:
-        log.append(_log_entry(ctx, spec.url, "feed", outcome, reason, source=spec.name))
+        fresh = list(client.fresh_validators)
+    if found.error:
+        outcome, reason = "failed", found.error
+    elif found.warnings:
+        outcome, reason = "partial", "; ".join(found.warnings)
+    else:
+        outcome, reason = "ok", None
+    log.append(_log_entry(ctx, spec.url, "poll", outcome, reason, source=spec.name))
     logger.info("%s: %d candidates (%s)", spec.name, len(found.candidates), found.error or "ok")
     name = safe_run_id(spec.name)
+    _write_jsonl(ctx.run_dir / "state" / f"validators-{name}.jsonl", fresh)
     _write_jsonl(ctx.run_dir / "log" / f"discover-{name}.jsonl", log)
     return str(_write_jsonl(ctx.run_dir / "candidates" / f"{name}.jsonl", found.candidates))
 
@@ -200,17 +212,19 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     fetched: list[Fetched] = []
     failures: list[PendingFetch] = []
     resolved: list[str] = []
-    with HttpClient(
-        allow_private_network=config.allow_private_network, run_id=ctx.run_id
-    ) as client:
-        for canonical, candidate in selection.to_fetch:
-            result = client.get(candidate.url, kind="article", source=candidate.source)
-            if not result.ok:
-                failures.append(_pending(ctx, canonical, candidate, result))
-                continue
-            fetched.append(_archive_page(ctx, canonical, candidate, result))
-            resolved.append(canonical)
+    requests = [
+        FetchRequest(candidate.url, kind="article", source=candidate.source)
+        for _, candidate in selection.to_fetch
+    ]
+    with _client(ctx, config) as client:
+        results = fetch_many(client, requests, max_workers=FETCH_WORKERS)
         log = [*skipped, *client.log]
+    for (canonical, candidate), result in zip(selection.to_fetch, results, strict=True):
+        if not result.ok:
+            failures.append(_pending(ctx, canonical, candidate, result))
+            continue
+        fetched.append(_archive_page(ctx, canonical, candidate, result))
+        resolved.append(canonical)
     logger.info(
         "fetched %d pages, %d failed, %d already known, %d duplicate headlines",
         len(fetched),
@@ -252,7 +266,7 @@ def _archive_page(
 def _pending(
     ctx: RunContext, canonical: str, candidate: Candidate, result: FetchResult
 ) -> PendingFetch:
-    retry_after = getattr(result, "retry_after", None)
+    retry_after = result.retry_after if result.outcome == "deferred" else None
     return PendingFetch(
         canonical_url=canonical,
         candidate=candidate,
@@ -338,6 +352,14 @@ def ingest(ctx: RunContext) -> dict[str, int]:
     candidate_files = [discover(ctx, name) for name in plan(ctx)]
     fetched = fetch(ctx, candidate_files)
     return load(ctx, analyze(ctx, extract(ctx, fetched)))
+
+
+def _client(ctx: RunContext, config: SourcesConfig) -> HttpClient:
+    """The run's HTTP client; the sources file may shorten the per-host gap (local replicas)."""
+    http = HttpConfig()
+    if config.min_host_gap_seconds is not None:
+        http = replace(http, min_host_gap=config.min_host_gap_seconds)
+    return HttpClient(http, allow_private_network=config.allow_private_network, run_id=ctx.run_id)
 
 
 def _outcomes(ctx: RunContext) -> FetchOutcomes:

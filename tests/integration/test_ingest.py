@@ -210,14 +210,22 @@ def test_materials_and_people_found(con, ingested, expected) -> None:
     assert found / wanted >= 0.8
 
 
-def test_fetch_log_records_polls_and_pages(con, expected) -> None:
-    rows = dict(
-        con.execute(
-            "SELECT kind, count(*) FROM fetch_log WHERE outcome = 'ok' GROUP BY kind"
+def test_fetch_log_records_polls_and_pages(con, ingested, expected) -> None:
+    def outcomes(run_id: str) -> dict[tuple[str, str], int]:
+        rows = con.execute(
+            "SELECT kind, outcome, count(*) FROM fetch_log WHERE run_id = ? GROUP BY ALL",
+            [run_id],
         ).fetchall()
-    )
-    assert rows["article"] == len(expected)
-    assert rows["feed"] == 2 * 4
+        return {(kind, outcome): n for kind, outcome, n in rows}
+
+    first = outcomes(ingested["first"]["run_id"])
+    assert first[("article", "ok")] == len(expected)
+    assert first[("feed", "ok")] == 4
+    assert first[("poll", "ok")] == 4
+    second = outcomes(ingested["second"]["run_id"])
+    assert second[("feed", "not_modified")] == 4
+    assert second[("poll", "ok")] == 4
+    assert ("article", "ok") not in second and ("feed", "ok") not in second
 
 
 def test_second_run_changes_nothing_and_fetches_no_article(ingested, con) -> None:

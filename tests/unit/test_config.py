@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tradewatch.config import ConfigError, load_sources
+from tradewatch.config import GDELT_ENDPOINT, SOURCE_TYPES, ConfigError, load_sources
+from tradewatch.sources import DISCOVERERS
 
 MINIMAL = """\
 allow_private_network: true
@@ -47,7 +48,41 @@ def test_extra_keys_become_options(tmp_path: Path) -> None:
         ("sources:\n  - name: a\n    type: rss\n", "missing url"),
         ("sources:\n  - name: a\n    type: carrier-pigeon\n    url: http://x/", "unknown source"),
         ("sources:\n  - name: a\n    type: rss\n    url: ftp://x/feed", "http or https"),
-        ("sources:\n  - name: a\n    type: gdelt\n    url: http://x/", "not supported yet"),
+        ("sources:\n  - name: a\n    type: gdelt\n    url: http://x/", "needs the option 'query'"),
+        (
+            "sources:\n  - {name: a, type: gdelt, query: Korea, max_records: 500}",
+            "max_records must be a whole number from 1 to 250",
+        ),
+        (
+            "sources:\n  - {name: a, type: gdelt, query: '  '}",
+            "query must be a non-empty string",
+        ),
+        (
+            "sources:\n  - {name: a, type: sitemap, url: 'http://x/', from_robot: true}",
+            "unknown option 'from_robot'",
+        ),
+        (
+            "sources:\n  - {name: a, type: sitemap, url: 'http://x/', from_robots: 'yes'}",
+            "from_robots must be true or false",
+        ),
+        ("sources:\n  - {name: a, type: html_listing, url: 'http://x/'}", "'item_selector'"),
+        (
+            "sources:\n  - {name: a, type: html_listing, url: 'http://x/', item_selector: 'li['}",
+            "item_selector is not a valid CSS selector",
+        ),
+        (
+            "sources:\n  - {name: a, type: html_listing, url: 'http://x/', item_selector: li,"
+            " date_format: YYYY-MM-DD}",
+            "strptime format",
+        ),
+        (
+            "sources:\n  - {name: a, type: json_feed, url: 'http://x/', items_path: 'data..items'}",
+            "items_path must be a dotted path",
+        ),
+        (
+            "sources:\n  - {name: a, type: json_feed, url: 'http://x/', base_url: 'ftp://x/'}",
+            "base_url must be an http or https URL",
+        ),
         (
             "sources:\n  - {name: a, type: rss, url: 'http://x/1'}\n"
             "  - {name: a, type: rss, url: 'http://x/2'}\n",
@@ -60,6 +95,30 @@ def test_bad_files_give_one_line_reason(tmp_path: Path, text: str, message: str)
     with pytest.raises(ConfigError, match=message) as info:
         load_sources(_write(tmp_path, text))
     assert "\n" not in str(info.value)
+
+
+def test_new_source_types_load_with_their_options(tmp_path: Path) -> None:
+    text = """\
+sources:
+  - {name: g, type: gdelt, query: '(Korea OR Japan) export', max_records: 100}
+  - {name: s, type: sitemap, url: 'https://x.example/', from_robots: true, max_depth: 1}
+  - name: h
+    type: html_listing
+    url: https://x.example/press/
+    item_selector: ul.press > li
+    date_selector: span.date
+    date_format: '%Y.%m.%d'
+  - {name: j, type: json_feed, url: 'https://x.example/news.json', items_path: data.0.items}
+"""
+    config = load_sources(_write(tmp_path, text))
+    assert config.get("g").url == GDELT_ENDPOINT
+    assert config.get("g").options == {"query": "(Korea OR Japan) export", "max_records": 100}
+    assert config.get("h").options["date_format"] == "%Y.%m.%d"
+    assert config.get("j").options == {"items_path": "data.0.items"}
+
+
+def test_every_source_type_has_a_discoverer() -> None:
+    assert set(SOURCE_TYPES) == set(DISCOVERERS)
 
 
 def test_missing_file(tmp_path: Path) -> None:

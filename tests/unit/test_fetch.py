@@ -50,7 +50,9 @@ class _Server:
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
 
 @pytest.fixture
@@ -61,7 +63,15 @@ def server() -> Iterator[_Server]:
     srv.httpd.server_close()
 
 
-FAST = HttpConfig(retries=2, backoff=0.01, read_timeout=0.5, connect_timeout=0.5, max_bytes=1000)
+FAST = HttpConfig(
+    retries=2,
+    backoff=0.01,
+    read_timeout=0.5,
+    connect_timeout=0.5,
+    max_bytes=1000,
+    min_host_gap=0.0,
+    obey_robots=False,
+)
 
 
 def _client(**kwargs: object) -> HttpClient:
@@ -121,12 +131,16 @@ def test_redirects_followed_and_loops_stopped(server: _Server) -> None:
     server.routes["/old"] = lambda h: _send(h, 301, Location="/new")
     server.routes["/new"] = lambda h: _send(h, 200, b"moved")
     server.routes["/loop"] = lambda h: _send(h, 302, Location="/loop")
+    for n in range(FAST.max_redirects + 2):
+        server.routes[f"/chain{n}"] = lambda h, n=n: _send(h, 302, Location=f"/chain{n + 1}")
     client = _client()
     moved = client.get(f"{server.base}/old", kind="article")
     assert moved.ok and moved.final_url == f"{server.base}/new" and moved.url.endswith("/old")
     looped = client.get(f"{server.base}/loop", kind="article")
-    assert looped.outcome == "too_many_redirects"
-    assert server.hits["/loop"] == FAST.max_redirects + 1
+    assert looped.outcome == "redirect_loop" and server.hits["/loop"] == 1
+    chained = client.get(f"{server.base}/chain0", kind="article")
+    assert chained.outcome == "too_many_redirects"
+    assert sum(server.hits.get(f"/chain{n}", 0) for n in range(10)) == FAST.max_redirects + 1
 
 
 def test_body_over_cap_is_refused(server: _Server) -> None:
@@ -141,13 +155,14 @@ def test_read_timeout(server: _Server) -> None:
         _send(h, 200, b"late")
 
     server.routes["/slow"] = slow
-    client = HttpClient(HttpConfig(retries=0, read_timeout=0.3), allow_private_network=True)
+    config = HttpConfig(retries=0, read_timeout=0.3, obey_robots=False)
+    client = HttpClient(config, allow_private_network=True)
     result = client.get(f"{server.base}/slow", kind="article")
     assert result.outcome == "timeout"
 
 
 def test_connection_refused() -> None:
-    client = HttpClient(HttpConfig(retries=0), allow_private_network=True)
+    client = HttpClient(HttpConfig(retries=0, obey_robots=False), allow_private_network=True)
     result = client.get("http://127.0.0.1:9/nothing", kind="feed")
     assert result.outcome == "connection_error" and result.reason
 

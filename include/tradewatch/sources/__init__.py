@@ -13,6 +13,10 @@ from tradewatch.fetch import HttpClient
 from tradewatch.models import SourceSpec
 from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.feeds import discover_feed
+from tradewatch.sources.gdelt import discover_gdelt
+from tradewatch.sources.html_listing import discover_listing
+from tradewatch.sources.json_feed import discover_json_feed
+from tradewatch.sources.sitemap import discover_sitemap
 
 __all__ = ["DISCOVERERS", "Discovery", "Window", "discover_source"]
 
@@ -21,6 +25,10 @@ Discoverer = Callable[[SourceSpec, HttpClient, RawArchive, Window], Discovery]
 DISCOVERERS: dict[str, Discoverer] = {
     "rss": discover_feed,
     "atom": discover_feed,
+    "gdelt": discover_gdelt,
+    "sitemap": discover_sitemap,
+    "html_listing": discover_listing,
+    "json_feed": discover_json_feed,
 }
 
 

@@ -1,0 +1,63 @@
+"""What the newer source types share: archived fetches and the window in UTC.
+
+Every response a source reads is archived before anything parses it, the same way for
+every type, so a parse bug never loses what the server said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+
+from tradewatch.archive import RawArchive
+from tradewatch.fetch import FetchResult, HttpClient
+from tradewatch.models import SourceSpec
+from tradewatch.sources.base import Window
+
+__all__ = ["failure", "fetch_snapshot", "lookback_window"]
+
+_SAFE_KEY = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def fetch_snapshot(
+    spec: SourceSpec, client: HttpClient, archive: RawArchive, url: str
+) -> tuple[FetchResult, str | None]:
+    """GET ``url`` for ``spec``; archive the body under ``feeds/`` when the fetch succeeded.
+
+    Returns the fetch result and the archive path (``None`` when nothing was fetched).
+    """
+    result = client.get(url, kind="feed", source=spec.name)
+    if not result.ok:
+        return result, None
+    digest = hashlib.sha256(url.encode() + b"\0" + result.body).hexdigest()[:12]
+    key = f"{_SAFE_KEY.sub('_', spec.name)}-{result.fetched_at:%H%M%S}-{digest}"
+    meta = {
+        "url": url,
+        "final_url": result.final_url,
+        "status": result.status,
+        "headers": result.headers,
+        "fetched_at": result.fetched_at.isoformat(),
+        "source": spec.name,
+    }
+    return result, archive.write("feeds", key, result.body, meta, result.fetched_at)
+
+
+def failure(what: str, result: FetchResult) -> str:
+    """One-line reason for a failed fetch, with the client's outcome and reason."""
+    return f"{what} fetch failed: {result.outcome}: {result.reason}"
+
+
+def _utc(when: datetime) -> datetime:
+    """``when`` in UTC; a zoneless time is taken as UTC, like every time tradewatch stores."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def lookback_window(window: Window, lookback: timedelta) -> Window:
+    """``window`` in UTC with a start: an open start means ``lookback`` before the end (or now).
+
+    For sources that can look back indefinitely, where "unbounded" must not mean "everything".
+    """
+    end = _utc(window.end) if window.end else None
+    start = _utc(window.start) if window.start else (end or datetime.now(UTC)) - lookback
+    return Window(start.replace(microsecond=0), end)

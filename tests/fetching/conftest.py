@@ -1,0 +1,57 @@
+"""Fixtures for the HTTP client tests: fault servers and fast clients."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from servers.fault import FaultServer
+from tradewatch.fetch import HttpClient, HttpConfig
+
+# No gap, no retries, short timeouts: tests switch on what they examine.
+FAST = HttpConfig(
+    connect_timeout=1.0,
+    read_timeout=1.0,
+    retries=0,
+    backoff=0.01,
+    max_bytes=1_000_000,
+    min_host_gap=0.0,
+)
+_CONFIG_FIELDS = {f.name for f in dataclasses.fields(HttpConfig)}
+
+MakeClient = Callable[..., HttpClient]
+
+
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    with FaultServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def other_server() -> Iterator[FaultServer]:
+    """A second host (same address, another port)."""
+    with FaultServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def make_client() -> Iterator[MakeClient]:
+    """``make_client(**options)``: HttpConfig fields override :data:`FAST`, the rest go to
+    :class:`HttpClient` (private network allowed unless said otherwise)."""
+    clients: list[HttpClient] = []
+
+    def make(**options: object) -> HttpClient:
+        config = {k: v for k, v in options.items() if k in _CONFIG_FIELDS}
+        kwargs = {k: v for k, v in options.items() if k not in _CONFIG_FIELDS}
+        kwargs.setdefault("allow_private_network", True)
+        kwargs.setdefault("run_id", "test")
+        client = HttpClient(dataclasses.replace(FAST, **config), **kwargs)  # type: ignore[arg-type]
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

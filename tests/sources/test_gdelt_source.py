@@ -1,0 +1,234 @@
+"""GDELT DOC 2.0 source against a local replica that answers by time slice."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tradewatch.archive import RawArchive
+from tradewatch.config import load_sources
+from tradewatch.fetch import HttpClient, HttpConfig
+from tradewatch.models import SourceSpec
+from tradewatch.sources import Discovery, Window, discover_source
+from tradewatch.sources.gdelt import parse_artlist
+
+ARTICLES = json.loads(
+    (Path(__file__).parents[1] / "fixtures/replicas/gdelt/artlist.json").read_text("utf-8")
+)
+FAST = HttpConfig(retries=0, min_host_gap=0)
+DAY = Window(datetime(2023, 8, 14, tzinfo=UTC), datetime(2023, 8, 15, tzinfo=UTC))
+TOO_SHORT = (
+    b"<html><body>Your search contained a keyword that was too short. Please lengthen it."
+    b"<br>See the documentation for details.</body></html>"
+)
+SLOW_DOWN = b"Please limit requests to one every 5 seconds or contact us for larger queries.\n"
+
+
+class Replica(ThreadingHTTPServer):
+    """Answers artlist queries from the fixture by [startdatetime, enddatetime)."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/api/v2/doc/doc"
+        self.requests: list[dict[str, str]] = []
+        self.scripted: list[tuple[int, str, bytes]] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Replica
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if parts.path != "/api/v2/doc/doc":
+            status, ctype, body = 404, "text/plain", b"not found"
+        elif self.server.scripted:
+            self.server.requests.append(params)
+            status, ctype, body = self.server.scripted.pop(0)
+        else:
+            self.server.requests.append(params)
+            status, ctype, body = 200, "application/json", _answer(params)
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _answer(params: dict[str, str]) -> bytes:
+    start, end = params["startdatetime"], params["enddatetime"]
+    hits = [
+        a
+        for a in ARTICLES
+        if start <= a["seendate"].replace("T", "").rstrip("Z") < end
+        and "sourcelang:english" in params["query"]
+    ]
+    hits = hits[: int(params["maxrecords"])]
+    return json.dumps({"articles": hits} if hits else {}).encode()
+
+
+@pytest.fixture
+def replica() -> Iterator[Replica]:
+    server = Replica()
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _discover(
+    replica: Replica, tmp_path: Path, window: Window = DAY, **options: object
+) -> tuple[Discovery, HttpClient]:
+    spec = SourceSpec(
+        name="gdelt-kj",
+        type="gdelt",
+        url=replica.url,
+        options={"query": '(Korea OR Seoul) (Japan OR Tokyo) "export"', **options},
+    )
+    client = HttpClient(FAST, allow_private_network=True)
+    with client:
+        return discover_source(spec, client, RawArchive(tmp_path), window), client
+
+
+def test_one_query_for_the_window_keeps_english_articles(replica: Replica, tmp_path: Path) -> None:
+    found, client = _discover(replica, tmp_path, min_interval_seconds=0)
+    [params] = replica.requests
+    assert params == {
+        "query": '(Korea OR Seoul) (Japan OR Tokyo) "export" sourcelang:english',
+        "mode": "artlist",
+        "format": "json",
+        "maxrecords": "250",
+        "startdatetime": "20230814000000",
+        "enddatetime": "20230815000000",
+    }
+    assert found.error is None
+    assert [c.url for c in found.candidates][:2] == [
+        "https://en.wire-seoul.example/view/AEN20230814000351320",
+        "https://www.tokyo-daily.example/business/2023/08/14/photoresist-exports/",
+    ]
+    assert len(found.candidates) == 6
+    first = found.candidates[0]
+    assert first.source == "gdelt-kj"
+    assert first.title == "S. Korea, Japan to resume vice-ministerial trade talks next month"
+    assert first.published_at == datetime(2023, 8, 14, 0, 30, tzinfo=UTC)
+    assert first.published_raw == "20230814T003000Z"
+    assert "ko.wire-seoul" not in " ".join(c.url for c in found.candidates)
+    assert any("1 non-English" in w for w in found.warnings)
+    assert any("about the last 90 days" in w for w in found.warnings)
+    snapshot = RawArchive(tmp_path).read(found.snapshot_path or "")
+    assert b"photoresist" in snapshot.body and snapshot.meta["source"] == "gdelt-kj"
+    assert [e.outcome for e in client.log if e.kind == "feed"] == ["ok"]
+
+
+def test_capped_slices_are_halved_until_they_fit(replica: Replica, tmp_path: Path) -> None:
+    found, _ = _discover(
+        replica, tmp_path, max_records=3, min_slice_minutes=1, min_interval_seconds=0
+    )
+    assert len(found.candidates) == 6
+    assert len({c.url for c in found.candidates}) == 6
+    assert not [w for w in found.warnings if "cap" in w]
+    assert len(replica.requests) > 1
+    first, second = replica.requests[0], replica.requests[1]
+    assert (first["startdatetime"], first["enddatetime"]) == ("20230814000000", "20230815000000")
+    assert (second["startdatetime"], second["enddatetime"]) == ("20230814000000", "20230814120000")
+    assert {r["maxrecords"] for r in replica.requests} == {"3"}
+
+
+def test_slice_still_capped_at_minimum_is_a_warning(replica: Replica, tmp_path: Path) -> None:
+    found, _ = _discover(
+        replica, tmp_path, max_records=3, min_slice_minutes=600, min_interval_seconds=0
+    )
+    [warning] = [w for w in found.warnings if "cap" in w]
+    assert "3-article cap for 2023-08-14T00:00:00Z–2023-08-14T12:00:00Z" in warning
+    assert found.error is None and len(found.candidates) == 4
+
+
+def test_text_error_with_200_is_the_polls_error(replica: Replica, tmp_path: Path) -> None:
+    replica.scripted.append((200, "text/html", TOO_SHORT))
+    found, client = _discover(replica, tmp_path, min_interval_seconds=0)
+    assert found.candidates == []
+    assert found.error is not None
+    assert "Your search contained a keyword that was too short" in found.error
+    assert "\n" not in found.error and "<br>" not in found.error
+    assert [e.outcome for e in client.log if e.kind == "feed"] == ["ok"]
+
+
+def test_rate_limit_text_is_retried_once(replica: Replica, tmp_path: Path) -> None:
+    replica.scripted.append((200, "text/plain", SLOW_DOWN))
+    found, _ = _discover(replica, tmp_path, min_interval_seconds=0)
+    assert found.error is None and len(found.candidates) == 6
+    assert len(replica.requests) == 2
+
+    replica.requests.clear()
+    replica.scripted.extend([(200, "text/plain", SLOW_DOWN)] * 2)
+    found, _ = _discover(replica, tmp_path, min_interval_seconds=0)
+    assert "Please limit requests to one every 5 seconds" in (found.error or "")
+
+
+def test_failed_half_is_a_warning_when_others_answered(replica: Replica, tmp_path: Path) -> None:
+    capped = json.dumps({"articles": ARTICLES[:3]}).encode()
+    replica.scripted.extend(
+        [(200, "application/json", capped), (503, "text/plain", b"Service Unavailable")]
+    )
+    found, _ = _discover(
+        replica, tmp_path, max_records=3, min_slice_minutes=720, min_interval_seconds=0
+    )
+    assert found.error is None
+    assert any("http_error: HTTP 503" in w and "2023-08-14T00:00:00Z" in w for w in found.warnings)
+    assert len(found.candidates) >= 3
+
+
+def test_http_error_and_bad_json_are_errors(replica: Replica, tmp_path: Path) -> None:
+    replica.scripted.append((503, "text/plain", b"down"))
+    found, _ = _discover(replica, tmp_path, min_interval_seconds=0)
+    assert "GDELT fetch failed: http_error: HTTP 503" in (found.error or "")
+    replica.scripted.append((200, "application/json", b'{"articles": [{"url": "http://x/"'))
+    found, _ = _discover(replica, tmp_path, min_interval_seconds=0)
+    assert "invalid JSON" in (found.error or "") and found.candidates == []
+
+
+def test_unbounded_window_queries_the_last_24_hours(replica: Replica, tmp_path: Path) -> None:
+    found, _ = _discover(replica, tmp_path, window=Window(), min_interval_seconds=0)
+    [params] = replica.requests
+    start = datetime.strptime(params["startdatetime"], "%Y%m%d%H%M%S")
+    end = datetime.strptime(params["enddatetime"], "%Y%m%d%H%M%S")
+    assert end - start == timedelta(hours=24)
+    assert abs(end.replace(tzinfo=UTC) - datetime.now(UTC)) < timedelta(hours=1)
+    assert found.error is None and found.candidates == []
+
+
+def test_sources_file_entry_runs_through_the_registry(replica: Replica, tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "allow_private_network: true\nsources:\n"
+        f"  - {{name: kj, type: gdelt, url: '{replica.url}', query: 'Korea Japan trade',"
+        " min_interval_seconds: 0, max_records: 250}\n",
+        encoding="utf-8",
+    )
+    spec = load_sources(sources).get("kj")
+    with HttpClient(FAST, allow_private_network=True) as client:
+        found = discover_source(spec, client, RawArchive(tmp_path), DAY)
+    assert {c.source for c in found.candidates} == {"kj"}
+    assert replica.requests[0]["query"] == "Korea Japan trade sourcelang:english"
+
+
+def test_parse_artlist_reads_empty_and_odd_answers() -> None:
+    assert parse_artlist(b"{}") == ([], None)
+    assert parse_artlist(b'{"articles": [1, {"url": "http://a/"}]}') == (
+        [{"url": "http://a/"}],
+        None,
+    )
+    assert parse_artlist(b"")[1] == "GDELT answered with text instead of JSON: empty body"
+    assert "no 'articles' list" in (parse_artlist(b'{"articles": "none"}')[1] or "")
