@@ -8,19 +8,28 @@ a blank line because quote detection tracks quotes that run across paragraphs.
 
 Rules chosen here:
 
-* Decoding: a byte-order mark wins. Otherwise UTF-8, the ``<meta>`` charset and the HTTP
-  charset hint are tried strictly, in that order, and the first that decodes cleanly wins.
-  UTF-8 goes first whatever is declared: UTF-8 bytes often decode "cleanly" as cp949,
-  cp932 or cp1252 mojibake, while legacy text with any non-ASCII byte is practically never
-  valid UTF-8; between the declarations the page's own tag beats the server default.
+* Decoding: a byte-order mark wins; then ISO-2022-JP when its escape sequences are
+  present (those pages are 7-bit and would pass as UTF-8); then strict UTF-8, whatever is
+  declared: UTF-8 bytes often decode "cleanly" as cp949, cp932 or cp1252 mojibake, while
+  legacy text with any non-ASCII byte is practically never valid UTF-8. Then the page's own
+  declaration (XML declaration, else ``<meta>`` charset) and the HTTP charset, strictly;
+  when both decode but disagree, the text that looks less like mojibake wins (see
+  ``_implausibility``), ties going to the page's own tag over the server default. Then a
+  declared charset that fails on at most ~1% of the non-ASCII bytes (a page cut mid
+  character) is used with U+FFFD. With no usable declaration, cp949, cp932 and EUC-JP are
+  tried and the most plausible clean decoding wins; charset-normalizer is not used because
+  it misreads English pages carrying a few Korean or Japanese names (kanji in Shift_JIS
+  come out as cp949 Hangul). Last resort: the declared charset (else UTF-8) with U+FFFD.
   Legacy labels decode with their WHATWG supersets (EUC-KR as cp949, Shift_JIS as cp932,
   Latin-1 as cp1252) since Korean and Japanese sites routinely use extension characters.
-  If nothing decodes cleanly, the meta (else header) charset decodes with U+FFFD.
 * Published time: JSON-LD, OpenGraph, other ``<meta>``, ``<time datetime>``, the feed;
   the first value :func:`tradewatch.dates.parse_datetime` reads wins. Offsets are kept as
   ``±HH:MM``; ``published_at`` is UTC. A value without a clock time is midnight UTC (that
   keeps its calendar date) and one without an offset is read as UTC; both get
   ``published_offset=None`` so nobody mistakes the guess for a fact.
+  With no date on the page or in the feed, ``published_at`` is the fetch time and
+  ``published_from="fetched"``: an analyst filtering by day still sees the story, and the
+  origin column says the date is ours, not the outlet's.
 * Canonical URL: ``<link rel=canonical>``, then ``og:url``, accepted only on the fetched
   host (ignoring a leading ``www.``), so a syndication partner's canonical cannot merge
   our copy into theirs.
@@ -43,7 +52,8 @@ import trafilatura
 from bs4 import BeautifulSoup
 from lxml.etree import ParserError
 
-from tradewatch.dates import format_offset, parse_datetime
+from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, format_offset, parse_datetime
+from tradewatch.dedup import near_dup_key
 from tradewatch.models import Article, PublishedFrom
 from tradewatch.urls import article_id, canonicalize_url, content_hash
 
@@ -70,6 +80,7 @@ _CHARSET_ALIASES = {
     "windows-31j": "cp932",
     "ascii": "cp1252",
     "iso8859-1": "cp1252",
+    "x-euc-jp": "euc_jp",
     # a page that could declare its charset in ASCII is not UTF-16, whatever it says
     "utf-16": "utf-8",
     "utf-16-le": "utf-8",
@@ -77,7 +88,25 @@ _CHARSET_ALIASES = {
 }
 _META_SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']\s*([A-Za-z0-9_.:-]+)""")
+_ISO2022_ESCAPE = re.compile(rb"\x1b(?:\$[@B]|\(J)")
+_DETECT_CODECS = ("cp949", "cp932", "euc_jp")
+_KSX1001_HANGUL = frozenset(
+    bytes((lead, trail)).decode("cp949")
+    for lead in range(0xB0, 0xC9)
+    for trail in range(0xA1, 0xFF)
+)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# half-width katakana, compatibility jamo, C1 controls, private use, compatibility
+# ideographs, Greek, Cyrillic and box drawing: rare in real pages, common in mojibake
+_ODD_CHAR = re.compile(
+    "[\uff61-\uff9f\u3130-\u318f\u0080-\u009f\ue000-\uf8ff\uf900-\ufaff\u0370-\u04ff\u2500-\u257f]"
+)
+_LATIN = re.compile("[\u00a0-\u024f]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# lxml refuses these anywhere in a tree (even mid-extraction), and browsers drop them too
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _OPENGRAPH_DATE_KEYS = ("article:published_time", "og:article:published_time")
 _META_DATE_KEYS = (
@@ -101,6 +130,7 @@ _TIME_XPATHS = (
     "//time[@datetime][not(ancestor::aside or ancestor::nav or ancestor::footer "
     "or ancestor::header)]",
 )
+_MAX_JSONLD_DEPTH = 20
 _ARTICLE_TYPES = frozenset({"blogposting", "liveblogposting", "report"})
 _JSONLD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 
@@ -176,7 +206,7 @@ def extract_article(
     except ValueError as exc:
         raise ExtractionError(f"cannot key article: {exc}") from None
     text_html = html if isinstance(html, str) else decode_html(html, encoding)
-    text_html = _XML_DECLARATION.sub("", text_html, count=1)
+    text_html = _XML_INCOMPATIBLE.sub("", _XML_DECLARATION.sub("", text_html, count=1))
     try:
         tree = lxml.html.document_fromstring(text_html, parser=_PARSER)
     except (ParserError, ValueError) as exc:
@@ -187,7 +217,7 @@ def extract_article(
     h1 = _first_h1(tree)
     title = _title(tree, meta, jsonld, h1, feed_title)
     published_at, published_offset, published_from = _published(
-        tree, meta, jsonld, feed_published, feed_published_raw
+        tree, meta, jsonld, feed_published, feed_published_raw, fetched_at
     )
     canonical = _canonical_url(tree, meta, url) or fetched_canonical
     lang = _lang(tree, meta)
@@ -213,30 +243,92 @@ def extract_article(
         published_from=published_from,
         lang=lang,
         content_hash=content_hash(text),
+        near_dup_key=near_dup_key(text),
         raw_path=raw_path,
     )
 
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """Decode page bytes by the rules in the module docstring; never raises."""
+    """Decode page or feed bytes by the rules in the module docstring; never raises."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
-    match = _META_CHARSET.search(data[:_META_SNIFF_BYTES])
-    declared = [
-        c
-        for c in (_codec(match.group(1).decode("ascii") if match else None), _codec(encoding))
-        if c
+    own = _own_declaration(data)
+    declared = list(dict.fromkeys(c for c in (_codec(own), _codec(encoding)) if c))
+    first = ["iso2022_jp"] if _ISO2022_ESCAPE.search(data) else []
+    for codec in [*first, "utf-8"]:
+        text = _strict(data, codec)
+        if text is not None:
+            return text
+    clean = [(codec, text) for codec in declared if (text := _strict(data, codec)) is not None]
+    if clean:  # declarations that disagree: the more plausible text wins, then the page's own
+        return min(clean, key=lambda pair: _implausibility(pair[1]))[1]
+    nearly = _nearly_clean(data, ["utf-8", *declared])
+    if nearly is not None:
+        return nearly
+    detected = [
+        (codec, text) for codec in _DETECT_CODECS if (text := _strict(data, codec)) is not None
     ]
-    candidates = list(dict.fromkeys(["utf-8", *declared]))
-    for codec in candidates:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            logger.debug("page does not decode as %s", codec)
+    if detected:
+        codec, text = min(detected, key=lambda pair: _implausibility(pair[1]))
+        logger.info("no declared charset decodes this page; detected %s", codec)
+        return text
     fallback = declared[0] if declared else "utf-8"
-    logger.warning("no charset decodes cleanly (tried %s); decoding as %s", candidates, fallback)
+    logger.warning("no charset decodes cleanly (declared %s); decoding as %s", declared, fallback)
     return data.decode(fallback, errors="replace")
+
+
+def _own_declaration(data: bytes) -> str | None:
+    """The charset the document names itself: XML declaration, else ``<meta>``."""
+    head = data[:_META_SNIFF_BYTES]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _nearly_clean(data: bytes, codecs_: list[str]) -> str | None:
+    """A text with at most ~1% undecodable bytes (a cut-off page, a stray byte), or None.
+
+    Cheaper than a guess and right far more often: the declared charset with one bad
+    byte beats a detector that finds some other charset decoding the whole page "cleanly".
+    """
+    allowed = max(1, (len(data) - len(data.translate(None, _HIGH_BYTES))) // 100)
+    best: tuple[int, str] | None = None
+    for codec in codecs_:
+        text = data.decode(codec, errors="replace")
+        errors = text.count("\ufffd")
+        if errors <= allowed and (best is None or errors < best[0]):
+            best = (errors, text)
+    if best is not None:
+        logger.warning("page has %d undecodable byte(s); replaced with U+FFFD", best[0])
+    return best[1] if best else None
+
+
+def _implausibility(text: str) -> float:
+    """Share of non-ASCII characters that are typical of decoding with the wrong charset.
+
+    Mis-decoded Korean and Japanese bytes turn into half-width katakana (EUC-KR or EUC-JP
+    read as Shift_JIS), Hangul outside the 2,350 syllables of KS X 1001 and compatibility
+    jamo (Shift_JIS or EUC-JP kana read as cp949), C1 controls, private-use characters,
+    and runs of accented Latin letters (anything read as cp1252). Real pages have few.
+    """
+    odd = total = 0
+    for run in _NON_ASCII_RUN.findall(text):
+        total += len(run)
+        odd += sum(
+            1
+            for i, ch in enumerate(run)
+            if _ODD_CHAR.match(ch)
+            or ("\uac00" <= ch <= "\ud7a3" and ch not in _KSX1001_HANGUL)
+            or (i and _LATIN.match(ch))
+        )
+    return odd / total if total else 0.0
 
 
 def _codec(label: str | None) -> str | None:
@@ -273,21 +365,24 @@ def _jsonld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
             continue
         try:
             data = json.loads(_JSONLD_WRAPPER.sub("", script.text), strict=False)
-        except ValueError as exc:
-            logger.debug("skipping unparsable JSON-LD: %s", exc)
+        except (ValueError, RecursionError) as exc:  # nesting beyond the json module's limit
+            logger.debug("skipping unparsable JSON-LD: %s", type(exc).__name__)
             continue
         nodes.extend(_walk_json(data))
     return sorted(nodes, key=lambda node: not _is_article(node))
 
 
-def _walk_json(data: Any) -> Iterator[dict[str, Any]]:
+def _walk_json(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object in ``data``; real JSON-LD graphs are a few levels deep, junk may not be."""
+    if depth > _MAX_JSONLD_DEPTH:
+        return
     if isinstance(data, dict):
         yield data
         for value in data.values():
-            yield from _walk_json(value)
+            yield from _walk_json(value, depth + 1)
     elif isinstance(data, list):
         for item in data:
-            yield from _walk_json(item)
+            yield from _walk_json(item, depth + 1)
 
 
 def _is_article(node: dict[str, Any]) -> bool:
@@ -358,7 +453,8 @@ def _published(
     jsonld: list[dict[str, Any]],
     feed_published: datetime | None,
     feed_published_raw: str | None,
-) -> tuple[datetime | None, str | None, PublishedFrom]:
+    fetched_at: datetime,
+) -> tuple[datetime, str | None, PublishedFrom]:
     sources: list[tuple[PublishedFrom, Iterable[str | None]]] = [
         ("jsonld", _jsonld_string(jsonld, "datePublished")),
         ("opengraph", (meta.get(k) for k in _OPENGRAPH_DATE_KEYS)),
@@ -373,12 +469,16 @@ def _published(
                 return parsed.utc, parsed.offset, origin
             if value:
                 logger.debug("unparsable %s date %r", origin, value)
-    if feed_published is None:
-        return None, None, "none"
-    offset = feed_published.utcoffset()
-    if offset is None:
-        return feed_published.replace(tzinfo=UTC), None, "feed"
-    return feed_published.astimezone(UTC), format_offset(offset), "feed"
+    if feed_published is not None and EARLIEST_YEAR <= feed_published.year <= LATEST_YEAR:
+        offset = feed_published.utcoffset()
+        if offset is None:
+            return feed_published.replace(tzinfo=UTC), None, "feed"
+        return feed_published.astimezone(UTC), format_offset(offset), "feed"
+    return _as_utc(fetched_at), None, "fetched"
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
 
 
 def _canonical_url(tree: lxml.html.HtmlElement, meta: dict[str, str], url: str) -> str | None:

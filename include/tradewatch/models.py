@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 SpeakerKind = Literal["named", "descriptor", "pronoun", "unknown"]
-PublishedFrom = Literal["jsonld", "opengraph", "meta", "time", "feed", "none"]
+PublishedFrom = Literal["jsonld", "opengraph", "meta", "time", "feed", "fetched", "none"]
 
 
 @dataclass(frozen=True)

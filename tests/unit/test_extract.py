@@ -100,7 +100,8 @@ def doc(head: str = "", body: str = BODY, lang: str = ' lang="en"') -> str:
 
 
 def run(html: bytes | str, url: str = "https://news.example/a/1", **kwargs: object) -> Article:
-    return extract_article(html, url=url, source="test", fetched_at=FETCHED_AT, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("fetched_at", FETCHED_AT)
+    return extract_article(html, url=url, source="test", **kwargs)  # type: ignore[arg-type]
 
 
 def paragraphs(article: Article) -> list[str]:
@@ -354,13 +355,31 @@ def test_feed_date_is_the_last_resort() -> None:
     assert page_wins.published_from == "time"
 
 
-def test_no_date_anywhere() -> None:
+def test_no_date_anywhere_falls_back_to_fetch_time() -> None:
     article = run(doc())
     assert (article.published_at, article.published_offset, article.published_from) == (
+        FETCHED_AT,
         None,
-        None,
-        "none",
+        "fetched",
     )
+    local_fetch = run(
+        doc(), fetched_at=datetime(2024, 3, 10, 12, 0, tzinfo=timezone(timedelta(hours=9)))
+    )
+    assert local_fetch.published_at == datetime(2024, 3, 10, 3, 0, tzinfo=UTC)
+    assert local_fetch.published_at.tzinfo is UTC
+
+
+def test_placeholder_dates_fall_through_to_the_next_source() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "0001-01-01T00:00:00Z"}</script>'
+        '<meta name="pubdate" content="2023년 8월 14일 오후 3:10">'
+    )
+    article = run(doc(head=head))
+    assert article.published_at == datetime(2023, 8, 14, 6, 10, tzinfo=UTC)
+    assert (article.published_offset, article.published_from) == ("+09:00", "meta")
+    zero = datetime(1, 1, 1, tzinfo=UTC)
+    assert run(doc(), feed_published=zero).published_from == "fetched"
 
 
 @pytest.mark.parametrize(
@@ -512,3 +531,33 @@ def test_text_and_title_are_nfc() -> None:
     assert "Monday (안덕근 and Café)" in article.text
     assert article.title == "안덕근 and Café"
     assert unicodedata.is_normalized("NFC", article.text)
+
+
+def test_euc_jp_page_with_kana_round_trips() -> None:
+    html = JAPANESE_PAGE.replace("charset=Shift_JIS", "charset=EUC-JP").replace("髙", "高")
+    article = run(html.encode("euc_jp"), encoding="utf-8")
+    assert "Economy Minister Yasutoshi Nishimura (西村康稔) said Saturday" in article.text
+
+
+# --- robustness: crash classes found by tests/fuzz --------------------------------------
+
+
+def test_control_characters_in_dropped_boilerplate_do_not_crash() -> None:
+    # lxml refused to re-attach a dropped nav's tail holding \x01 (ValueError)
+    body = BODY + "<nav><a href='/'>Home</a></nav>tail\x01text\x00"
+    article = run(doc(body=body))
+    assert article.text.startswith("SEOUL -- South Korea will cut tariffs")
+
+
+def test_nul_and_surrogates_do_not_lose_the_page() -> None:
+    body = BODY.replace("finance\nministry", "finance\x00 \ud800ministry")
+    article = run(doc(body=body))
+    assert "the finance ministry said Monday" in article.text
+
+
+def test_deeply_nested_json_ld_is_skipped() -> None:
+    # json.loads raised RecursionError, which is not a ValueError
+    deep = '<script type="application/ld+json">' + "[" * 5000 + "</script>"
+    nested = '<script type="application/ld+json">' + '{"a":' * 200 + "1" + "}" * 200 + "</script>"
+    article = run(doc(head=deep + nested + '<meta name="pubdate" content="2024-03-08 09:00 KST">'))
+    assert (article.published_from, article.published_offset) == ("meta", "+09:00")

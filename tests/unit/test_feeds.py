@@ -66,7 +66,7 @@ def test_discover_fetches_and_archives_snapshot(tmp_path: Path) -> None:
     archive = RawArchive(tmp_path / "data")
     with serve_directory(site) as base:
         spec = SourceSpec(name="wire", type="rss", url=f"{base}/feed.xml")
-        client = HttpClient(HttpConfig(retries=0), allow_private_network=True)
+        client = HttpClient(HttpConfig(retries=0, min_host_gap=0.0), allow_private_network=True)
         found = discover_source(spec, client, archive)
         missing = discover_source(
             SourceSpec(name="gone", type="rss", url=f"{base}/missing.xml"), client, archive
@@ -74,4 +74,50 @@ def test_discover_fetches_and_archives_snapshot(tmp_path: Path) -> None:
     assert next(c.url for c in found.candidates) == f"{base}/a?utm_source=rss"
     assert found.snapshot_path and archive.read(found.snapshot_path).meta["source"] == "wire"
     assert missing.candidates == [] and "404" in (missing.error or "")
-    assert [e.outcome for e in client.log] == ["ok", "http_error"]
+    assert [e.outcome for e in client.log if e.kind == "feed"] == ["ok", "http_error"]
+
+
+def test_bad_character_references_do_not_crash_feedparser() -> None:
+    # feedparser's fallback parser called chr() on these: ValueError / UnicodeEncodeError
+    for ref in (b"&#x110000;", b"&#xD800;", b"&amp;#1114112;", b"&#0;", b"&#" + b"9" * 5000 + b";"):
+        body = RSS.replace(b"&lt;b&gt;and&lt;/b&gt;", b"and " + ref)
+        found = parse_feed(body, "wire")
+        assert [c.title for c in found.candidates][:1] == [
+            "Seoul, Tokyo restore fast-track trade status"
+        ], ref
+
+
+def test_control_characters_in_a_feed_are_dropped() -> None:
+    body = RSS.replace(b"fast-track", b"fast-\x01track\x00")
+    assert parse_feed(body, "wire").candidates[0].title == (
+        "Seoul, Tokyo restore fast-track trade status"
+    )
+
+
+def test_placeholder_feed_dates_are_not_used() -> None:
+    body = RSS.replace(b"Tue, 15 Aug 2023 09:05:00 KST", b"Mon, 01 Jan 0001 00:00:00 GMT")
+    first = parse_feed(body, "wire").candidates[0]
+    assert first.published_at is None
+    assert first.published_raw == "Mon, 01 Jan 0001 00:00:00 GMT"
+
+
+def test_utf16_feed_with_bom_is_a_feed() -> None:
+    body = RSS.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    found = parse_feed(body, "wire")
+    assert found.error is None and len(found.candidates) == 2
+
+
+def test_http_charset_decodes_an_undeclared_feed() -> None:
+    body = (
+        RSS.replace(b'<?xml version="1.0" encoding="UTF-8"?>\n', b"")
+        .replace(b"Wire</title>", "안덕근 Wire</title>".encode("cp949"))
+        .replace(b"fast-track", "안덕근".encode("cp949"))
+    )
+    found = parse_feed(body, "wire", content_type="application/rss+xml; charset=EUC-KR")
+    assert found.candidates[0].title == "Seoul, Tokyo restore 안덕근 trade status"
+
+
+def test_feed_served_as_html_is_not_a_warning() -> None:
+    found = parse_feed(RSS, "wire", content_type="text/html; charset=utf-8")
+    assert len(found.candidates) == 2
+    assert not any("malformed" in w for w in found.warnings)

@@ -230,3 +230,46 @@ def test_locked_file_gives_clear_error(tmp_path: Path) -> None:
 def test_read_only_missing_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         connect(tmp_path / "nope.duckdb", read_only=True)
+
+
+NEARDUP = Path(__file__).resolve().parents[1] / "fixtures" / "neardup"
+
+
+def _story(name: str, article_id: str, hour: int) -> Article:
+    from tradewatch.dedup import near_dup_key
+    from tradewatch.urls import content_hash
+
+    text = (NEARDUP / f"{name}.txt").read_text(encoding="utf-8")
+    article = _article(
+        article_id, text, content_hash=content_hash(text), published_at=WHEN.replace(hour=hour)
+    )
+    article.near_dup_key = near_dup_key(text)
+    return article
+
+
+def test_edited_copy_linked_to_stored_original(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, [_story("s01_yonhap_photoresist_licensing", "orig", 1)], [], log_key="r1")
+    load_batch(
+        con,
+        [
+            _story("v01_mainichi_copy_of_s01", "copy", 3),
+            _story("s02_yonhap_hf_imports_july", "other", 4),
+        ],
+        [],
+        log_key="r2",
+    )
+    rows = con.execute("SELECT article_id, duplicate_of FROM articles ORDER BY 1").fetchall()
+    assert rows == [("copy", "orig"), ("orig", None), ("other", None)]
+
+
+def test_edited_copies_in_one_batch_link_to_earliest(con: duckdb.DuckDBPyConnection) -> None:
+    batch = [
+        _story("v03_kbs_trimmed_s03", "kbs", 5),
+        _story("s03_herald_ahn_nishimura_call", "herald", 2),
+        _story("s04_yonhap_samsung_etching_gas", "yonhap", 3),
+    ]
+    counts = load_batch(con, batch, [], log_key="r")
+    assert counts.duplicates == 1
+    rows = con.execute("SELECT article_id, duplicate_of FROM articles ORDER BY 1").fetchall()
+    assert rows == [("herald", None), ("kbs", "herald"), ("yonhap", None)]
+    assert con.execute("SELECT count(*) FROM quotes WHERE article_id = 'kbs'").fetchone() == (0,)

@@ -46,3 +46,7 @@ COMMENT ON COLUMN pending_fetches.last_attempt_at IS 'When the last attempt was 
 COMMENT ON COLUMN pending_fetches.retry_after IS 'Not before this instant (from Retry-After), NULL = next run.';
 COMMENT ON COLUMN pending_fetches.last_run_id IS 'Run that made the last attempt.';
 COMMENT ON COLUMN articles.near_dup_key IS 'SimHash signature of the substantive paragraphs (signed 64-bit); close keys mean a lightly edited copy.';
+
+COMMENT ON COLUMN articles.published_from IS 'Where published_at came from: jsonld, opengraph, meta, time (page), feed, or fetched (no date anywhere: the fetch time).';
+COMMENT ON COLUMN fetch_log.kind IS 'robots (robots.txt), feed (a source document: feed, sitemap, listing, API page), poll (one row per source per run), article (page fetch, or why a listed item was skipped), extract (parsing an archived page).';
+COMMENT ON COLUMN fetch_log.outcome IS 'HTTP: ok, not_modified, http_error, deferred, robots_disallowed, robots_absent, timeout, connection_error, truncated, bad_encoding, too_large, redirect_loop, too_many_redirects, bad_redirect, blocked, invalid, internal_error. poll rows: ok, partial (some items unreadable), failed. article skips: duplicate_title, invalid. extract rows: extract_error.';

@@ -56,6 +56,9 @@ def discover_feed(
 def parse_feed(body: bytes, source: str, *, content_type: str | None = None) -> Discovery:
     """Parse feed bytes; keep whatever parsed and report the rest as warnings.
 
+    A well-formed feed served with a non-XML media type (``text/html`` is common) is not
+    reported: the items are all there, and the warning would only hide real ones.
+
     The bytes are decoded here by :func:`tradewatch.extract.decode_html`'s rules and handed
     to feedparser as UTF-8: feedparser decodes "EUC-KR" and "Shift_JIS" strictly, so one
     cp949 or cp932 extension character (똠, 髙 as in 髙橋) made it fall back to
@@ -73,7 +76,10 @@ def parse_feed(body: bytes, source: str, *, content_type: str | None = None) -> 
         logger.exception("feedparser failed on a %s feed", source)
         return Discovery(error=f"feed parser failed: {type(exc).__name__}: {exc}"[:300])
     discovery = Discovery()
-    if parsed.get("bozo"):
+    malformed = parsed.get("bozo") and not isinstance(
+        parsed.get("bozo_exception"), feedparser.NonXMLContentType
+    )
+    if malformed:
         discovery.warnings.append(f"malformed feed: {_bozo_reason(parsed)}")
     for entry in parsed.entries:
         candidate = _candidate(entry, source)
@@ -82,7 +88,7 @@ def parse_feed(body: bytes, source: str, *, content_type: str | None = None) -> 
             discovery.warnings.append(f"item without a link: {title[:80]!r}")
             continue
         discovery.candidates.append(candidate)
-    if not discovery.candidates and parsed.get("bozo"):
+    if not discovery.candidates and malformed:
         discovery.error = discovery.warnings[0]
     return discovery
 

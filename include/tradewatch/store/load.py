@@ -3,8 +3,8 @@
 Rows go in as Arrow tables (bulk appends; binding Python lists row by row is ~200x slower).
 An article is rewritten only when its content, analysis or duplicate link changed, and its
 quotes and mentions are replaced with it, so loading the same batch twice changes nothing.
-A syndicated copy (same ``content_hash`` as an article stored first) is kept with
-``duplicate_of`` set and gets no quotes or mentions, so reports do not count them twice.
+A syndicated copy (see :mod:`.duplicates`) is kept with ``duplicate_of`` set and gets no
+quotes or mentions, so reports do not count them twice.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from tradewatch.models import Article, FetchLogEntry, PendingFetch, Validators
 from tradewatch.store.db import load_fts
+from tradewatch.store.duplicates import link_duplicates
 from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
 
 __all__ = ["FetchOutcomes", "LoadCounts", "load_batch", "rebuild_fts"]
@@ -93,7 +94,6 @@ _LOG_SCHEMA = pa.schema(
         ("elapsed_ms", pa.float64()),
     ]
 )
-_MAX = datetime.max.replace(tzinfo=UTC)
 _UPDATABLE = [f.name for f in _ARTICLE_SCHEMA if f.name != "article_id"]
 
 
@@ -138,7 +138,7 @@ def load_batch(
     by_id = {a.article_id: a for a in articles}
     con.execute("BEGIN TRANSACTION")
     try:
-        _link_duplicates(con, by_id)
+        link_duplicates(con, list(by_id.values()))
         con.register("staged_articles", _article_table(list(by_id.values())))
         changed = _changed_ids(con)
         existing = {
@@ -204,41 +204,6 @@ def rebuild_fts(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
     con.execute("PRAGMA create_fts_index('quotes', 'quote_id', 'quote', 'speaker', overwrite = 1)")
     return True
-
-
-def _link_duplicates(con: duckdb.DuckDBPyConnection, by_id: dict[str, Article]) -> None:
-    """Point each syndicated copy at the article with its content that was stored first.
-
-    Within a batch the earliest published (then lowest id) copy is the original, so the
-    choice does not depend on fetch order.
-    """
-    con.register(
-        "staged_hashes",
-        pa.table(
-            {
-                "article_id": [a.article_id for a in by_id.values()],
-                "content_hash": [a.content_hash for a in by_id.values()],
-            }
-        ),
-    )
-    stored = dict(
-        con.execute(
-            "SELECT a.content_hash, min(a.article_id) FROM articles a "
-            "JOIN staged_hashes s ON a.content_hash = s.content_hash "
-            "WHERE a.duplicate_of IS NULL "
-            "AND a.article_id NOT IN (SELECT article_id FROM staged_hashes) "
-            "GROUP BY a.content_hash"
-        ).fetchall()
-    )
-    con.unregister("staged_hashes")
-    groups: dict[str, list[Article]] = {}
-    for article in by_id.values():
-        groups.setdefault(article.content_hash, []).append(article)
-    for content_hash, group in groups.items():
-        group.sort(key=lambda a: (a.published_at is None, a.published_at or _MAX, a.article_id))
-        original = stored.get(content_hash) or group[0].article_id
-        for article in group:
-            article.duplicate_of = None if article.article_id == original else original
 
 
 def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
