@@ -55,6 +55,7 @@ run: venv airflow-init  ## start Airflow (standalone) on http://127.0.0.1:8080; 
 
 test: venv airflow-init  ## the whole suite (including the e2e Airflow run) and ruff
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: venv airflow-init  ## the suite without the e2e Airflow run
@@ -62,7 +63,7 @@ test-fast: venv airflow-init  ## the suite without the e2e Airflow run
 
 lint: venv  ## ruff check and format check
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check dags tests/dags tests/e2e scripts
+	$(BIN)/ruff format --check .
 
 demo: venv  ## offline: serve include/samples, ingest into data/demo.duckdb, print reports
 	$(BIN)/tradewatch demo
