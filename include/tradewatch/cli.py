@@ -1,4 +1,4 @@
-"""The ``tradewatch`` command line: ingest, analyze, demo and serve.
+"""The ``tradewatch`` command line: ingest, analyze, eval, demo and serve.
 
 ``ingest`` runs the very functions the Airflow tasks run, in one process. Unusable input
 (bad sources file, unwritable or locked database) exits 2 with a one-line reason; trouble
@@ -42,11 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from tradewatch.evaluate import GoldError
     from tradewatch.store import StoreError
 
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, StoreError, UsageError) as exc:
+    except (ConfigError, StoreError, UsageError, GoldError) as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
         return 2
 
@@ -93,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
     analyze = sub.add_parser("analyze", help="print the analysis of text or HTML files as JSON")
     analyze.add_argument("files", nargs="*", help=".txt or .html files; '-' or none = stdin")
     analyze.set_defaults(func=_cmd_analyze)
+
+    evaluate = sub.add_parser("eval", help="score the analysis against a gold JSONL file")
+    evaluate.add_argument("gold", type=Path, help="gold annotations (see include/gold/README.md)")
+    evaluate.add_argument("--diffs", type=Path, help="write one JSON diff per article here")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument(
+        "--relevance-threshold", type=_threshold, default=DEFAULT_RELEVANCE_THRESHOLD
+    )
+    evaluate.set_defaults(func=_cmd_eval)
 
     demo = sub.add_parser("demo", help="serve the sample site and ingest it into data/demo.duckdb")
     demo.add_argument("--db", type=Path, default=None, help="default: data/demo.duckdb")
@@ -198,6 +208,31 @@ def _analysis_json(name: str, analysis: Any) -> dict[str, Any]:
         ],
         "extraction_version": analysis.extraction_version,
     }
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from tradewatch.evaluate import evaluate, format_report, load_gold
+    from tradewatch.nlp import EXTRACTION_VERSION, analyze_texts
+
+    gold = load_gold(args.gold)
+    analyses = analyze_texts(
+        [(g.title, g.text) for g in gold], threshold=args.relevance_threshold, full=True
+    )
+    report = evaluate(gold, analyses)
+    if args.diffs:
+        args.diffs.mkdir(parents=True, exist_ok=True)
+        for article_id, diff in report.diffs.items():
+            (args.diffs / f"{article_id}.json").write_text(
+                json.dumps(diff, indent=1, ensure_ascii=False), encoding="utf-8"
+            )
+    if args.json:
+        print(json.dumps({"extraction_version": EXTRACTION_VERSION, **report.as_dict()}))
+    else:
+        print(f"extraction_version {EXTRACTION_VERSION}, gold {args.gold}")
+        print(format_report(report))
+        if args.diffs:
+            print(f"{len(report.diffs)} articles with differences written to {args.diffs}")
+    return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

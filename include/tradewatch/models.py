@@ -77,6 +77,7 @@ class EntityMention:
     canonical: str
     start_char: int
     end_char: int
+    title: str | None = None
 
 
 @dataclass
