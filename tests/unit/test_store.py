@@ -103,6 +103,7 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
     assert con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall() == [
         (1, "init"),
         (2, "fetch_state"),
+        (3, "entities"),
     ]
     con.close()
 
@@ -273,3 +274,36 @@ def test_edited_copies_in_one_batch_link_to_earliest(con: duckdb.DuckDBPyConnect
     rows = con.execute("SELECT article_id, duplicate_of FROM articles ORDER BY 1").fetchall()
     assert rows == [("herald", None), ("kbs", "herald"), ("yonhap", None)]
     assert con.execute("SELECT count(*) FROM quotes WHERE article_id = 'kbs'").fetchone() == (0,)
+
+
+def test_mentions_and_speakers_reference_canonical_entities(con: duckdb.DuckDBPyConnection) -> None:
+    article = _article("a1")
+    assert article.analysis is not None
+    article.analysis.entities = [
+        EntityMention(
+            "Trade Minister Ahn Duk-geun", "PERSON", "Ahn Duk-geun", 60, 87, title="Trade Minister"
+        ),
+        EntityMention("Ahn", "PERSON", "Ahn Duk-geun", 120, 123),
+        EntityMention("METI", "ORG", "Ministry of Economy, Trade and Industry", 130, 134),
+    ]
+    article.analysis.quotes[0].speaker_canonical = "Ahn Duk-geun"
+    load_batch(con, [article], [], log_key="r")
+    entities = con.execute("SELECT label, canonical FROM entities ORDER BY 1").fetchall()
+    assert entities == [
+        ("ORG", "Ministry of Economy, Trade and Industry"),
+        ("PERSON", "Ahn Duk-geun"),
+    ]
+    rows = con.execute(
+        "SELECT m.text, m.title, e.canonical FROM entity_mentions m JOIN entities e "
+        "USING (entity_id) ORDER BY m.seq"
+    ).fetchall()
+    assert rows[0] == ("Trade Minister Ahn Duk-geun", "Trade Minister", "Ahn Duk-geun")
+    assert rows[1] == ("Ahn", None, "Ahn Duk-geun")
+    speaker = con.execute(
+        "SELECT e.canonical FROM quotes q JOIN entities e ON q.speaker_entity_id = e.entity_id"
+    ).fetchall()
+    assert speaker == [("Ahn Duk-geun",)]
+    aliases = con.execute(
+        "SELECT alias, mentions FROM entity_aliases WHERE canonical = 'Ahn Duk-geun' ORDER BY 1"
+    ).fetchall()
+    assert aliases == [("Ahn", 1), ("Trade Minister Ahn Duk-geun", 1)]

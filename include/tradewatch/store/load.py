@@ -23,7 +23,7 @@ from tradewatch.store.db import load_fts
 from tradewatch.store.duplicates import link_duplicates
 from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
 
-__all__ = ["FetchOutcomes", "LoadCounts", "load_batch", "rebuild_fts"]
+__all__ = ["FetchOutcomes", "LoadCounts", "entity_id", "load_batch", "rebuild_fts"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ _QUOTE_SCHEMA = pa.schema(
         ("start_char", pa.int32()),
         ("end_char", pa.int32()),
         ("extraction_version", pa.string()),
+        ("speaker_entity_id", pa.string()),
     ]
 )
 _MENTION_SCHEMA = pa.schema(
@@ -76,6 +77,16 @@ _MENTION_SCHEMA = pa.schema(
         ("canonical", pa.string()),
         ("start_char", pa.int32()),
         ("end_char", pa.int32()),
+        ("extraction_version", pa.string()),
+        ("entity_id", pa.string()),
+        ("title", pa.string()),
+    ]
+)
+_ENTITY_SCHEMA = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("label", pa.string()),
+        ("canonical", pa.string()),
         ("extraction_version", pa.string()),
     ]
 )
@@ -160,9 +171,14 @@ def load_batch(
                     f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM changed_ids)"
                 )
             writable = [by_id[i] for i in sorted(changed)]
-            quotes, mentions = _child_tables(writable)
+            quotes, mentions, entities = _child_tables(writable)
             con.register("staged_quotes", quotes)
             con.register("staged_mentions", mentions)
+            con.register("staged_entities", entities)
+            con.execute(
+                "INSERT INTO entities BY NAME SELECT * FROM staged_entities "
+                "ON CONFLICT (entity_id) DO NOTHING"
+            )
             con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
             con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
             counts.quotes, counts.entity_mentions = quotes.num_rows, mentions.num_rows
@@ -254,16 +270,50 @@ def _article_table(articles: list[Article]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=_ARTICLE_SCHEMA)
 
 
-def _child_tables(articles: list[Article]) -> tuple[pa.Table, pa.Table]:
+def entity_id(label: str, canonical: str) -> str:
+    """Stable id of a canonical entity."""
+    return hashlib.sha256(f"{label}\x1f{canonical}".encode()).hexdigest()[:16]
+
+
+def _child_tables(articles: list[Article]) -> tuple[pa.Table, pa.Table, pa.Table]:
     quotes: list[dict] = []
     mentions: list[dict] = []
+    entities: dict[str, dict] = {}
     for a in articles:
         analysis = a.analysis
         if analysis is None or not analysis.relevant or a.duplicate_of:
             continue
         version = analysis.extraction_version
+        by_canonical: dict[str, str] = {}
+        for seq, m in enumerate(analysis.entities):
+            eid = entity_id(m.label, m.canonical)
+            by_canonical.setdefault(m.canonical, eid)
+            entities.setdefault(
+                eid,
+                {
+                    "entity_id": eid,
+                    "label": m.label,
+                    "canonical": m.canonical,
+                    "extraction_version": version,
+                },
+            )
+            mentions.append(
+                {
+                    "article_id": a.article_id,
+                    "seq": seq,
+                    "text": m.text,
+                    "label": m.label,
+                    "canonical": m.canonical,
+                    "start_char": m.start_char,
+                    "end_char": m.end_char,
+                    "extraction_version": version,
+                    "entity_id": eid,
+                    "title": m.title,
+                }
+            )
         for seq, q in enumerate(analysis.quotes):
             key = f"{a.article_id}:{q.start_char}:{q.end_char}:{version}"
+            speaker = q.speaker_canonical or q.speaker
             quotes.append(
                 {
                     "quote_id": hashlib.sha256(key.encode()).hexdigest()[:16],
@@ -277,24 +327,13 @@ def _child_tables(articles: list[Article]) -> tuple[pa.Table, pa.Table]:
                     "start_char": q.start_char,
                     "end_char": q.end_char,
                     "extraction_version": version,
-                }
-            )
-        for seq, m in enumerate(analysis.entities):
-            mentions.append(
-                {
-                    "article_id": a.article_id,
-                    "seq": seq,
-                    "text": m.text,
-                    "label": m.label,
-                    "canonical": m.canonical,
-                    "start_char": m.start_char,
-                    "end_char": m.end_char,
-                    "extraction_version": version,
+                    "speaker_entity_id": by_canonical.get(speaker) if speaker else None,
                 }
             )
     return (
         pa.Table.from_pylist(quotes, schema=_QUOTE_SCHEMA),
         pa.Table.from_pylist(mentions, schema=_MENTION_SCHEMA),
+        pa.Table.from_pylist(list(entities.values()), schema=_ENTITY_SCHEMA),
     )
 
 
