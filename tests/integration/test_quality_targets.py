@@ -1,0 +1,48 @@
+"""The extraction quality targets, checked on the dev gold set with the real model.
+
+Targets (issue "Extraction quality analysts can trust"): relevance F1 >= 0.95, quote F1 >=
+0.90, speaker accuracy >= 0.90, person F1 >= 0.90, material recall >= 0.90. A change that
+drops below them fails the suite; `tradewatch eval include/gold/dev.jsonl --diffs DIR`
+shows which articles moved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tradewatch.evaluate import Report, evaluate, load_gold
+from tradewatch.nlp import analyze_texts
+
+DEV = Path(__file__).resolve().parents[2] / "include" / "gold" / "dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    gold = load_gold(DEV)
+    return evaluate(gold, analyze_texts([(g.title, g.text) for g in gold], full=True))
+
+
+def test_dev_set_is_the_documented_size(report: Report) -> None:
+    assert report.articles >= 60
+
+
+def test_relevance_f1(report: Report) -> None:
+    assert report.relevance.f1 >= 0.95, report.relevance.as_dict()
+
+
+def test_quote_f1(report: Report) -> None:
+    assert report.quotes.f1 >= 0.90, report.quotes.as_dict()
+
+
+def test_speaker_accuracy(report: Report) -> None:
+    assert report.speaker_accuracy >= 0.90
+
+
+def test_person_f1(report: Report) -> None:
+    assert report.entities["persons"].f1 >= 0.90, report.entities["persons"].as_dict()
+
+
+def test_material_recall(report: Report) -> None:
+    assert report.entities["materials"].recall >= 0.90, report.entities["materials"].as_dict()
