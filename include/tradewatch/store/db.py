@@ -3,23 +3,38 @@
 The schema is a numbered series of SQL files in ``include/sql/migrations``; a writable
 connection applies the ones not yet recorded in ``schema_migrations``, each in its own
 transaction, so an old file is brought up to date simply by opening it.
+
+DuckDB lets one process write a file, and any other process that has it open (even
+read-only) keeps the writer out. The loader therefore passes ``wait_seconds`` (see
+:func:`lock_wait_seconds`) and waits with exponential backoff for an analyst's session to
+end, logging who holds the lock; other callers fail at once, because a CLI or notebook user
+is better served by an immediate "locked by PID ..." than by a silent hang.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import os
+import random
 import re
+import time
 from importlib.util import find_spec
 from pathlib import Path
 
 import duckdb
 
+from tradewatch.config import ConfigError
+
 __all__ = [
+    "DEFAULT_LOCK_WAIT_SECONDS",
+    "LOCK_WAIT_ENV",
     "MIGRATIONS_DIR",
     "StoreError",
     "connect",
     "fts_extension_path",
     "load_fts",
+    "lock_wait_seconds",
     "migrate",
 ]
 
@@ -28,13 +43,28 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "sql" / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 
+LOCK_WAIT_ENV = "TRADEWATCH_DB_LOCK_WAIT"
+DEFAULT_LOCK_WAIT_SECONDS = 120.0
+_FIRST_DELAY = 0.25  # seconds before the first retry; doubled each time
+_MAX_DELAY = 10.0  # an analyst's query may end any moment: never sleep longer than this
+_LOCK_ERROR = "Could not set lock on file"
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
+_MAX_CMDLINE = 160
+
 
 class StoreError(RuntimeError):
     """The database cannot be opened or written; the message says why in one line."""
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open ``path`` (creating its folder and schema when writable) with UTC as time zone."""
+def connect(
+    path: str | Path, *, read_only: bool = False, wait_seconds: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` (creating its folder and schema when writable) with UTC as time zone.
+
+    When another process holds the file, ``wait_seconds=None`` (the default) fails at once;
+    a number retries with exponential backoff and jitter for up to that many seconds. Both
+    raise :class:`StoreError` naming the PID (and command line) of the holder.
+    """
     path = Path(path)
     if not read_only:
         try:
@@ -43,14 +73,76 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             raise StoreError(f"cannot create database folder {path.parent}: {exc}") from None
     elif not path.exists():
         raise StoreError(f"database {path} does not exist")
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise StoreError(f"cannot open {path}: {str(exc).splitlines()[0]}") from None
+    con = _open(path, read_only, wait_seconds)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
     return con
+
+
+def lock_wait_seconds() -> float:
+    """How long the loader waits for a locked database: ``$TRADEWATCH_DB_LOCK_WAIT`` or 120."""
+    raw = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_WAIT_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{LOCK_WAIT_ENV} must be a number of seconds >= 0, got {raw!r}")
+    return value
+
+
+def _open(path: Path, read_only: bool, wait_seconds: float | None) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect`` that retries lock conflicts (only those) until ``wait_seconds``."""
+    start = time.monotonic()
+    delay = _FIRST_DELAY
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if _LOCK_ERROR not in message:
+                raise StoreError(f"cannot open {path}: {message.splitlines()[0]}") from None
+            holder = _lock_holder(message)
+        if wait_seconds is None:
+            raise StoreError(f"cannot open {path}: it is locked by {holder}")
+        waited = time.monotonic() - start
+        left = wait_seconds - waited
+        if left <= 0:
+            raise StoreError(
+                f"database {path} is locked by {holder} for {waited:.1f} s; giving up"
+                f" (close it, open it read-only elsewhere, or raise {LOCK_WAIT_ENV})"
+            )
+        pause = min(left, delay / 2 + random.uniform(0, delay / 2))
+        logger.warning(
+            "database %s is locked by %s; retrying in %.1f s (waited %.0f of %.0f s)",
+            path,
+            holder,
+            pause,
+            waited,
+            wait_seconds,
+        )
+        time.sleep(pause)
+        delay = min(delay * 2, _MAX_DELAY)
+
+
+def _lock_holder(message: str) -> str:
+    """'PID 1234 (command line)' from DuckDB's lock error, or what of it can be found."""
+    match = _LOCK_HOLDER.search(message)
+    if not match:
+        return "another process"
+    pid, exe = match.group("pid"), match.group("exe").strip()
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # not Linux, gone already, or another user's process
+        raw = b""
+    # NULs separate the arguments; newlines in a ``python -c`` script would break the one line
+    command = " ".join(raw.decode(errors="replace").replace("\0", " ").split()) or exe
+    if len(command) > _MAX_CMDLINE:
+        command = command[: _MAX_CMDLINE - 3] + "..."
+    return f"PID {pid} ({command})" if command else f"PID {pid}"
 
 
 def migrate(con: duckdb.DuckDBPyConnection, migrations_dir: Path = MIGRATIONS_DIR) -> list[int]:

@@ -1,0 +1,239 @@
+"""The analysts' snapshot: a full copy replaced atomically, never in the loader's way."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tradewatch.models import Analysis, Article, EntityMention, Quote
+from tradewatch.store import StoreError, connect, load_batch, publish_snapshot, rebuild_fts
+from tradewatch.store.db import fts_extension_path, load_fts
+from tradewatch.store.snapshot import parquet_dir, snapshot_path
+
+WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
+FTS = fts_extension_path()
+needs_fts = pytest.mark.skipif(FTS is None, reason="duckdb-extension-fts not installed")
+
+# Opens the snapshot read-only and answers "query" with its article count and how many
+# articles full-text search finds for "fluoride", until stdin closes.
+READER = """
+import json, sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+if sys.argv[2]:
+    con.execute(f"LOAD '{sys.argv[2]}'")
+print("ready", flush=True)
+for line in sys.stdin:
+    count = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    hits = None
+    if sys.argv[2]:
+        hits = con.execute(
+            "SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(article_id, 'fluoride')"
+            " AS s FROM articles) WHERE s IS NOT NULL").fetchone()[0]
+    print(json.dumps([count, hits]), flush=True)
+"""
+
+
+def _article(article_id: str, sentence: str) -> Article:
+    text = f'{sentence}\n\n"This is a necessary step," Trade Minister Ahn Duk-geun said.'
+    start = text.index("This is")
+    return Article(
+        article_id=article_id,
+        url=f"http://wire.example/{article_id}",
+        canonical_url=f"http://wire.example/{article_id}",
+        source="wire",
+        title=sentence,
+        text=text,
+        fetched_at=WHEN,
+        published_at=WHEN,
+        content_hash=f"hash-{article_id}",
+        analysis=Analysis(
+            relevant=True,
+            relevance=0.9,
+            topics=["export_controls"],
+            evidence=["export controls"],
+            entities=[EntityMention("Ahn Duk-geun", "PERSON", "Ahn Duk-geun", 0, 12)],
+            quotes=[
+                Quote(
+                    "This is a necessary step,", "Ahn Duk-geun", "named", "said", start, start + 25
+                )
+            ],
+            extraction_version="test-1",
+        ),
+    )
+
+
+PHOTORESIST = _article("a1", "Japan eases photoresist export controls on Korea.")
+FLUORIDE = _article("a2", "Korea doubles hydrogen fluoride output at home.")
+
+
+def _load(db: Path, *articles: Article, **publish) -> Path:
+    """One load as the pipeline does it: connect (no waiting), load, fts, publish, close."""
+    con = connect(db)
+    try:
+        load_batch(con, list(articles), [], log_key=f"run-{articles[0].article_id}")
+        rebuild_fts(con)
+        return publish_snapshot(con, db, **publish)
+    finally:
+        con.close()
+
+
+def _count(path: Path, sql: str = "SELECT count(*) FROM articles") -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        if FTS is not None:
+            load_fts(con)
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith((".tmp", ".wal")))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "tradewatch.duckdb"
+
+
+@pytest.fixture
+def reader(tmp_path: Path, db: Path) -> Iterator[subprocess.Popen[str]]:
+    """A separate process holding open, read-only, the snapshot of a first load."""
+    _load(db, PHOTORESIST)
+    script = tmp_path / "snapshot_reader.py"
+    script.write_text(READER, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(snapshot_path(db)), str(FTS or "")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def _ask(proc: subprocess.Popen[str]) -> list[int | None]:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("query\n")
+    proc.stdin.flush()
+    return json.loads(proc.stdout.readline())
+
+
+def test_snapshot_path_sits_beside_the_database() -> None:
+    assert snapshot_path(Path("data/tradewatch.duckdb")) == Path("data/tradewatch_read.duckdb")
+    assert parquet_dir(Path("data/tradewatch.duckdb")) == Path("data/parquet")
+
+
+@needs_fts
+def test_snapshot_is_a_full_copy_with_search_and_comments(db: Path) -> None:
+    snap = _load(db, PHOTORESIST, FLUORIDE)
+    assert snap == db.parent / "tradewatch_read.duckdb"
+    main, copy = (duckdb.connect(str(p), read_only=True) for p in (db, snap))
+    try:
+        for table in ("articles", "quotes", "entity_mentions", "entities", "schema_migrations"):
+            sql = f"SELECT * FROM {table} ORDER BY ALL"
+            assert copy.execute(sql).fetchall() == main.execute(sql).fetchall()
+        sql = "SELECT table_name, column_name, comment FROM duckdb_columns() ORDER BY ALL"
+        assert copy.execute(sql).fetchall() == main.execute(sql).fetchall()
+    finally:
+        main.close()
+        copy.close()
+    search = (
+        "SELECT title FROM (SELECT *, fts_main_articles.match_bm25(article_id, 'photoresist')"
+        " AS s FROM articles) WHERE s IS NOT NULL"
+    )
+    assert _count(snap, f"SELECT count(*) FROM ({search})") == 1
+    assert _leftovers(db.parent) == []
+
+
+def test_open_reader_keeps_its_view_and_never_blocks_the_loader(
+    db: Path, reader: subprocess.Popen[str]
+) -> None:
+    assert _ask(reader) == [1, 0 if FTS else None]
+    fds = Path(f"/proc/{reader.pid}/fd")
+    if fds.exists():  # the reader has the snapshot open and the main file not at all
+        targets = {os.readlink(fd) for fd in fds.iterdir()}
+        assert str(snapshot_path(db)) in targets and str(db) not in targets
+
+    # a real load while the reader is there: connect() without waiting would raise if blocked
+    snap = _load(db, FLUORIDE)
+    assert _count(snap) == 2  # a new reader sees the new rows...
+    if FTS:
+        search = (
+            "SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(article_id, 'fluoride')"
+            " AS s FROM articles) WHERE s IS NOT NULL"
+        )
+        assert _count(snap, search) == 1  # ...and an index that covers them
+    assert _ask(reader) == [1, 0 if FTS else None]  # the old session reads its old copy
+    _load(db, _article("a3", "Samsung qualifies a local fluoride supplier."))
+    assert _ask(reader) == [1, 0 if FTS else None]
+    assert _count(snap) == 3
+    assert _leftovers(db.parent) == []
+
+
+def test_failed_publish_keeps_the_old_snapshot(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    snap = _load(db, PHOTORESIST)
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tradewatch.store.snapshot.os.replace", broken_replace)
+    with pytest.raises(StoreError, match=r"cannot publish snapshot .*No space left"):
+        _load(db, FLUORIDE)
+    assert _count(snap) == 1  # the old copy, intact
+    assert _count(db) == 2  # the load itself committed before the publish
+    assert _leftovers(db.parent) == []
+
+
+def test_publish_from_a_path_with_parquet(db: Path) -> None:
+    connect(db).close()
+    con = connect(db)
+    try:
+        load_batch(con, [PHOTORESIST, FLUORIDE], [], log_key="r")
+        rebuild_fts(con)
+    finally:
+        con.close()
+    snap = publish_snapshot(db, parquet=True)  # a fresh connection that never loaded fts
+    assert snap == snapshot_path(db) and _count(snap) == 2
+    if FTS:
+        search = (
+            "SELECT count(*) FROM (SELECT fts_main_quotes.match_bm25(quote_id, 'step')"
+            " AS s FROM quotes) WHERE s IS NOT NULL"
+        )
+        assert _count(snap, search) == _count(db, search) == 2
+    folder = db.parent / "parquet"
+    names = sorted(p.name for p in folder.iterdir())
+    assert {"articles.parquet", "quotes.parquet", "entity_mentions.parquet"} <= set(names)
+    assert not any(n.startswith(("docs", "terms", "dict", ".")) for n in names)  # no fts, no tmp
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT article_id, topics FROM read_parquet(?) ORDER BY 1",
+            [str(folder / "articles.parquet")],
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("a1", ["export_controls"]), ("a2", ["export_controls"])]
+    assert _leftovers(db.parent) == []
+
+
+def test_in_memory_database_cannot_be_published(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    try:
+        with pytest.raises(StoreError, match="in-memory"):
+            publish_snapshot(con, tmp_path / "x.duckdb")
+    finally:
+        con.close()
+    assert list(tmp_path.iterdir()) == []
