@@ -55,6 +55,7 @@ def _run_context() -> RunContext:
         params=context["params"],
         start=context.get("data_interval_start"),
         end=context.get("data_interval_end"),
+        run_type=context["dag_run"].run_type,
     )
 
 

@@ -1,8 +1,9 @@
-"""The ``tradewatch`` command line: ingest, analyze, eval, demo and serve.
+"""The ``tradewatch`` command line: ingest, reprocess, analyze, eval, demo and serve.
 
-``ingest`` runs the very functions the Airflow tasks run, in one process. Unusable input
-(bad sources file, unwritable or locked database) exits 2 with a one-line reason; trouble
-with single sources or articles is recorded in ``fetch_log`` and the run still exits 0.
+``ingest`` and ``reprocess`` run the very functions the Airflow tasks run, in one process.
+Unusable input (bad sources file, unwritable or locked database) exits 2 with a one-line
+reason; trouble with single sources or articles is recorded in ``fetch_log`` and the run
+still exits 0.
 """
 
 from __future__ import annotations
@@ -91,6 +92,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(func=_cmd_ingest)
 
+    reprocess = sub.add_parser(
+        "reprocess", help="re-extract and re-analyse archived pages with the current code"
+    )
+    reprocess.add_argument(
+        "--start", type=_day, required=True, help="first fetch day, YYYY-MM-DD (UTC)"
+    )
+    reprocess.add_argument(
+        "--end", type=_day, required=True, help="last fetch day, YYYY-MM-DD (UTC, included)"
+    )
+    reprocess.add_argument("--source", help="only pages of this source")
+    reprocess.add_argument(
+        "--stages",
+        choices=["extract+analyze", "analyze"],
+        default="extract+analyze",
+        help="analyze = re-analyse the stored text only (default: extract+analyze)",
+    )
+    reprocess.add_argument(
+        "--db", type=Path, default=None, help="DuckDB file (default: data/tradewatch.duckdb)"
+    )
+    reprocess.add_argument(
+        "--data-dir", type=Path, default=None, help="raw archive folder (default: data/)"
+    )
+    reprocess.add_argument(
+        "--relevance-threshold",
+        type=_threshold,
+        default=DEFAULT_RELEVANCE_THRESHOLD,
+        help=f"minimum relevance score (default {DEFAULT_RELEVANCE_THRESHOLD})",
+    )
+    reprocess.set_defaults(func=_cmd_reprocess)
+
     analyze = sub.add_parser("analyze", help="print the analysis of text or HTML files as JSON")
     analyze.add_argument("files", nargs="*", help=".txt or .html files; '-' or none = stdin")
     analyze.set_defaults(func=_cmd_analyze)
@@ -149,6 +180,25 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         end=args.end,
     )
     counts = ingest(ctx)
+    print(json.dumps({"run_id": ctx.run_id, **counts}))
+    return 0
+
+
+def _cmd_reprocess(args: argparse.Namespace) -> int:
+    from tradewatch.pipeline import RunContext, reprocess
+
+    if args.end < args.start:
+        raise UsageError("--end must not be before --start")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    ctx = RunContext.for_reprocess(
+        run_id=f"reprocess__{stamp}",
+        start=args.start,
+        end=args.end,
+        relevance_threshold=args.relevance_threshold,
+        db_path=args.db or default_db_path(),
+        data_dir=args.data_dir or default_data_dir(),
+    )
+    counts = reprocess(ctx, args.start, args.end, args.source, stages=args.stages)
     print(json.dumps({"run_id": ctx.run_id, **counts}))
     return 0
 

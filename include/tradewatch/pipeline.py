@@ -6,6 +6,11 @@ the raw archive on disk. Only :func:`load` writes DuckDB; every other stage at m
 Failures of single sources or articles are written to the run's log files and loaded into
 ``fetch_log``; they never fail the stage.
 
+Each stage also leaves what it did in ``<run_dir>/state/counts-<stage>.json``; the loader
+collects those files into the run's ``pipeline_runs`` row, written in the same transaction
+as the data. :func:`reprocess` re-extracts and re-analyses pages from the raw archive with
+the current code, without touching the network.
+
 Usage::
 
     ctx = RunContext.create(sources_file=Path("include/sources.yaml"))
@@ -21,18 +26,22 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tradewatch import __version__
 from tradewatch.archive import RawArchive
 from tradewatch.config import (
     DEFAULT_RELEVANCE_THRESHOLD,
     SourcesConfig,
     default_data_dir,
     default_db_path,
+    default_sources_file,
     load_sources,
     project_home,
+    spacy_model_name,
 )
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
@@ -49,19 +58,31 @@ from tradewatch.models import (
 from tradewatch.politeness import FetchRequest, fetch_many
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Window, discover_source
-from tradewatch.store import FetchOutcomes, connect, load_batch, rebuild_fts
+from tradewatch.store import (
+    FetchOutcomes,
+    connect,
+    load_batch,
+    lock_wait_seconds,
+    parquet_export_enabled,
+    publish_snapshot,
+    rebuild_fts,
+)
 from tradewatch.store.fetch_state import read_fetch_memory
+from tradewatch.store.load import RunRecord
 from tradewatch.urls import article_id
 
 __all__ = [
+    "REPROCESS_STAGES",
     "RunContext",
     "analyze",
+    "collect",
     "discover",
     "extract",
     "fetch",
     "ingest",
     "load",
     "plan",
+    "reprocess",
     "safe_run_id",
 ]
 
@@ -71,6 +92,9 @@ logger = logging.getLogger(__name__)
 FETCH_WORKERS = 8
 # Source types polled with a conditional GET (ETag / Last-Modified kept between runs).
 CONDITIONAL_SOURCE_TYPES = ("rss", "atom")
+# What a reprocess re-runs: extraction from the archived HTML and analysis, or only the
+# analysis of the article text already stored (fast; enough when only NLP rules changed).
+REPROCESS_STAGES = ("extract+analyze", "analyze")
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _T = TypeVar("_T")
@@ -93,6 +117,7 @@ class RunContext:
     force_refetch: bool = False
     start: datetime | None = None
     end: datetime | None = None
+    trigger: str = "cli"
 
     @classmethod
     def create(
@@ -122,11 +147,13 @@ class RunContext:
         params: Mapping[str, Any],
         start: datetime | None = None,
         end: datetime | None = None,
+        run_type: object = "manual",
     ) -> RunContext:
         """A context for an orchestrated run: trigger-form params plus the data interval.
 
         A relative ``sources_file`` is taken relative to ``TRADEWATCH_HOME``, so the trigger
-        form accepts ``include/samples/sources.yaml``.
+        form accepts ``include/samples/sources.yaml``. ``run_type`` is Airflow's (scheduled,
+        manual, backfill...) and becomes the run's trigger kind.
         """
         sources = Path(str(params["sources_file"])).expanduser()
         if not sources.is_absolute():
@@ -140,6 +167,36 @@ class RunContext:
             force_refetch=bool(params["force_refetch"]),
             start=start,
             end=end,
+            trigger=str(getattr(run_type, "value", run_type)),
+        )
+
+    @classmethod
+    def for_reprocess(
+        cls,
+        *,
+        run_id: str,
+        start: date | str,
+        end: date | str,
+        relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
+        db_path: Path | None = None,
+        data_dir: Path | None = None,
+    ) -> RunContext:
+        """A reprocess run over the archive days ``start``..``end`` (UTC, both included).
+
+        The interval is stored as ``[start 00:00, end + 1 day 00:00)`` like a daily run's.
+        """
+        first, last = _as_date(start), _as_date(end)
+        if last < first:
+            raise ValueError(f"end {last} is before start {first}")
+        return cls(
+            run_id=safe_run_id(run_id),
+            sources_file=default_sources_file(),
+            db_path=Path(db_path or default_db_path()),
+            data_dir=Path(data_dir or default_data_dir()),
+            relevance_threshold=relevance_threshold,
+            start=datetime.combine(first, time(), tzinfo=UTC),
+            end=datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC),
+            trigger="reprocess",
         )
 
     @property
@@ -153,13 +210,19 @@ class RunContext:
 
 def plan(ctx: RunContext) -> list[str]:
     """Validate the sources file, create the run directory, return the source names."""
+    began = datetime.now(UTC)
     config = load_sources(ctx.sources_file)
     (ctx.run_dir / "log").mkdir(parents=True, exist_ok=True)
-    return [spec.name for spec in config.sources]
+    names = [spec.name for spec in config.sources]
+    _record(
+        ctx, "plan", began, {"sources": len(names)}, sources_file=str(ctx.sources_file.resolve())
+    )
+    return names
 
 
 def discover(ctx: RunContext, source_name: str) -> str:
     """Poll one source; write its candidates to a JSONL file and return its path."""
+    began = datetime.now(UTC)
     config = load_sources(ctx.sources_file)
     spec = config.get(source_name)
     with _client(ctx, config) as client:
@@ -178,6 +241,12 @@ def discover(ctx: RunContext, source_name: str) -> str:
     log.append(_log_entry(ctx, spec.url, "poll", outcome, reason, source=spec.name))
     logger.info("%s: %d candidates (%s)", spec.name, len(found.candidates), found.error or "ok")
     name = safe_run_id(spec.name)
+    counts = {
+        "sources_polled": 1,
+        "sources_failed": int(outcome == "failed"),
+        "candidates": len(found.candidates),
+    }
+    _record(ctx, "discover", began, counts, part=name)
     _write_jsonl(ctx.run_dir / "state" / f"validators-{name}.jsonl", fresh)
     _write_jsonl(ctx.run_dir / "log" / f"discover-{name}.jsonl", log)
     return str(_write_jsonl(ctx.run_dir / "candidates" / f"{name}.jsonl", found.candidates))
@@ -190,11 +259,11 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     headline from the same source in the last week (servers with stale validators re-list
     old items under new URLs). Fetches that earlier runs deferred are retried here.
     """
+    began = datetime.now(UTC)
     config = load_sources(ctx.sources_file)
     memory = read_fetch_memory(ctx.db_path)
-    selection = select_candidates(
-        list(_candidates(candidate_files)), memory, force=ctx.force_refetch
-    )
+    candidates = list(_candidates(candidate_files))
+    selection = select_candidates(candidates, memory, force=ctx.force_refetch)
     skipped = [
         _log_entry(
             ctx,
@@ -232,6 +301,15 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
         selection.known,
         len(selection.title_duplicates),
     )
+    counts = {
+        "candidates": len(candidates),
+        "fetched": len(fetched),
+        "fetch_failures": len(failures),
+        "skipped_known": selection.known,
+        "duplicate_titles": len(selection.title_duplicates),
+        "invalid": len(selection.invalid),
+    }
+    _record(ctx, "fetch", began, counts)
     _write_jsonl(ctx.run_dir / "log" / "fetch.jsonl", log)
     _write_jsonl(ctx.run_dir / "state" / "failures.jsonl", failures)
     _write_atomic(ctx.run_dir / "state" / "resolved.json", json.dumps(resolved))
@@ -248,6 +326,7 @@ def _archive_page(
         "headers": result.headers,
         "fetched_at": result.fetched_at.isoformat(),
         "source": candidate.source,
+        "candidate": to_dict(candidate),
     }
     raw_path = ctx.archive.write(
         "articles", article_id(canonical), result.body, meta, result.fetched_at
@@ -281,6 +360,7 @@ def _pending(
 
 def extract(ctx: RunContext, fetched_file: str) -> str:
     """Turn archived pages into articles (text + metadata); return the articles path."""
+    began = datetime.now(UTC)
     articles: list[Article] = []
     log: list[FetchLogEntry] = []
     for item in _read_jsonl(Path(fetched_file), Fetched):
@@ -312,14 +392,16 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
                 )
             )
     logger.info("extracted %d articles, %d failed", len(articles), len(log))
+    _record(ctx, "extract", began, {"extracted": len(articles), "extract_errors": len(log)})
     _write_jsonl(ctx.run_dir / "log" / "extract.jsonl", log)
     return str(_write_jsonl(ctx.run_dir / "articles.jsonl", articles))
 
 
 def analyze(ctx: RunContext, articles_file: str) -> str:
     """Score relevance and extract entities and quotes; return the analysed-articles path."""
-    from tradewatch.nlp import analyze_texts
+    from tradewatch.nlp import EXTRACTION_VERSION, analyze_texts
 
+    began = datetime.now(UTC)
     articles = list(_read_jsonl(Path(articles_file), Article))
     analyses = analyze_texts(
         [(a.title, a.text) for a in articles], threshold=ctx.relevance_threshold
@@ -328,19 +410,41 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
         article.analysis = analysis
     relevant = sum(1 for a in analyses if a.relevant)
     logger.info("analysed %d articles, %d relevant", len(articles), relevant)
+    model = spacy_model_name()
+    _record(
+        ctx,
+        "analyze",
+        began,
+        {"analyzed": len(articles), "relevant": relevant},
+        extraction_version=EXTRACTION_VERSION,
+        spacy_model=model,
+        spacy_model_version=_package_version(model),
+    )
     return str(_write_jsonl(ctx.run_dir / "analyzed.jsonl", articles))
 
 
 def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
-    """Upsert the run's articles, quotes, entities and fetch log into DuckDB; return counts."""
+    """Upsert the run's articles, quotes, entities, fetch log and ``pipeline_runs`` row into
+    DuckDB in one transaction, then publish the read-only snapshot; return the load counts.
+
+    A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
+    """
     articles = list(_read_jsonl(Path(analyzed_file), Article))
     log: list[FetchLogEntry] = []
     for path in sorted((ctx.run_dir / "log").glob("*.jsonl")):
         log.extend(_read_jsonl(path, FetchLogEntry))
-    con = connect(ctx.db_path)
+    con = connect(ctx.db_path, wait_seconds=lock_wait_seconds())
     try:
-        counts = load_batch(con, articles, log, log_key=ctx.run_id, outcomes=_outcomes(ctx))
+        counts = load_batch(
+            con,
+            articles,
+            log,
+            log_key=ctx.run_id,
+            outcomes=_outcomes(ctx),
+            run=_run_record(ctx),
+        )
         rebuild_fts(con)
+        publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
     finally:
         con.close()
     logger.info("loaded into %s: %s", ctx.db_path, counts)
@@ -352,6 +456,190 @@ def ingest(ctx: RunContext) -> dict[str, int]:
     candidate_files = [discover(ctx, name) for name in plan(ctx)]
     fetched = fetch(ctx, candidate_files)
     return load(ctx, analyze(ctx, extract(ctx, fetched)))
+
+
+def collect(
+    ctx: RunContext,
+    start: date | str,
+    end: date | str,
+    source: str | None = None,
+    *,
+    stages: str = "extract+analyze",
+) -> str:
+    """First reprocess stage: what to re-run, fetched on the UTC days ``start``..``end``.
+
+    For ``extract+analyze`` it lists the archived article pages as a fetched-list file (the
+    input of :func:`extract`); for ``analyze`` it reads the stored articles' text from
+    DuckDB as an articles file (the input of :func:`analyze`).
+    """
+    if stages not in REPROCESS_STAGES:
+        raise ValueError(f"stages must be one of {REPROCESS_STAGES}, not {stages!r}")
+    began = datetime.now(UTC)
+    first, last = _as_date(start), _as_date(end)
+    (ctx.run_dir / "log").mkdir(parents=True, exist_ok=True)
+    if stages == "analyze":
+        articles = _stored_articles(ctx, first, last, source)
+        _record(ctx, "collect", began, {"stored": len(articles)})
+        return str(_write_jsonl(ctx.run_dir / "articles.jsonl", articles))
+    fetched = _archived_pages(ctx.archive, first, last, source)
+    logger.info("%d archived pages fetched %s..%s", len(fetched), first, last)
+    _record(ctx, "collect", began, {"archived": len(fetched)})
+    return str(_write_jsonl(ctx.run_dir / "fetched.jsonl", fetched))
+
+
+def reprocess(
+    ctx: RunContext,
+    start: date | str,
+    end: date | str,
+    source: str | None = None,
+    *,
+    stages: str = "extract+analyze",
+) -> dict[str, int]:
+    """Re-run extract and analyze (or analyze only) on pages fetched on ``start``..``end``
+    (UTC days, both included) with the current code, then load.
+
+    No network: the input is the raw archive (or the stored text). Articles whose analysis
+    or extraction changed are replaced, with their quotes and mentions, in the one load
+    transaction; unchanged ones stay as they are. When a page was archived twice in the
+    window, the newer copy wins.
+    """
+    collected = collect(ctx, start, end, source, stages=stages)
+    articles = collected if stages == "analyze" else extract(ctx, collected)
+    return load(ctx, analyze(ctx, articles))
+
+
+def _archived_pages(
+    archive: RawArchive, first: date, last: date, source: str | None
+) -> list[Fetched]:
+    """Rebuild the ``Fetched`` records of the article pages archived on first..last.
+
+    Archives written before the candidate was kept in the metadata fall back to its URL and
+    source (no feed title or date: extraction then relies on the page alone).
+    """
+    pages: list[Fetched] = []
+    day = first
+    while day <= last:
+        folder = archive.root / day.strftime("%Y/%m/%d") / "articles"
+        for body in sorted(folder.glob("*.gz")):
+            meta = json.loads(body.with_suffix(".json").read_text(encoding="utf-8"))
+            if source is not None and meta.get("source") != source:
+                continue
+            if "candidate" in meta:
+                candidate = from_dict(Candidate, meta["candidate"])
+            else:
+                candidate = Candidate(url=meta["url"], source=meta["source"])
+            http = FetchResult(
+                url=meta["url"],
+                final_url=meta.get("final_url") or meta["url"],
+                outcome="ok",
+                headers=meta.get("headers") or {},
+            )
+            pages.append(
+                Fetched(
+                    candidate=candidate,
+                    final_url=http.final_url,
+                    status=meta.get("status") or 200,
+                    fetched_at=datetime.fromisoformat(meta["fetched_at"]),
+                    raw_path=str(body.relative_to(archive.data_dir)),
+                    content_type=http.content_type,
+                    encoding=http.encoding,
+                )
+            )
+        day += timedelta(days=1)
+    # The loader keeps the last article with a given id, so the newest fetch goes last.
+    return sorted(pages, key=lambda page: page.fetched_at)
+
+
+def _stored_articles(ctx: RunContext, first: date, last: date, source: str | None) -> list[Article]:
+    """Stored articles fetched on first..last, rebuilt without their analysis."""
+    fields = (
+        "article_id, url, canonical_url, source, title, text, fetched_at, published_at, "
+        "published_offset, published_from, lang, content_hash, raw_path, near_dup_key"
+    )
+    con = connect(ctx.db_path, read_only=True)
+    try:
+        cursor = con.execute(
+            f"SELECT {fields} FROM articles WHERE fetched_at >= ? AND fetched_at < ? "
+            "AND (?::VARCHAR IS NULL OR source = ?) ORDER BY fetched_at, article_id",
+            [
+                datetime.combine(first, time(), tzinfo=UTC),
+                datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC),
+                source,
+                source,
+            ],
+        )
+        names = [d[0] for d in cursor.description]
+        return [Article(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def _record(
+    ctx: RunContext,
+    stage: str,
+    began: datetime,
+    counts: Mapping[str, int],
+    *,
+    part: str | None = None,
+    **info: str | None,
+) -> None:
+    """Leave the stage's counts (and versions, sources file) for the loader's run row."""
+    name = f"counts-{stage}-{part}.json" if part else f"counts-{stage}.json"
+    doc = {
+        "stage": stage,
+        "started_at": began.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "counts": dict(counts),
+        "info": info,
+    }
+    _write_atomic(ctx.run_dir / "state" / name, json.dumps(doc, sort_keys=True))
+
+
+def _run_record(ctx: RunContext) -> RunRecord:
+    """The run's ``pipeline_runs`` row from the counts files its stages left."""
+    counts: dict[str, dict[str, int]] = {}
+    info: dict[str, str | None] = {}
+    started: list[datetime] = []
+    for path in sorted((ctx.run_dir / "state").glob("counts-*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        stage = counts.setdefault(doc["stage"], {})
+        for key, value in doc["counts"].items():
+            stage[key] = stage.get(key, 0) + value
+        info.update(doc["info"])
+        started.append(datetime.fromisoformat(doc["started_at"]))
+    failed = (
+        counts.get("discover", {}).get("sources_failed", 0)
+        + counts.get("fetch", {}).get("fetch_failures", 0)
+        + counts.get("extract", {}).get("extract_errors", 0)
+    )
+    return RunRecord(
+        run_id=ctx.run_id,
+        trigger=ctx.trigger,
+        tradewatch_version=__version__,
+        status="partial" if failed else "ok",
+        interval_start=ctx.start,
+        interval_end=ctx.end,
+        started_at=min(started, default=None),
+        counts=counts,
+        extraction_version=info.get("extraction_version"),
+        spacy_model=info.get("spacy_model"),
+        spacy_model_version=info.get("spacy_model_version"),
+        sources_file=info.get("sources_file"),
+    )
+
+
+def _package_version(name: str) -> str | None:
+    """Installed version of a spaCy pipeline package, without loading spaCy."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _client(ctx: RunContext, config: SourcesConfig) -> HttpClient:

@@ -121,3 +121,47 @@ def test_load_is_the_single_duckdb_writer(daily) -> None:
     others = [t for t in daily.tasks if t.task_id != "load"]
     assert all(t.pool != "duckdb_writer" for t in others)
     assert all(not t.outlets for t in others)
+
+
+@pytest.fixture(scope="module")
+def reprocess(dagbag: DagBag):
+    return dagbag.dags["tradewatch_reprocess"]
+
+
+def test_reprocess_is_manual_only(reprocess) -> None:
+    assert type(reprocess.timetable).__name__ == "NullTimetable"
+    assert reprocess.catchup is False
+    assert reprocess.doc_md and "tradewatch_reprocess" in reprocess.doc_md
+    assert reprocess.default_args.get("retries", 0) >= 1
+
+
+def test_reprocess_params_have_descriptions_and_types(reprocess) -> None:
+    params = reprocess.params
+    assert set(params) == {"start_date", "end_date", "stages", "source", "relevance_threshold"}
+    for name in params:
+        assert params.get_param(name).description, f"param {name} has no description"
+    for name in ("start_date", "end_date"):
+        schema = params.get_param(name).schema
+        assert schema["type"] == "string" and schema["pattern"]
+    assert params.get_param("stages").schema["enum"] == ["extract+analyze", "analyze"]
+    assert params["stages"] == "extract+analyze"
+    assert params["source"] is None
+    threshold = params.get_param("relevance_threshold").schema
+    assert (threshold["minimum"], threshold["maximum"]) == (0, 1)
+
+
+def test_reprocess_task_wiring(reprocess) -> None:
+    tasks = reprocess.task_dict
+    chain = ["collect", "extract", "analyze", "load"]
+    assert set(tasks) == set(chain)
+    for upstream, downstream in itertools.pairwise(chain):
+        assert tasks[upstream].downstream_task_ids == {downstream}
+
+
+def test_reprocess_load_is_the_single_duckdb_writer(reprocess, daily) -> None:
+    load = reprocess.task_dict["load"]
+    assert load.pool == "duckdb_writer"
+    assert load.retries == 3 and load.retry_exponential_backoff
+    assert load.outlets == daily.task_dict["load"].outlets
+    others = [t for t in reprocess.tasks if t.task_id != "load"]
+    assert all(t.pool != "duckdb_writer" and not t.outlets for t in others)

@@ -1,4 +1,4 @@
-"""A whole ``dag.test()`` run of tradewatch_daily against the fixture news site.
+"""Whole ``dag.test()`` runs of tradewatch_daily and tradewatch_reprocess on the fixture site.
 
 The run happens in a subprocess (tests/dags/dagtest_runner.py) with its own AIRFLOW_HOME,
 data directory and DuckDB file, the way an Airflow worker would run it.
@@ -19,9 +19,11 @@ RUNNER = Path(__file__).with_name("dagtest_runner.py")
 LOGICAL_DATE = "2026-11-02T00:00:00+00:00"
 
 
-def run_dag_test(env: dict[str, str], conf: dict, log: Path) -> dict:
-    """Run ``dag.test()`` of tradewatch_daily; return the runner's RESULT (output in ``log``)."""
-    cmd = [sys.executable, str(RUNNER), "tradewatch_daily", LOGICAL_DATE, json.dumps(conf)]
+def run_dag_test(
+    env: dict[str, str], conf: dict, log: Path, dag_id: str = "tradewatch_daily"
+) -> dict:
+    """Run ``dag.test()`` of ``dag_id``; return the runner's RESULT (output in ``log``)."""
+    cmd = [sys.executable, str(RUNNER), dag_id, LOGICAL_DATE, json.dumps(conf)]
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=900)
     text = log.read_text(encoding="utf-8")
@@ -66,9 +68,48 @@ def test_daily_run_succeeds_and_loads_duckdb(dag_run: tuple[dict, Path, Path]) -
         assert count("SELECT count(*) FROM fetch_log") > 0
         assert count("SELECT count(DISTINCT source) FROM articles") >= 2
         assert count("SELECT count(*) - count(DISTINCT article_id) FROM articles") == 0
+        # dag.test() makes a manual run; its row is written by the load.
+        assert count("SELECT count(*) FROM pipeline_runs WHERE trigger = 'manual'") == 1
 
     # Staging files live in one directory per run, named after Airflow's run_id.
     run_dirs = [p for p in (db.parent / "runs").iterdir() if p.is_dir()]
     assert len(run_dirs) == 1, run_dirs
     assert run_dirs[0].name.startswith("manual__")
     assert not set(run_dirs[0].name) & set(":+/ "), run_dirs[0].name
+
+
+def test_reprocess_run_rescores_an_ingested_archive(
+    tmp_path: Path, sources_file: Path, fresh_airflow_home: Callable[..., dict[str, str]]
+) -> None:
+    """Ingest with the CLI at 0.99, then dag.test() tradewatch_reprocess at 0.5."""
+    data = tmp_path / "data"
+    db = data / "tradewatch.duckdb"
+    cli = [sys.executable, "-m", "tradewatch", "ingest", "--sources", str(sources_file)]
+    cli += ["--db", str(db), "--data-dir", str(data), "--relevance-threshold", "0.99"]
+    proc = subprocess.run(cli, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        first, last = con.execute(
+            "SELECT min(fetched_at)::DATE, max(fetched_at)::DATE FROM articles"
+        ).fetchone()
+        quotes_before = con.execute("SELECT count(*) FROM quotes").fetchone()[0]
+
+    env = fresh_airflow_home(TRADEWATCH_DATA_DIR=data, TRADEWATCH_DB=db)
+    conf = {
+        "start_date": first.isoformat(),
+        "end_date": last.isoformat(),
+        "relevance_threshold": 0.5,
+    }
+    log = tmp_path / "dag_test.log"
+    result = run_dag_test(env, conf, log, dag_id="tradewatch_reprocess")
+    assert result["state"] == "success", f"{result}\n{log.read_text(encoding='utf-8')[-6000:]}"
+    assert set(result["tasks"]) == {"collect", "extract", "analyze", "load"}
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM quotes").fetchone()[0] > quotes_before
+        runs = con.execute(
+            "SELECT trigger, status, counts->>'$.collect.archived' FROM pipeline_runs "
+            "ORDER BY finished_at"
+        ).fetchall()
+    assert [r[:2] for r in runs] == [("cli", "ok"), ("reprocess", "ok")]
+    assert int(runs[1][2]) > 0

@@ -121,7 +121,7 @@ def test_according_to_descriptor(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert q.speaker_kind == "descriptor"
-    assert q.speaker is not None and q.speaker.startswith("an industry source")
+    assert q.speaker is not None and q.speaker.startswith("industry source")
     assert q.cue == "according to"
 
 
@@ -132,7 +132,7 @@ def test_leading_according_to(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == (
-        "a senior Foreign Ministry official",
+        "senior Foreign Ministry official",
         "descriptor",
         "according to",
     )
@@ -153,14 +153,14 @@ def test_colon_introduced_descriptor_with_org_inside(nlp: Language) -> None:
         'respond firmly and in kind to these unjust measures."'
     )
     q = only(quotes_of(nlp, text))
-    assert q.speaker == "A senior official at the Ministry of Trade, Industry and Energy"
+    assert q.speaker == "senior official at the Ministry of Trade, Industry and Energy"
     assert (q.speaker_kind, q.cue, q.speaker_canonical) == ("descriptor", "said", None)
 
 
 def test_generic_ministry_is_a_descriptor(nlp: Language) -> None:
     text = '"Korean firms must diversify their suppliers of key materials," the ministry said.'
     q = only(quotes_of(nlp, text))
-    assert (q.speaker, q.speaker_kind, q.cue) == ("the ministry", "descriptor", "said")
+    assert (q.speaker, q.speaker_kind, q.cue) == ("ministry", "descriptor", "said")
 
 
 def test_foreign_ministry_official_descriptor(nlp: Language) -> None:
@@ -170,7 +170,7 @@ def test_foreign_ministry_official_descriptor(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == (
-        "a Foreign Ministry official",
+        "Foreign Ministry official",
         "descriptor",
         "told",
     )
@@ -251,7 +251,7 @@ def test_several_quotes_keep_order_and_offsets(nlp: Language) -> None:
     assert [q.speaker for q in found] == [
         "Moon Jae-in",
         "Yoshihide Suga",
-        "an official at Samsung Electronics",
+        "official at Samsung Electronics",
     ]
     assert [q.speaker_kind for q in found] == ["named", "named", "descriptor"]
     assert [q.start_char for q in found] == sorted(q.start_char for q in found)
@@ -291,7 +291,7 @@ def test_unterminated_quote_is_dropped(nlp: Language) -> None:
             '"The impact on our chip lines will be limited," Japan\'s Foreign Ministry said.',
             "Foreign Ministry",
             "named",
-            "Ministry of Foreign Affairs",
+            "Japanese Foreign Ministry",
         ),
         (
             '"The Japanese side has not explained its reasons," Seoul said.',
@@ -307,7 +307,7 @@ def test_unterminated_quote_is_dropped(nlp: Language) -> None:
         ),
         (
             '"We are reviewing all options to secure supplies," an SK Hynix spokesman said.',
-            "an SK Hynix spokesman",
+            "SK Hynix spokesman",
             "descriptor",
             None,
         ),

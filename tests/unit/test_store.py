@@ -104,6 +104,7 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
         (1, "init"),
         (2, "fetch_state"),
         (3, "entities"),
+        (4, "pipeline_runs"),
     ]
     con.close()
 

@@ -78,6 +78,39 @@ CUE_VERBS = (
     "complained",
     "countered",
     "vowed",
+    "pledged",
+    "promised",
+    "cautioned",
+    "conceded",
+    "suggested",
+    "concluded",
+    "lamented",
+    "maintained",
+    "contended",
+    "asserted",
+    "reiterated",
+    "affirmed",
+    "recalled",
+    "predicted",
+    "observed",
+    "criticized",
+    "criticised",
+    "protested",
+    "agreed",
+    "wondered",
+    "tweeted",
+    "posted",
+    "chanted",
+    "shouted",
+    "say",
+    "tell",
+    "saying",
+    "telling",
+    "adding",
+    "noting",
+    "warning",
+    "stressing",
+    "asking",
     "pointed out",
     "according to",
 )
@@ -110,6 +143,46 @@ _GROUP_SPEAKER = re.compile(
 _DESCRIPTOR_FRAME = re.compile(r"\b(?:at|of|from|for|with|in|to|by)\s+(?:the\s+)?$", re.IGNORECASE)
 _INVERTED_STOP = re.compile(r"[,.;]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
+# "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
+_PERSON_ANAPHOR = re.compile(
+    r"^the\s+(?:[a-z]+\s+){0,2}(minister|president|premier|spokesman|spokeswoman|"
+    r"spokesperson|ambassador|chairman|chairwoman|ceo|governor|secretary|envoy|negotiator|"
+    r"professor|analyst|researcher|economist|lawmaker|chief)$",
+    re.IGNORECASE,
+)
+# "the official said" after "a senior official at the ministry" spoke earlier.
+_DEFINITE_NOUN = re.compile(r"^the\s+([a-z]+)$", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"(?:a|an|the)\s+", re.IGNORECASE)
+# "the ministry said" after "the Ministry of Trade, Industry and Energy" was named.
+_COMPANY_NOUNS = frozenset({"company", "firm", "chipmaker", "manufacturer", "group", "maker"})
+_PUBLIC_BODY_WORDS = frozenset(
+    {"ministry", "agency", "office", "association", "federation", "bank", "court", "service"}
+    | {"organization", "organisation", "commission", "council", "chamber", "assembly"}
+)
+_ORG_ANAPHOR = re.compile(
+    r"^the\s+(ministry|agency|office|association|federation|bank|court|service|commission|"
+    r"council|chamber|organization|organisation|company|firm|chipmaker|manufacturer|group|"
+    r"maker)$",
+    re.IGNORECASE,
+)
+# Heads of descriptor subjects that can speak ("a senior official", "industry sources").
+_SPEAKER_NOUNS = frozenset(
+    {"official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson"}
+    | {"analyst", "analysts", "expert", "experts", "executive", "executives", "diplomat"}
+    | {"diplomats", "minister", "ministry", "government", "lawmaker", "lawmakers", "economist"}
+    | {"economists", "researcher", "professor", "president", "chairman", "ceo", "head"}
+    | {"director", "company", "firm", "association", "agency", "office", "insider", "insiders"}
+)
+# "... and chanted, "..."" / "He added, "..."": the cue right before the opening mark.
+_CUE_COMMA = re.compile(_CUE.pattern + r"\s*,\s*$", re.IGNORECASE)
+_TITLE_SMALL_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "from"}
+)
+_REMARK_SOURCE = re.compile(
+    r"[ \t]*(?:The|That|This|Those|These|His|Her|Their|Its)\s+(?:\w+\s+)?(?:remarks?|comments?|"
+    r"words|statements?|warning|assessment|quote|message)\s+((?:came|come)\s+from|"
+    r"(?:was|were)\s+(?:[a-z]+\s+){0,2}by)\s+"
+)
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
 _OPENERS = " \t([{—–-/'‘"
 _CLOSERS = " \t,.;:!?)]}—–-'’"
@@ -170,6 +243,7 @@ class _Context:
     quoted: list[tuple[int, int]]
     full_names: list[str]
     named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
+    descriptors: list[tuple[int, str]] = field(default_factory=list)
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(start < q_end and end > q_start for q_start, q_end in self.quoted)
@@ -209,6 +283,8 @@ def extract_quotes(
             name, kind, canonical = speaker.name, speaker.kind, speaker.canonical
             if speaker.kind == "named" and speaker.name and _is_person(ctx, speaker):
                 ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
+            if speaker.kind == "descriptor" and speaker.name:
+                ctx.descriptors.append((speaker.position, speaker.name))
         quote = Quote(
             quote=raw.text,
             speaker=name,
@@ -322,7 +398,19 @@ def _finalize(text: str, raw: _Raw) -> bool:
         joined = joined[:-1].rstrip()
         raw.end = raw.start + len(text[raw.start : raw.end].rstrip()[:-1].rstrip())
     raw.text = joined
-    return len(_WORD.findall(joined)) >= MIN_QUOTE_WORDS
+    words = _WORD.findall(joined)
+    if len(words) < MIN_QUOTE_WORDS:
+        return False
+    return not _is_title_case(joined, words)
+
+
+def _is_title_case(joined: str, words: list[str]) -> bool:
+    """A quoted name or title ("Friendship Across the Strait", "Japan-Korea Future
+    Partnership Fund"): every content word capitalised and no sentence punctuation."""
+    if len(words) > 10 or re.search(r"[.!?,;:]\s*$", joined) or re.search(r"[.!?;]\s", joined):
+        return False
+    content = [w for w in words if w.lower() not in _TITLE_SMALL_WORDS]
+    return bool(content) and all(w[0].isupper() or w[0].isdigit() for w in content)
 
 
 def _mask(text: str, entities: Sequence[EntityMention], doc: Doc, scare: Sequence[_Raw]) -> str:
@@ -356,11 +444,55 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     head_start = _head_start(ctx, raw)
     head = ctx.masked[head_start : raw.first.open_mark]
     after = _from_tail(ctx, raw) if _tail_may_attribute(ctx, raw) else None
-    if head.rstrip().endswith(":") or after is None:
+    if head.rstrip().endswith(":") or after is None or _CUE_COMMA.search(head):
         before = _from_region(ctx, head_start, raw.first.open_mark, last=True)
         if before:
             return before
+    if after is None and head.rstrip().endswith(":"):
+        return _colon_subject(ctx, head_start, raw.first.open_mark)
+    if after is None:
+        return _remark_source(ctx, raw)
     return after
+
+
+def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
+    """``"..." The remark came from X.``: the next sentence names the quote's source."""
+    m = _REMARK_SOURCE.match(ctx.masked, raw.after)
+    if not m:
+        return None
+    stop = _INVERTED_STOP.search(ctx.masked, m.end())
+    end = stop.start() if stop else len(ctx.masked)
+    speaker = _speaker_from(ctx, m.end(), end)
+    if speaker is None or speaker.kind == "unknown":
+        return None
+    return speaker, " ".join(m.group(1).lower().split())
+
+
+def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str] | None:
+    """``X was blunt: "..."`` / ``X put it this way: "..."``: a sentence ending in a colon
+    right before the quote introduces it even without a speech verb; the speaker is the
+    subject of that sentence's main verb (kept as the cue), if it names or describes one."""
+    colon = ctx.masked.rfind(":", lo, hi)
+    span = ctx.doc.char_span(lo, colon, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    roots = [t for t in span if t.head == t or t.head.i >= span.end or t.head.i < span.start]
+    verbs = [t for t in roots if t.pos_ in {"VERB", "AUX"}]
+    if not verbs:
+        return None
+    verb = verbs[0]
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return None
+    subject = _subtree(ctx.doc, subjects[0])
+    if subject.start_char < lo:
+        return None
+    speaker = _classify(ctx, subject)
+    if speaker is None or speaker.kind == "unknown":
+        return None
+    if speaker.kind == "descriptor" and subject.root.lower_ not in _SPEAKER_NOUNS:
+        return None
+    return speaker, verb.text.lower()
 
 
 def _tail_may_attribute(ctx: _Context, raw: _Raw) -> bool:
@@ -437,11 +569,11 @@ def _parse_subject(ctx: _Context, cue: re.Match[str]) -> Span | None:
         objects = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
         return _subtree(ctx.doc, objects[0]) if objects else None
     verb: Token = token
-    for _ in range(3):
+    for _ in range(4):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return _subtree(ctx.doc, subjects[0])
-        if verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+        if verb.dep_ not in ("conj", "advcl", "xcomp", "pcomp", "prep") or verb.head is verb:
             break
         verb = verb.head
     return None
@@ -458,11 +590,22 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
     head = subject.root
     if _PRONOUN.match(head.text):
         return _pronoun(ctx, head.idx)
+    if head.lower_ == "it" and len(subject) == 1:
+        return _it_speaker(ctx, head.idx)
     if head.lower_ in {"who", "which", "that", "it", "they", "we", "i", "you"}:
         return None
     entity = _entity_at(ctx, head.idx, head.idx + len(head.text))
     if entity is None and head.pos_ == "PROPN":
         entity = _person_in(ctx, subject.start_char, subject.end_char)
+    if entity is None:
+        # "Cheong Wa Dae spokeswoman Ko Min-jung": a title phrase ending in the name
+        person = _person_in(ctx, subject.start_char, subject.end_char)
+        if person is not None and ctx.doc.text[person.end_char : subject.end_char].strip(" ,") in {
+            "",
+            "Jr.",
+            "Jr",
+        }:
+            entity = person
     if entity is not None:
         return _named_from_entity(ctx, entity)
     if head.pos_ == "PROPN":
@@ -526,21 +669,86 @@ def _speaker_from(ctx: _Context, start: int, hi: int) -> _Speaker | None:
 
 
 def _pronoun(ctx: _Context, position: int) -> _Speaker:
-    """he/she: the latest named person before the pronoun, outside quotes."""
+    """he/she: a named person before the pronoun, outside quotes (no gender guessing).
+
+    The latest sentence that mentions a person decides; within it a grammatical subject
+    wins over an object ("Ahn met Nishimura in Tokyo. ... he said" is Ahn). When that
+    sentence names people only as objects, an earlier quote's speaker from the same or the
+    previous paragraph is preferred (the reporter is still quoting them)."""
+    mentions = [
+        m
+        for m in ctx.entities
+        if m.label == "PERSON"
+        and m.end_char <= position
+        and " " in m.canonical
+        and not ctx.in_quote(m.start_char, m.end_char)
+    ] or [
+        m
+        for m in ctx.entities
+        if m.label == "PERSON"
+        and m.end_char <= position
+        and not ctx.in_quote(m.start_char, m.end_char)
+    ]
+    speakers = [(pos, name, canon) for pos, name, canon in ctx.named_speakers if pos < position]
     best: tuple[int, str, str | None] | None = None
-    for m in ctx.entities:
-        if (
-            m.label == "PERSON"
-            and m.end_char <= position
-            and not ctx.in_quote(m.start_char, m.end_char)
-        ):
-            best = (m.start_char, m.canonical, m.canonical)
-    for pos, name, canonical in ctx.named_speakers:
-        if pos < position and (best is None or pos > best[0]):
-            best = (pos, name, canonical)
+    if mentions:
+        last = mentions[-1]
+        sent = ctx.doc.char_span(last.start_char, last.end_char, alignment_mode="expand")
+        lo = sent.sent.start_char if sent is not None else last.start_char
+        same = [m for m in mentions if m.start_char >= lo]
+        subjects = [m for m in same if _is_subject(ctx, m)]
+        if subjects:
+            pick = subjects[-1]
+            best = (pick.start_char, pick.canonical, pick.canonical)
+        else:
+            recent = [sp for sp in speakers if sp[0] >= _paragraph_start(ctx, lo, back=1)]
+            best = recent[-1] if recent else (last.start_char, last.canonical, last.canonical)
+    if speakers and (best is None or speakers[-1][0] > best[0]):
+        best = speakers[-1]
     if best is None:
         return _Speaker(name=None, kind="pronoun", canonical=None, position=position)
     return _Speaker(name=best[1], kind="pronoun", canonical=best[2], position=position)
+
+
+def _is_subject(ctx: _Context, mention: EntityMention) -> bool:
+    span = ctx.doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(4):
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if tok.dep_ not in ("compound", "appos", "flat", "conj") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
+def _paragraph_start(ctx: _Context, position: int, back: int = 0) -> int:
+    """Start of the paragraph holding ``position``, or of the ``back``-th one before it."""
+    start = ctx.masked.rfind("\n", 0, position) + 1
+    for _ in range(back):
+        if start == 0:
+            break
+        prev_text_end = start - 1
+        while prev_text_end > 0 and ctx.masked[prev_text_end - 1] == "\n":
+            prev_text_end -= 1
+        start = ctx.masked.rfind("\n", 0, prev_text_end) + 1
+    return start
+
+
+def _it_speaker(ctx: _Context, position: int) -> _Speaker | None:
+    """ "it said": the organisation quoted or named last before the pronoun."""
+    for m in reversed(ctx.entities):
+        if (
+            m.end_char <= position
+            and m.label == "ORG"
+            and not ctx.in_quote(m.start_char, m.end_char)
+        ):
+            return _Speaker(
+                name=m.canonical, kind="pronoun", canonical=m.canonical, position=position
+            )
+    return None
 
 
 def _entity_at(ctx: _Context, start: int, end: int) -> EntityMention | None:
@@ -587,7 +795,8 @@ def _named_from_text(ctx: _Context, start: int, end: int) -> _Speaker:
 
 
 def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
-    """A described speaker, cut before an appositive or relative clause."""
+    """A described speaker, cut before an appositive or relative clause, without its leading
+    article; "the ministry" after a named ministry is that ministry (kind "named")."""
     text = ctx.doc.text
     comma = ctx.masked.find(",", start, end)
     if comma != -1:
@@ -599,9 +808,106 @@ def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
         return None
     if not _LETTER.search(text[start:end]):
         return None
-    return _Speaker(
-        name=" ".join(text[start:end].split()), kind="descriptor", canonical=None, position=start
-    )
+    phrase = " ".join(text[start:end].split())
+    anaphor = _ORG_ANAPHOR.match(phrase)
+    if anaphor:
+        org = _antecedent_org(ctx, anaphor.group(1).lower(), start)
+        if org is not None:
+            return _Speaker(name=phrase, kind="named", canonical=org, position=start)
+    role = _PERSON_ANAPHOR.match(phrase)
+    if role:
+        person = _antecedent_person(ctx, role.group(1).lower(), start)
+        if person is not None:
+            return _Speaker(name=person, kind="named", canonical=person, position=start)
+    definite = _DEFINITE_NOUN.match(phrase)
+    if definite:
+        earlier = _antecedent_descriptor(ctx, definite.group(1).lower(), start)
+        if earlier:
+            return _Speaker(name=earlier, kind="descriptor", canonical=None, position=start)
+    article = _LEADING_ARTICLE.match(phrase)
+    if article and article.end() < len(phrase):
+        phrase = phrase[article.end() :]
+    return _Speaker(name=phrase, kind="descriptor", canonical=None, position=start)
+
+
+def _antecedent_descriptor(ctx: _Context, noun: str, position: int) -> str | None:
+    """ "the official" / "the farmer": the fuller description the article gave that speaker
+    first ("a senior official at the Ministry of ...", "a farmer who lives near the plant"),
+    from an earlier quote's speaker or an indefinite noun phrase with the same head."""
+    for pos, name in reversed(ctx.descriptors):
+        if pos < position and _head_word(name) == noun and " " in name:
+            return name
+    doc = ctx.doc
+    for tok in reversed(doc[: max(0, _token_at(doc, position))]):
+        if tok.lower_ != noun or ctx.in_quote(tok.idx, tok.idx + len(tok.text)):
+            continue
+        dets = [c for c in tok.children if c.dep_ == "det" and c.lower_ in {"a", "an"}]
+        if not dets:
+            continue
+        start = dets[0].i + 1
+        end = tok.right_edge.i + 1
+        for i in range(tok.i + 1, end):
+            if doc[i].text in {";", "(", "--", "—"} or ctx.masked[doc[i].idx] == ",":
+                end = i
+                break
+        phrase = " ".join(doc[start:end].text.split())
+        if phrase and phrase.lower() != noun and len(_WORD.findall(phrase)) <= _MAX_SPEAKER_WORDS:
+            return phrase
+        return None
+    return None
+
+
+def _head_word(descriptor: str) -> str:
+    """ "senior official at the Ministry of ..." -> "official"."""
+    words = _RELATIVE.sub("", descriptor).split()
+    for i, word in enumerate(words):
+        if word.lower() in {"at", "of", "from", "for", "with", "in", "on", "who", "which"}:
+            return words[i - 1].lower() if i else word.lower()
+    return words[-1].lower() if words else ""
+
+
+def _token_at(doc: Doc, position: int) -> int:
+    span = doc.char_span(position, position + 1, alignment_mode="expand")
+    return span.start if span is not None else len(doc)
+
+
+def _antecedent_person(ctx: _Context, noun: str, position: int) -> str | None:
+    """The person "the minister" / "the spokeswoman" refers to: the latest person before
+    ``position`` whose title (as the article gave it) has that word."""
+    fits = [
+        m
+        for m in ctx.entities
+        if m.end_char <= position
+        and m.label == "PERSON"
+        and m.title
+        and " " in m.canonical
+        and not ctx.in_quote(m.start_char, m.end_char)
+        and noun in m.title.lower().replace(",", " ").split()
+    ]
+    if not fits:
+        return None
+    subjects = [m for m in fits if _is_subject(ctx, m)]
+    return (subjects or fits)[-1].canonical
+
+
+def _antecedent_org(ctx: _Context, noun: str, position: int) -> str | None:
+    """The organisation "the ministry" / "the company" refers to: the latest ORG mention
+    before ``position`` whose name has that noun (ministry, agency...), or for company
+    words the latest ORG that is not a public body."""
+    public = noun not in _COMPANY_NOUNS
+    fits: list[EntityMention] = []
+    for m in ctx.entities:
+        if m.end_char > position or m.label != "ORG" or ctx.in_quote(m.start_char, m.end_char):
+            continue
+        words = m.canonical.lower().replace(",", " ").split()
+        if (public and noun in words) or (not public and not (set(words) & _PUBLIC_BODY_WORDS)):
+            fits.append(m)
+    if not fits:
+        return None
+    # An organisation that was itself the subject of a sentence (usually of "said") is the
+    # one the story follows; otherwise the latest one named.
+    subjects = [m for m in fits if _is_subject(ctx, m)]
+    return (subjects or fits)[-1].canonical
 
 
 def _is_person(ctx: _Context, speaker: _Speaker) -> bool:
@@ -610,9 +916,17 @@ def _is_person(ctx: _Context, speaker: _Speaker) -> bool:
 
 
 def _follows(ctx: _Context, prev: _Raw, raw: _Raw) -> bool:
-    """True when nothing but the previous quote's own attribution sentence separates them."""
+    """True when nothing but the previous quote's own attribution sentence separates them
+    (``"A," X said. "B."``); a narrative sentence in between ends the inheritance."""
     if raw.first.paragraph - prev.last.paragraph > _INHERIT_MAX_PARAGRAPHS:
         return False
     gap = ctx.masked[prev.after : raw.first.open_mark]
     end = _SENTENCE_END.search(gap)
-    return not _LETTER.search(gap[end.end() :] if end else gap)
+    if not end:
+        return not _LETTER.search(gap)
+    first, rest = gap[: end.end()], gap[end.end() :]
+    if _LETTER.search(rest):
+        return False
+    if not _LETTER.search(first):
+        return True
+    return "\n" not in first.strip() and _CUE.search(first) is not None

@@ -18,6 +18,10 @@ Scoring, in order:
    and Japan caps it at 0.35.
 4. Penalties: trade sentences about third countries (US, China, EU...) and history/culture/
    chip-market vocabulary scale the score by their share against the Korea-Japan trade evidence.
+   A sentence naming a trade *measure* aimed from one country at the other ("Japan's curbs
+   on South Korea", "Seoul's ban on imports from Japan") adds ``MEASURE_WEIGHT`` (at most
+   twice) and lifts both penalties: such a story is relevant even if mainly about something
+   else (a Korea-US summit, a history row).
 """
 
 from __future__ import annotations
@@ -67,6 +71,27 @@ DISTRACTORS = _rx(
     r"k-pop|bts|anime|drama|concert|tourists?|football|baseball|soccer|olympics?|"
     r"world\s+cup|memory\s+prices?|dram\s+prices?|nand\s+prices?|earnings|quarterly|"
     r"operating\s+profit)\b"
+)
+
+
+# A trade measure one country aims at the other ("Japan's export curbs on South Korea",
+# "Seoul's ban on imports from Japanese prefectures") makes the story relevant even when it
+# is mainly about something else (a history row, a Korea-US summit).
+MEASURE = _rx(
+    r"\b(?:bans?|banned|curbs?|restrictions?|restricted|controls?|tariffs?|duties|sanctions?|"
+    r"retaliat\w*|embargo\w*|white\s*-?\s*list|licens\w+|quotas?|anti-dumping|safeguards?)\b"
+)
+MEASURE_WEIGHT = 1.0
+_KR = r"(?:south\s+korea(?:n|ns)?|s\.\s?korea|korea(?:n|ns)?|seoul)"
+_JP = r"(?:japan(?:ese)?|tokyo)"
+_MEASURE_WORD = MEASURE.pattern
+# "Japan's export restrictions against South Korea", "Seoul's curbs on Japanese goods": the
+# measure is aimed from one country at the other, whoever else the sentence mentions.
+DIRECTED_MEASURE = _rx(
+    rf"\b{_JP}\b[^.;]{{0,60}}?{_MEASURE_WORD}[^.;]{{0,80}}?\b(?:against|on|to|toward|"
+    rf"targeting|for|from)\s+(?:the\s+)?{_KR}\b|\b{_KR}\b[^.;]{{0,60}}?{_MEASURE_WORD}"
+    rf"[^.;]{{0,80}}?\b(?:against|on|to|toward|targeting|for|from)\s+(?:the\s+|\w+\s+){{0,5}}"
+    rf"{_JP}\b"
 )
 
 
@@ -203,6 +228,7 @@ class _Tally:
     has_korea: bool = False
     has_japan: bool = False
     has_trade: bool = False
+    measures: float = 0.0
 
 
 def score_relevance(title: str | None, text: str) -> RelevanceResult:
@@ -239,6 +265,15 @@ def _tally_sentence(tally: _Tally, sentence: str, weight: float, where: str) -> 
     third = THIRD_PARTY.search(sentence)
     if korea and japan:
         tally.kj_pairs += weight
+        directed = next(
+            (m for m in DIRECTED_MEASURE.finditer(sentence) if not THIRD_PARTY.search(m.group(0))),
+            None,
+        )
+        if directed:
+            tally.measures += weight
+            tally.evidence.append(
+                f'{where}: Korea-Japan trade measure "{" ".join(directed.group(0).split())[:90]}"'
+            )
         if trade and third:
             tally.kj_trade += weight / 2
             tally.third_trade += weight / 2
@@ -247,6 +282,7 @@ def _tally_sentence(tally: _Tally, sentence: str, weight: float, where: str) -> 
             tally.evidence.append(
                 f'{where}: Korea "{korea}" + Japan "{japan.group(0)}" + trade "{trade.group(0)}"'
             )
+
     elif (korea or japan) and trade and third:
         tally.third_trade += weight
 
@@ -268,7 +304,12 @@ def _first(pattern: re.Pattern[str], sentence: str) -> str:
 def _finish(tally: _Tally) -> RelevanceResult:
     topic_raw = sum(tally.topic_weight.values())
     trade_topic_raw = sum(tally.topic_weight.get(r.name, 0.0) for r in TOPIC_RULES if r.trade)
-    raw = topic_raw + 1.0 * tally.kj_trade + 0.15 * tally.kj_pairs
+    raw = (
+        topic_raw
+        + 1.0 * tally.kj_trade
+        + 0.15 * tally.kj_pairs
+        + MEASURE_WEIGHT * min(tally.measures, 2.0)
+    )
     score = 1.0 - math.exp(-raw / _SCALE)
     evidence = list(tally.evidence)
     if not (tally.has_korea and tally.has_japan and (tally.has_trade or trade_topic_raw)):
@@ -287,11 +328,11 @@ def _finish(tally: _Tally) -> RelevanceResult:
         score = min(score, _NO_PAIR_CAP)
         evidence.append(f"gate: Korea and Japan never in one sentence (cap {_NO_PAIR_CAP})")
     support = tally.kj_trade + trade_topic_raw
-    if tally.third_trade:
+    if tally.third_trade and not tally.measures:
         factor = support / (support + tally.third_trade) if support else 0.0
         score *= factor
         evidence.append(f"penalty: third-country trade sentences x{factor:.2f}")
-    if tally.distractors:
+    if tally.distractors and not tally.measures:
         factor = support / (support + 0.5 * tally.distractors) if support else 0.0
         score *= factor
         evidence.append(f"penalty: history/culture/market vocabulary x{factor:.2f}")

@@ -10,9 +10,10 @@ quotes or mentions, so reports do not count them twice.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -23,7 +24,7 @@ from tradewatch.store.db import load_fts
 from tradewatch.store.duplicates import link_duplicates
 from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
 
-__all__ = ["FetchOutcomes", "LoadCounts", "entity_id", "load_batch", "rebuild_fts"]
+__all__ = ["FetchOutcomes", "LoadCounts", "RunRecord", "entity_id", "load_batch", "rebuild_fts"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,24 @@ class FetchOutcomes:
     resolved: Sequence[str] = ()
 
 
+@dataclass
+class RunRecord:
+    """The ``pipeline_runs`` row of the run a batch belongs to; the load adds its own counts."""
+
+    run_id: str
+    trigger: str
+    tradewatch_version: str
+    status: str = "ok"
+    interval_start: datetime | None = None
+    interval_end: datetime | None = None
+    started_at: datetime | None = None
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    extraction_version: str | None = None
+    spacy_model: str | None = None
+    spacy_model_version: str | None = None
+    sources_file: str | None = None
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     articles: Sequence[Article],
@@ -137,9 +156,10 @@ def load_batch(
     *,
     log_key: str,
     outcomes: FetchOutcomes | None = None,
+    run: RunRecord | None = None,
 ) -> LoadCounts:
-    """Upsert ``articles`` (with their analyses), append ``fetch_log`` and store the fetch
-    state, all in one transaction.
+    """Upsert ``articles`` (with their analyses), append ``fetch_log``, store the fetch
+    state and the ``run``'s ``pipeline_runs`` row, all in one transaction.
 
     ``log_key`` names the batch the log entries came from (e.g. the run id); log rows get
     ids derived from it, so a retried load does not log the same requests twice.
@@ -193,6 +213,12 @@ def load_batch(
         upsert_validators(con, outcomes.validators, datetime.now(UTC))
         record_pending(con, outcomes.failures)
         resolve_pending(con, outcomes.resolved)
+        counts.articles_new = len(changed - existing)
+        counts.articles_updated = len(changed & existing)
+        counts.articles_unchanged = len(by_id) - len(changed)
+        counts.duplicates = sum(1 for a in by_id.values() if a.duplicate_of)
+        if run is not None:
+            _upsert_run(con, run, counts)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -206,11 +232,33 @@ def load_batch(
             "staged_log",
         ):
             con.unregister(view)
-    counts.articles_new = len(changed - existing)
-    counts.articles_updated = len(changed & existing)
-    counts.articles_unchanged = len(by_id) - len(changed)
-    counts.duplicates = sum(1 for a in by_id.values() if a.duplicate_of)
     return counts
+
+
+def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord, counts: LoadCounts) -> None:
+    """Replace the run's row, so a retried load leaves one row with its final counts."""
+    con.execute(
+        "INSERT OR REPLACE INTO pipeline_runs BY NAME SELECT "
+        "? AS run_id, ? AS trigger, ? AS interval_start, ? AS interval_end, ? AS started_at, "
+        "? AS finished_at, ? AS status, ?::JSON AS counts, ? AS tradewatch_version, "
+        "? AS extraction_version, ? AS spacy_model, ? AS spacy_model_version, "
+        "? AS sources_file",
+        [
+            run.run_id,
+            run.trigger,
+            run.interval_start,
+            run.interval_end,
+            run.started_at,
+            datetime.now(UTC),
+            run.status,
+            json.dumps({**run.counts, "load": asdict(counts)}, sort_keys=True),
+            run.tradewatch_version,
+            run.extraction_version,
+            run.spacy_model,
+            run.spacy_model_version,
+            run.sources_file,
+        ],
+    )
 
 
 def rebuild_fts(con: duckdb.DuckDBPyConnection) -> bool:
