@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    import duckdb
+
     from tradewatch.evaluate import GoldError
     from tradewatch.store import StoreError
 
@@ -50,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (ConfigError, StoreError, UsageError, GoldError) as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # full disk, unwritable or non-folder data dir
+        target = exc.filename or getattr(args, "data_dir", None) or default_data_dir()
+        print(f"tradewatch: error: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:  # e.g. a commit that hit a full disk
+        print(f"tradewatch: error: database: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
 
 

@@ -304,7 +304,8 @@ def test_broken_source_is_logged_and_run_succeeds(tmp_path: Path, make_sources) 
     con = duckdb.connect(str(db), read_only=True)
     failures = dict(
         con.execute(
-            "SELECT source, outcome || ': ' || reason FROM fetch_log WHERE outcome <> 'ok'"
+            "SELECT source, outcome || ': ' || reason FROM fetch_log "
+            "WHERE kind = 'poll' AND outcome <> 'ok'"
         ).fetchall()
     )
     stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
