@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
@@ -116,6 +117,17 @@ class FetchResult:
     body: bytes = b""
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     retry_after: float | None = None
+
+    def archive_meta(self, url: str, source: str) -> dict[str, Any]:
+        """The HTTP facts the raw archive keeps beside a body, so it can be replayed."""
+        return {
+            "url": url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "headers": self.headers,
+            "fetched_at": self.fetched_at.isoformat(),
+            "source": source,
+        }
 
     @property
     def ok(self) -> bool:

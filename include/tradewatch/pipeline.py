@@ -67,7 +67,7 @@ from tradewatch.store import (
     publish_snapshot,
     rebuild_fts,
 )
-from tradewatch.store.fetch_state import read_fetch_memory
+from tradewatch.store.fetch_state import read_fetch_memory, read_validators
 from tradewatch.store.load import RunRecord
 from tradewatch.urls import article_id
 
@@ -227,7 +227,7 @@ def discover(ctx: RunContext, source_name: str) -> str:
     spec = config.get(source_name)
     with _client(ctx, config) as client:
         if spec.type in CONDITIONAL_SOURCE_TYPES and not ctx.force_refetch:
-            known = read_fetch_memory(ctx.db_path).validators.get(spec.url)
+            known = read_validators(ctx.db_path, spec.url)
             client.remember_validators([known or Validators(spec.url, None, None, spec.name)])
         found = discover_source(spec, client, ctx.archive, Window(ctx.start, ctx.end))
         log = list(client.log)
@@ -319,15 +319,7 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
 def _archive_page(
     ctx: RunContext, canonical: str, candidate: Candidate, result: FetchResult
 ) -> Fetched:
-    meta = {
-        "url": candidate.url,
-        "final_url": result.final_url,
-        "status": result.status,
-        "headers": result.headers,
-        "fetched_at": result.fetched_at.isoformat(),
-        "source": candidate.source,
-        "candidate": to_dict(candidate),
-    }
+    meta = {**result.archive_meta(candidate.url, candidate.source), "candidate": to_dict(candidate)}
     raw_path = ctx.archive.write(
         "articles", article_id(canonical), result.body, meta, result.fetched_at
     )

@@ -15,6 +15,7 @@ from tradewatch.store.fetch_state import (
     MAX_FETCH_ATTEMPTS,
     normalize_title,
     read_fetch_memory,
+    read_validators,
 )
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -100,6 +101,9 @@ def test_validators_kept_per_url(tmp_path: Path) -> None:
     assert memory.validators["http://w/feed"] == Validators(
         "http://w/feed", '"v2"', "Mon, 14 Aug 2023", "wire"
     )
+    assert read_validators(db, "http://w/feed") == memory.validators["http://w/feed"]
+    assert read_validators(db, "http://w/other") is None
+    assert read_validators(tmp_path / "none.duckdb", "http://w/feed") is None
 
 
 def test_known_urls_and_recent_titles(tmp_path: Path) -> None:

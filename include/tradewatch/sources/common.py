@@ -32,14 +32,7 @@ def fetch_snapshot(
         return result, None
     digest = hashlib.sha256(url.encode() + b"\0" + result.body).hexdigest()[:12]
     key = f"{_SAFE_KEY.sub('_', spec.name)}-{result.fetched_at:%H%M%S}-{digest}"
-    meta = {
-        "url": url,
-        "final_url": result.final_url,
-        "status": result.status,
-        "headers": result.headers,
-        "fetched_at": result.fetched_at.isoformat(),
-        "source": spec.name,
-    }
+    meta = result.archive_meta(url, spec.name)
     return result, archive.write("feeds", key, result.body, meta, result.fetched_at)
 
 

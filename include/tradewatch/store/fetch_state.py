@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -27,6 +28,7 @@ __all__ = [
     "FetchMemory",
     "normalize_title",
     "read_fetch_memory",
+    "read_validators",
     "record_pending",
     "resolve_pending",
     "upsert_validators",
@@ -38,6 +40,7 @@ MAX_FETCH_ATTEMPTS = 5
 TITLE_DEDUP_WINDOW = timedelta(days=7)
 _NOT_WORD = re.compile(r"[\W_]+")
 _TS = pa.timestamp("us", tz="UTC")
+_T = TypeVar("_T")
 
 
 def normalize_title(title: str | None) -> str:
@@ -56,25 +59,42 @@ class FetchMemory:
 
 
 def read_fetch_memory(db_path: Path, *, now: datetime | None = None) -> FetchMemory:
-    """Read known URLs, recent titles per source, validators and due pending fetches.
+    """Read known URLs, recent titles per source, validators and due pending fetches."""
+    moment = now or datetime.now(UTC)
+    return _read_only(db_path, lambda con: _read(con, moment), FetchMemory())
+
+
+def read_validators(db_path: Path, url: str) -> Validators | None:
+    """The validators stored for one polled URL (what a source poll needs, nothing more)."""
+
+    def query(con: duckdb.DuckDBPyConnection) -> Validators | None:
+        row = con.execute(
+            "SELECT url, etag, last_modified, source FROM http_validators WHERE url = ?", [url]
+        ).fetchone()
+        return Validators(*row) if row else None
+
+    return _read_only(db_path, query, None)
+
+
+def _read_only(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], _T], default: _T) -> _T:
+    """Run ``query`` on a short read-only connection; ``default`` when there is nothing to read.
 
     A missing database means a first run. A database locked by a writer means this run
     cannot skip anything; the loader's upserts still make the result identical, so the
     run goes on (fetching more) rather than failing.
     """
     if not db_path.exists():
-        return FetchMemory()
+        return default
     try:
         con = connect(db_path, read_only=True)
     except StoreError as exc:
         logger.warning("cannot read fetch memory (%s); treating every item as new", exc)
-        return FetchMemory()
-    now = now or datetime.now(UTC)
+        return default
     try:
-        return _read(con, now)
+        return query(con)
     except duckdb.CatalogException as exc:
         logger.warning("database has an older schema (%s); treating every item as new", exc)
-        return FetchMemory()
+        return default
     finally:
         con.close()
 
