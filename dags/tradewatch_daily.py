@@ -22,8 +22,14 @@ counts go through XCom. The DuckDB file is `$TRADEWATCH_DB` (default
 
 **Ad-hoc runs:** *Trigger* → set `sources_file` (absolute, or relative to
 `$TRADEWATCH_HOME`, e.g. `include/samples/sources.yaml` while `make serve-samples` runs),
-`relevance_threshold` or `force_refetch`. RSS/Atom sources only offer what they list now,
-so the data interval does not bound them; it is passed on for sources that can look back.
+`relevance_threshold` or `force_refetch`. A manual run polls the live sources ("look now").
+
+**Re-runs and backfills** (Clear, or *Backfill* in the UI / `airflow backfill create`)
+produce the rows the scheduled run of that interval produced: sources polled by an earlier
+run of the interval are replayed from the raw archive, pages already archived are reused,
+GDELT and sitemaps are asked about the interval itself, and an RSS/Atom feed of a past
+day with nothing archived is logged as `no_history` (nothing to read, not a failure).
+See `tradewatch.history`.
 """
 
 from __future__ import annotations

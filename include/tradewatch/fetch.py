@@ -70,6 +70,8 @@ OUTCOMES: dict[str, str] = {
     "blocked": "the URL or a redirect hop is on a private network and that is not allowed",
     "invalid": "the URL itself is unusable: bad scheme, no host, bad port or syntax",
     "internal_error": "a bug in tradewatch while fetching; traceback in the task log",
+    "no_history": "replaying an interval whose archive lacks this URL, and the source cannot "
+    "look back (see tradewatch.history)",
 }
 
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -117,6 +119,7 @@ class FetchResult:
     body: bytes = b""
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     retry_after: float | None = None
+    archived_path: str | None = None
 
     def archive_meta(self, url: str, source: str) -> dict[str, Any]:
         """The HTTP facts the raw archive keeps beside a body, so it can be replayed."""

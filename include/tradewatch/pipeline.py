@@ -45,6 +45,7 @@ from tradewatch.config import (
 )
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
+from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
 from tradewatch.models import (
     Article,
     Candidate,
@@ -57,7 +58,7 @@ from tradewatch.models import (
 )
 from tradewatch.politeness import FetchRequest, fetch_many
 from tradewatch.selection import is_transient, select_candidates
-from tradewatch.sources import Window, discover_source
+from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.store import (
     FetchOutcomes,
     connect,
@@ -205,7 +206,9 @@ class RunContext:
 
     @property
     def archive(self) -> RawArchive:
-        return RawArchive(self.data_dir)
+        """The raw archive, scoped to this run's interval (see :mod:`tradewatch.history`)."""
+        scope = archive_scope(self.run_id, self.start, self.end, self.trigger)
+        return RawArchive(self.data_dir, scope=scope)
 
 
 def plan(ctx: RunContext) -> list[str]:
@@ -221,29 +224,37 @@ def plan(ctx: RunContext) -> list[str]:
 
 
 def discover(ctx: RunContext, source_name: str) -> str:
-    """Poll one source; write its candidates to a JSONL file and return its path."""
+    """Poll one source; write its candidates to a JSONL file and return its path.
+
+    Whether the poll goes to the live source, replays the interval's archive or finds no
+    history is decided by :func:`tradewatch.history.plan_poll`; the poll's ``fetch_log``
+    row says which (outcome ``replayed`` or ``no_history``, both successes).
+    """
     began = datetime.now(UTC)
     config = load_sources(ctx.sources_file)
     spec = config.get(source_name)
-    with _client(ctx, config) as client:
-        if spec.type in CONDITIONAL_SOURCE_TYPES and not ctx.force_refetch:
-            known = read_validators(ctx.db_path, spec.url)
-            client.remember_validators([known or Validators(spec.url, None, None, spec.name)])
-        found = discover_source(spec, client, ctx.archive, Window(ctx.start, ctx.end))
-        log = list(client.log)
-        fresh = list(client.fresh_validators)
-    if found.error:
-        outcome, reason = "failed", found.error
-    elif found.warnings:
-        outcome, reason = "partial", "; ".join(found.warnings)
+    archive = ctx.archive
+    poll = plan_poll(spec, archive, ctx.start, ctx.end, force=ctx.force_refetch)
+    if poll.mode == "no_history":
+        found, log, fresh = Discovery(), [], []
     else:
-        outcome, reason = "ok", None
+        with _client(ctx, config, poll) as client:
+            conditional = spec.type in CONDITIONAL_SOURCE_TYPES and not ctx.force_refetch
+            if poll.mode == "live" and conditional:
+                known = read_validators(ctx.db_path, spec.url)
+                client.remember_validators([known or Validators(spec.url, None, None, spec.name)])
+            found = discover_source(spec, client, archive, Window(ctx.start, ctx.end))
+            log = list(client.log)
+            fresh = list(client.fresh_validators)
+    outcome, reason = _poll_outcome(poll, found)
     log.append(_log_entry(ctx, spec.url, "poll", outcome, reason, source=spec.name))
-    logger.info("%s: %d candidates (%s)", spec.name, len(found.candidates), found.error or "ok")
+    logger.info("%s: %d candidates (%s: %s)", spec.name, len(found.candidates), outcome, reason)
     name = safe_run_id(spec.name)
     counts = {
         "sources_polled": 1,
         "sources_failed": int(outcome == "failed"),
+        "sources_replayed": int(poll.mode == "replay"),
+        "sources_no_history": int(poll.mode == "no_history"),
         "candidates": len(found.candidates),
     }
     _record(ctx, "discover", began, counts, part=name)
@@ -252,15 +263,31 @@ def discover(ctx: RunContext, source_name: str) -> str:
     return str(_write_jsonl(ctx.run_dir / "candidates" / f"{name}.jsonl", found.candidates))
 
 
+def _poll_outcome(poll: PollPlan, found: Discovery) -> tuple[str, str | None]:
+    """The poll row's outcome: failed/partial win; else ok, replayed or no_history."""
+    if found.error:
+        return "failed", found.error
+    if found.warnings:
+        return "partial", "; ".join(found.warnings)
+    if poll.mode == "live":
+        return "ok", None
+    return ("replayed" if poll.mode == "replay" else "no_history"), poll.reason
+
+
 def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     """Fetch every new candidate page into the raw archive; return the fetched-list path.
 
     New means: not stored yet (by canonical URL), and no article with the same normalized
     headline from the same source in the last week (servers with stale validators re-list
     old items under new URLs). Fetches that earlier runs deferred are retried here.
+
+    A page this run's archive scope already holds (an earlier attempt of the same run or
+    interval archived it) is taken from the archive, not downloaded again; each download
+    is archived as soon as it arrives, so a killed fetch loses at most the pages in flight.
     """
     began = datetime.now(UTC)
     config = load_sources(ctx.sources_file)
+    archive = ctx.archive
     memory = read_fetch_memory(ctx.db_path)
     candidates = list(_candidates(candidate_files))
     selection = select_candidates(candidates, memory, force=ctx.force_refetch)
@@ -278,32 +305,50 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
         _log_entry(ctx, c.url, "article", "invalid", reason, source=c.source)
         for c, reason in selection.invalid
     ]
-    fetched: list[Fetched] = []
-    failures: list[PendingFetch] = []
-    resolved: list[str] = []
+    fetched: dict[str, Fetched] = {}
+    to_download: list[tuple[str, Candidate]] = []
+    for canonical, candidate in selection.to_fetch:
+        path = None if ctx.force_refetch else archive.scoped_path("articles", article_id(canonical))
+        if path is None:
+            to_download.append((canonical, candidate))
+            continue
+        fetched[canonical] = _archived_fetched(archive, path, candidate)
+        skipped.append(
+            _log_entry(ctx, candidate.url, "article", "from_archive", path, source=candidate.source)
+        )
+    reused = len(fetched)
+
+    def keep(index: int, result: FetchResult) -> None:
+        canonical, candidate = to_download[index]
+        if result.ok:
+            fetched[canonical] = _archive_page(archive, canonical, candidate, result)
+
     requests = [
         FetchRequest(candidate.url, kind="article", source=candidate.source)
-        for _, candidate in selection.to_fetch
+        for _, candidate in to_download
     ]
     with _client(ctx, config) as client:
-        results = fetch_many(client, requests, max_workers=FETCH_WORKERS)
+        results = fetch_many(client, requests, max_workers=FETCH_WORKERS, on_result=keep)
         log = [*skipped, *client.log]
-    for (canonical, candidate), result in zip(selection.to_fetch, results, strict=True):
-        if not result.ok:
-            failures.append(_pending(ctx, canonical, candidate, result))
-            continue
-        fetched.append(_archive_page(ctx, canonical, candidate, result))
-        resolved.append(canonical)
+    failures = [
+        _pending(ctx, canonical, candidate, result)
+        for (canonical, candidate), result in zip(to_download, results, strict=True)
+        if not result.ok
+    ]
+    ordered = [fetched[c] for c, _ in selection.to_fetch if c in fetched]
     logger.info(
-        "fetched %d pages, %d failed, %d already known, %d duplicate headlines",
-        len(fetched),
+        "fetched %d pages (%d from the archive), %d failed, %d already known, "
+        "%d duplicate headlines",
+        len(ordered),
+        reused,
         len(failures),
         selection.known,
         len(selection.title_duplicates),
     )
     counts = {
         "candidates": len(candidates),
-        "fetched": len(fetched),
+        "fetched": len(ordered) - reused,
+        "from_archive": reused,
         "fetch_failures": len(failures),
         "skipped_known": selection.known,
         "duplicate_titles": len(selection.title_duplicates),
@@ -312,25 +357,49 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     _record(ctx, "fetch", began, counts)
     _write_jsonl(ctx.run_dir / "log" / "fetch.jsonl", log)
     _write_jsonl(ctx.run_dir / "state" / "failures.jsonl", failures)
+    resolved = [c for c, _ in selection.to_fetch if c in fetched]
     _write_atomic(ctx.run_dir / "state" / "resolved.json", json.dumps(resolved))
-    return str(_write_jsonl(ctx.run_dir / "fetched.jsonl", fetched))
+    return str(_write_jsonl(ctx.run_dir / "fetched.jsonl", ordered))
 
 
 def _archive_page(
-    ctx: RunContext, canonical: str, candidate: Candidate, result: FetchResult
+    archive: RawArchive, canonical: str, candidate: Candidate, result: FetchResult
 ) -> Fetched:
     meta = {**result.archive_meta(candidate.url, candidate.source), "candidate": to_dict(candidate)}
-    raw_path = ctx.archive.write(
-        "articles", article_id(canonical), result.body, meta, result.fetched_at
+    key = article_id(canonical)
+    raw_path = archive.write("articles", key, result.body, meta, result.fetched_at)
+    return _archived_fetched(archive, raw_path, candidate)
+
+
+def _archived_fetched(
+    archive: RawArchive, raw_path: str, candidate: Candidate | None = None
+) -> Fetched:
+    """The ``Fetched`` record of an archived page, from its metadata.
+
+    ``candidate`` defaults to the one archived with the page; archives written before the
+    candidate was kept fall back to its URL and source (no feed title or date: extraction
+    then relies on the page alone).
+    """
+    meta = json.loads((archive.data_dir / raw_path).with_suffix(".json").read_text("utf-8"))
+    if candidate is None:
+        if "candidate" in meta:
+            candidate = from_dict(Candidate, meta["candidate"])
+        else:
+            candidate = Candidate(url=meta["url"], source=meta["source"])
+    http = FetchResult(
+        url=meta["url"],
+        final_url=meta.get("final_url") or meta["url"],
+        outcome="ok",
+        headers=meta.get("headers") or {},
     )
     return Fetched(
         candidate=candidate,
-        final_url=result.final_url,
-        status=result.status or 200,
-        fetched_at=result.fetched_at,
+        final_url=http.final_url,
+        status=meta.get("status") or 200,
+        fetched_at=datetime.fromisoformat(meta["fetched_at"]),
         raw_path=raw_path,
-        content_type=result.content_type,
-        encoding=result.encoding,
+        content_type=http.content_type,
+        encoding=http.encoding,
     )
 
 
@@ -503,40 +572,15 @@ def reprocess(
 def _archived_pages(
     archive: RawArchive, first: date, last: date, source: str | None
 ) -> list[Fetched]:
-    """Rebuild the ``Fetched`` records of the article pages archived on first..last.
-
-    Archives written before the candidate was kept in the metadata fall back to its URL and
-    source (no feed title or date: extraction then relies on the page alone).
-    """
+    """The ``Fetched`` records of the article pages archived on first..last."""
     pages: list[Fetched] = []
     day = first
     while day <= last:
         folder = archive.root / day.strftime("%Y/%m/%d") / "articles"
         for body in sorted(folder.glob("*.gz")):
-            meta = json.loads(body.with_suffix(".json").read_text(encoding="utf-8"))
-            if source is not None and meta.get("source") != source:
-                continue
-            if "candidate" in meta:
-                candidate = from_dict(Candidate, meta["candidate"])
-            else:
-                candidate = Candidate(url=meta["url"], source=meta["source"])
-            http = FetchResult(
-                url=meta["url"],
-                final_url=meta.get("final_url") or meta["url"],
-                outcome="ok",
-                headers=meta.get("headers") or {},
-            )
-            pages.append(
-                Fetched(
-                    candidate=candidate,
-                    final_url=http.final_url,
-                    status=meta.get("status") or 200,
-                    fetched_at=datetime.fromisoformat(meta["fetched_at"]),
-                    raw_path=str(body.relative_to(archive.data_dir)),
-                    content_type=http.content_type,
-                    encoding=http.encoding,
-                )
-            )
+            page = _archived_fetched(archive, str(body.relative_to(archive.data_dir)))
+            if source is None or page.candidate.source == source:
+                pages.append(page)
         day += timedelta(days=1)
     # The loader keeps the last article with a given id, so the newest fetch goes last.
     return sorted(pages, key=lambda page: page.fetched_at)
@@ -634,12 +678,24 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _client(ctx: RunContext, config: SourcesConfig) -> HttpClient:
-    """The run's HTTP client; the sources file may shorten the per-host gap (local replicas)."""
+def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None) -> HttpClient:
+    """The run's HTTP client; the sources file may shorten the per-host gap (local replicas).
+
+    A replaying ``poll`` gets a :class:`ReplayClient` over its snapshots, which only goes
+    to the network for URLs missing from them (and then only for look-back sources).
+    """
     http = HttpConfig()
     if config.min_host_gap_seconds is not None:
         http = replace(http, min_host_gap=config.min_host_gap_seconds)
-    return HttpClient(http, allow_private_network=config.allow_private_network, run_id=ctx.run_id)
+    options: dict[str, Any] = {
+        "allow_private_network": config.allow_private_network,
+        "run_id": ctx.run_id,
+    }
+    if poll is not None and poll.mode == "replay":
+        return ReplayClient(
+            ctx.archive, poll.snapshots, live=poll.fill_live, config=http, **options
+        )
+    return HttpClient(http, **options)
 
 
 def _outcomes(ctx: RunContext) -> FetchOutcomes:

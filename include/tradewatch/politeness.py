@@ -124,12 +124,18 @@ class FetchRequest:
 
 
 def fetch_many(
-    client: HttpClient, requests: Sequence[FetchRequest], *, max_workers: int = 8
+    client: HttpClient,
+    requests: Sequence[FetchRequest],
+    *,
+    max_workers: int = 8,
+    on_result: Callable[[int, FetchResult], None] | None = None,
 ) -> list[FetchResult]:
     """GET every request, hosts in parallel and each host in input order; results in input order.
 
     One worker per host keeps the client's per-host slot from tying up threads that could
-    be serving other hosts.
+    be serving other hosts. ``on_result(index, result)`` runs in the worker as each
+    response arrives (the fetch stage archives there, so a kill loses only what is in
+    flight); an exception from it ends the call.
     """
     groups: dict[str, list[int]] = {}
     for index, request in enumerate(requests):
@@ -139,9 +145,11 @@ def fetch_many(
     def run(indexes: list[int]) -> None:
         for index in indexes:
             r = requests[index]
-            results[index] = client.get(
+            results[index] = result = client.get(
                 r.url, kind=r.kind, source=r.source, etag=r.etag, last_modified=r.last_modified
             )
+            if on_result is not None:
+                on_result(index, result)
 
     if groups:
         with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(groups)))) as pool:

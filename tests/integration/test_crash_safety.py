@@ -440,6 +440,42 @@ def test_fetch_killed_while_archiving(fault_site, tmp_path: Path, delay) -> None
     _refetch_and_collect(cfg, expected_pages=len(paths))
 
 
+def test_killed_fetch_resumes_without_refetching(fault_site, tmp_path: Path) -> None:
+    """The retried task (same run id) reuses what the killed one archived."""
+    from tradewatch import pipeline
+
+    done = [f"/page{i}" for i in range(5)]
+    cfg = _fetch_setup(tmp_path, fault_site, [*done, "/slow"])
+    child = Child(_FETCH_DRIVER, cfg)
+    try:
+        assert child.wait_for("READY"), child.stderr()
+        deadline = time.monotonic() + TIMEOUT
+        while not fault_site.hits["/slow"]:  # one host, in order: the others are in
+            assert child.proc.poll() is None, child.stderr()
+            assert time.monotonic() < deadline, "the slow page was never requested"
+            time.sleep(0.02)
+    finally:
+        child.kill()
+    assert assert_archive_consistent(tmp_path / "data") == len(done)
+    fault_site.route("/slow", ok(PAGE + b"<!-- slow -->"))
+    ctx = pipeline.RunContext(
+        run_id=cfg["run_id"],
+        sources_file=Path(cfg["sources"]),
+        db_path=Path(cfg["db"]),
+        data_dir=Path(cfg["data"]),
+    )
+    fetched = Path(pipeline.fetch(ctx, cfg["candidates"])).read_text().splitlines()
+    assert len(fetched) == len(done) + 1
+    assert {p: fault_site.hits[p] for p in done} == dict.fromkeys(done, 1)
+    assert fault_site.hits["/slow"] == 2
+    log = [json.loads(line) for line in (ctx.run_dir / "log" / "fetch.jsonl").open()]
+    reused = [entry for entry in log if entry["outcome"] == "from_archive"]
+    assert len(reused) == len(done)
+    counts = json.loads((ctx.run_dir / "state" / "counts-fetch.json").read_text())["counts"]
+    assert counts["from_archive"] == len(done) and counts["fetched"] == 1
+    assert assert_archive_consistent(tmp_path / "data") == len(done) + 1
+
+
 # ---------------------------------------------------------------------------------------
 # c. unusable data dir, full disk
 

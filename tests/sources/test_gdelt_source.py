@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from servers.gdelt import GdeltReplica as Replica
 from tradewatch.archive import RawArchive
 from tradewatch.config import load_sources
 from tradewatch.fetch import HttpClient, HttpConfig
@@ -31,61 +29,10 @@ TOO_SHORT = (
 SLOW_DOWN = b"Please limit requests to one every 5 seconds or contact us for larger queries.\n"
 
 
-class Replica(ThreadingHTTPServer):
-    """Answers artlist queries from the fixture by [startdatetime, enddatetime)."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server_address[1]}/api/v2/doc/doc"
-        self.requests: list[dict[str, str]] = []
-        self.scripted: list[tuple[int, str, bytes]] = []
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: Replica
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if parts.path != "/api/v2/doc/doc":
-            status, ctype, body = 404, "text/plain", b"not found"
-        elif self.server.scripted:
-            self.server.requests.append(params)
-            status, ctype, body = self.server.scripted.pop(0)
-        else:
-            self.server.requests.append(params)
-            status, ctype, body = 200, "application/json", _answer(params)
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _answer(params: dict[str, str]) -> bytes:
-    start, end = params["startdatetime"], params["enddatetime"]
-    hits = [
-        a
-        for a in ARTICLES
-        if start <= a["seendate"].replace("T", "").rstrip("Z") < end
-        and "sourcelang:english" in params["query"]
-    ]
-    hits = hits[: int(params["maxrecords"])]
-    return json.dumps({"articles": hits} if hits else {}).encode()
-
-
 @pytest.fixture
 def replica() -> Iterator[Replica]:
-    server = Replica()
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with Replica(ARTICLES) as server:
+        yield server
 
 
 def _discover(

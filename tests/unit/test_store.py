@@ -105,6 +105,7 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
         (2, "fetch_state"),
         (3, "entities"),
         (4, "pipeline_runs"),
+        (5, "history_outcomes"),
     ]
     con.close()
 

@@ -15,7 +15,8 @@ class Window:
     """The time range a run covers; ``None`` ends mean unbounded (take what is offered).
 
     Sources that can look back (GDELT, sitemaps) bound their queries to it; RSS/Atom feeds
-    only offer what they list now and ignore it.
+    only offer what they list now and ignore it (:mod:`tradewatch.history` decides whether
+    they are polled at all for a past interval).
     """
 
     start: datetime | None = None

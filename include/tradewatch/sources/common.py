@@ -25,10 +25,15 @@ def fetch_snapshot(
 ) -> tuple[FetchResult, str | None]:
     """GET ``url`` for ``spec``; archive the body under ``feeds/`` when the fetch succeeded.
 
-    Returns the fetch result and the archive path (``None`` when nothing was fetched).
+    A 304 is archived too, as an empty body with status 304, so a replay of the interval
+    knows the source answered "nothing new" rather than nothing. A response replayed from
+    the archive is not stored again. Returns the fetch result and the archive path
+    (``None`` when nothing was fetched).
     """
     result = client.get(url, kind="feed", source=spec.name)
-    if not result.ok:
+    if result.archived_path is not None:
+        return result, result.archived_path
+    if not (result.ok or result.outcome == "not_modified"):
         return result, None
     digest = hashlib.sha256(url.encode() + b"\0" + result.body).hexdigest()[:12]
     key = f"{_SAFE_KEY.sub('_', spec.name)}-{result.fetched_at:%H%M%S}-{digest}"
