@@ -3,7 +3,8 @@
 ``ingest`` and ``reprocess`` run the very functions the Airflow tasks run, in one process.
 Unusable input (bad sources file, unwritable or locked database) exits 2 with a one-line
 reason; trouble with single sources or articles is recorded in ``fetch_log`` and the run
-still exits 0.
+still exits 0. Exit 3 means the load committed (the data is stored) but the full-text index
+or the read-only snapshot could not be rebuilt afterwards; the next load rebuilds them.
 """
 
 from __future__ import annotations
@@ -46,10 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
 
     from tradewatch.evaluate import GoldError
-    from tradewatch.store import StoreError
+    from tradewatch.store import PublishError, StoreError
 
     try:
         return int(args.func(args) or 0)
+    except PublishError as exc:
+        print(f"tradewatch: error: {exc}", file=sys.stderr)
+        return 3
     except (ConfigError, StoreError, UsageError, GoldError) as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
         return 2

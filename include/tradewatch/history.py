@@ -165,7 +165,11 @@ def _replayed(archive: RawArchive, path: str) -> FetchResult:
 
 
 def _utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    """``when`` as a plain ``datetime`` in UTC (Airflow hands over pendulum ``DateTime``s,
+    whose arithmetic with the stdlib ``UTC`` loses the zone)."""
+    if when.tzinfo is None:
+        return datetime(*when.timetuple()[:6], when.microsecond, tzinfo=UTC)
+    return datetime.fromtimestamp(when.timestamp(), tz=UTC)
 
 
 def _stamp(when: datetime) -> str:

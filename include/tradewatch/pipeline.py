@@ -31,6 +31,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
+
 from tradewatch import __version__
 from tradewatch.archive import RawArchive
 from tradewatch.config import (
@@ -61,6 +63,8 @@ from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.store import (
     FetchOutcomes,
+    PublishError,
+    StoreError,
     connect,
     load_batch,
     lock_wait_seconds,
@@ -166,8 +170,8 @@ class RunContext:
             data_dir=default_data_dir(),
             relevance_threshold=float(params["relevance_threshold"]),
             force_refetch=bool(params["force_refetch"]),
-            start=start,
-            end=end,
+            start=_plain_utc(start),
+            end=_plain_utc(end),
             trigger=str(getattr(run_type, "value", run_type)),
         )
 
@@ -504,8 +508,17 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
             outcomes=_outcomes(ctx),
             run=_run_record(ctx),
         )
-        rebuild_fts(con)
-        publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
+        try:
+            rebuild_fts(con)
+            publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
+        except (OSError, duckdb.Error, StoreError) as exc:
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise PublishError(
+                f"run {ctx.run_id} is stored in {ctx.db_path} ({counts.articles_new} new, "
+                f"{counts.articles_updated} updated articles), but rebuilding the search "
+                f"index or the read-only snapshot failed: {first_line}; the next load "
+                "publishes them again"
+            ) from exc
     finally:
         con.close()
     logger.info("loaded into %s: %s", ctx.db_path, counts)
@@ -670,6 +683,12 @@ def _package_version(name: str) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
+
+
+def _plain_utc(when: datetime | None) -> datetime | None:
+    """A stdlib ``datetime`` in UTC: Airflow's pendulum ``DateTime`` loses its zone in
+    arithmetic with ``datetime.UTC`` and cannot then be compared."""
+    return None if when is None else datetime.fromtimestamp(when.timestamp(), tz=UTC)
 
 
 def _as_date(value: date | str) -> date:

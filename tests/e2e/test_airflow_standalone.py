@@ -3,7 +3,10 @@
 The test starts scripts/airflow_standalone.py (what ``make run`` starts) with its own
 AIRFLOW_HOME under tmp, a free port and a known login, so it never disturbs a developer's
 ``make run``. It triggers the run for yesterday's data interval with the fixture news site
-as ``sources_file``, waits for success, checks DuckDB, and stops every process it started.
+and a GDELT replica as sources, waits for success, then backfills a past week with
+``airflow backfill create``: for each day the RSS feeds have no history and GDELT lists
+that day's pages of a second site (the bundled samples). It checks DuckDB per day, and
+stops every process it started.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ import duckdb
 import psutil
 import pytest
 import requests
+import yaml
+
+from conftest import SITE_FEEDS
+from servers.gdelt import GdeltReplica
+from tradewatch.devserver import serve_directory
 
 pytestmark = pytest.mark.e2e
 
@@ -37,6 +45,21 @@ DAG_ID = "tradewatch_daily"
 USER, PASSWORD = "admin", "e2e-admin-password"
 STARTUP_TIMEOUT = 300
 RUN_TIMEOUT = 360
+BACKFILL_TIMEOUT = 900
+SAMPLES = REPO / "include" / "samples"
+# Sample-site pages GDELT "saw" on each day of the backfilled week (day index -> paths).
+WEEK = {
+    0: ["koreatimes/2023/03/16/japan-lifts-export-curbs.html", "nhk/news/20230323_25.html"],
+    1: ["kyodo/news/2023/03/5c71e09a3d22-textbooks-takeshima-protest.html"],
+    2: [],
+    3: [
+        "koreatimes/2023/04/03/ira-critical-minerals.html",
+        "koreatimes/2023/04/24/korea-restores-japan-white-list.html",
+    ],
+    4: ["kyodo/news/2023/05/3f9a1c7e2b40-japan-moves-to-restore-s-korea-trade-status.html"],
+    5: ["kyodo/news/2023/06/8d2e44b0c1a9-jsr-buyout-korean-chipmakers.html"],
+    6: ["nhk/news/20230721_12.html"],
+}
 
 
 def read_env_file(overrides: dict[str, str]) -> dict[str, str]:
@@ -187,7 +210,52 @@ def _failure_report(api: Api, run_id: str) -> str:
     return "\n".join(lines)
 
 
-def test_standalone_runs_the_daily_dag_from_the_rest_api(tmp_path: Path, sources_file: Path):
+def gdelt_records(samples_base: str, first_day: datetime) -> list[dict[str, str]]:
+    """GDELT artlist records for :data:`WEEK`, seen at 01:00, 09:00... UTC on their day."""
+    return [
+        {
+            "url": f"{samples_base}/{path}",
+            "title": Path(path).stem.replace("-", " "),
+            "seendate": f"{first_day + timedelta(days=day, hours=1 + 8 * i):%Y%m%dT%H%M%SZ}",
+            "language": "English",
+            "domain": "127.0.0.1",
+        }
+        for day, paths in WEEK.items()
+        for i, path in enumerate(paths)
+    ]
+
+
+def write_e2e_sources(path: Path, site_url: str, gdelt_url: str) -> Path:
+    """The fixture site's four feeds plus a GDELT source on the replica."""
+    sources = [{"name": n, "type": t, "url": f"{site_url}/{rel}"} for n, t, rel in SITE_FEEDS]
+    sources.append(
+        {
+            "name": "gdelt-kj",
+            "type": "gdelt",
+            "url": gdelt_url,
+            "query": "(Korea OR Seoul) (Japan OR Tokyo) export",
+            "min_interval_seconds": 0,
+        }
+    )
+    doc = {"allow_private_network": True, "min_host_gap_seconds": 0, "sources": sources}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_standalone_runs_the_daily_dag_and_a_backfill(tmp_path: Path, site_url: str):
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    first_day = today - timedelta(days=10)
+    with (
+        serve_directory(SAMPLES) as samples_base,
+        GdeltReplica(gdelt_records(samples_base, first_day)) as gdelt,
+    ):
+        sources_file = write_e2e_sources(tmp_path / "sources.yaml", site_url, gdelt.url)
+        db = run_standalone(tmp_path, sources_file, today, first_day)
+    check_backfilled_week(db, samples_base, first_day)
+
+
+def run_standalone(tmp_path: Path, sources_file: Path, today: datetime, first_day: datetime):
+    """Start Airflow, run yesterday's interval and backfill the week; return the DB path."""
     home = tmp_path / "airflow_home"
     home.mkdir()
     port = free_port()
@@ -248,7 +316,6 @@ def test_standalone_runs_the_daily_dag_from_the_rest_api(tmp_path: Path, sources
 
         # The run the scheduler would start for yesterday; triggering it first (while the
         # DAG is paused) means the scheduler skips creating it when the DAG is unpaused.
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         start, end = today - timedelta(days=1), today
         run_id = f"e2e__{start:%Y-%m-%d}"
         run = api.ok(
@@ -282,6 +349,42 @@ def test_standalone_runs_the_daily_dag_from_the_rest_api(tmp_path: Path, sources
         )
         assert events["total_entries"] == 1, events
         assert events["asset_events"][0]["extra"], events
+
+        backfill = subprocess.run(
+            [
+                str(BIN / "airflow"),
+                "backfill",
+                "create",
+                "--dag-id",
+                DAG_ID,
+                "--from-date",
+                first_day.date().isoformat(),
+                "--to-date",
+                (first_day + timedelta(days=len(WEEK) - 1)).date().isoformat(),
+                "--max-active-runs",
+                "3",
+                "--dag-run-conf",
+                json.dumps({"sources_file": str(sources_file), "relevance_threshold": 0.5}),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert backfill.returncode == 0, f"{backfill.stdout}\n{backfill.stderr}"
+
+        def backfilled() -> list[dict[str, Any]] | None:
+            tree.scan()
+            runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})["dag_runs"]
+            week = [r for r in runs if r["run_type"] == "backfill"]
+            done = [r for r in week if r["state"] in ("success", "failed")]
+            return week if len(week) == len(WEEK) and len(done) == len(week) else None
+
+        week_runs = wait_for("the backfilled week", backfilled, BACKFILL_TIMEOUT, proc)
+        failed = [r["dag_run_id"] for r in week_runs if r["state"] != "success"]
+        assert not failed, "\n".join(_failure_report(api, run_id) for run_id in failed)
+        starts = sorted(datetime.fromisoformat(r["data_interval_start"]) for r in week_runs)
+        assert starts == [first_day + timedelta(days=d) for d in WEEK]
 
         # Nothing else may still be writing DuckDB when the test reads it.
         wait_for(
@@ -319,3 +422,40 @@ def test_standalone_runs_the_daily_dag_from_the_rest_api(tmp_path: Path, sources
         assert count("SELECT count(*) FROM articles WHERE relevant") > 0
         assert count("SELECT count(*) FROM quotes") > 0
         assert count("SELECT count(*) FROM fetch_log") > 0
+    return db
+
+
+def check_backfilled_week(db: Path, samples_base: str, first_day: datetime) -> None:
+    """Each backfilled day: its GDELT pages loaded, RSS "no history", nothing failed."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute(
+            "SELECT run_id, interval_start, status, counts FROM pipeline_runs "
+            "WHERE trigger = 'backfill' ORDER BY interval_start"
+        ).fetchall()
+        assert [r[1] for r in runs] == [first_day + timedelta(days=d) for d in WEEK]
+        for (run_id, _, status, raw), (day, paths) in zip(runs, WEEK.items(), strict=True):
+            counts = json.loads(raw)
+            assert status == "ok", (day, counts)
+            assert counts["discover"]["sources_no_history"] == len(SITE_FEEDS), (day, counts)
+            assert counts["discover"]["sources_failed"] == 0, (day, counts)
+            assert counts["fetch"]["fetched"] == len(paths), (day, counts)
+            assert counts["load"]["articles_new"] == len(paths), (day, counts)
+            polls = dict(
+                con.execute(
+                    "SELECT source, outcome FROM fetch_log WHERE run_id = ? AND kind = 'poll'",
+                    [run_id],
+                ).fetchall()
+            )
+            assert polls == {
+                **dict.fromkeys((n for n, _, _ in SITE_FEEDS), "no_history"),
+                "gdelt-kj": "ok",
+            }
+            stored = {
+                row[0]
+                for row in con.execute(
+                    "SELECT a.url FROM articles a JOIN fetch_log f ON f.url = a.url "
+                    "WHERE f.run_id = ? AND f.kind = 'article'",
+                    [run_id],
+                ).fetchall()
+            }
+            assert stored == {f"{samples_base}/{p}" for p in paths}, (day, stored)

@@ -187,8 +187,8 @@ def run_cli(*args: str | Path, **popen: Any) -> subprocess.CompletedProcess[str]
     )
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, (result.returncode, result.stderr[-3000:])
+def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> str:
+    assert result.returncode == code, (result.returncode, result.stderr[-3000:])
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("tradewatch: error:")]
     assert len(errors) == 1, result.stderr[-3000:]
@@ -542,12 +542,15 @@ def test_full_disk_fails_cleanly_and_keeps_stored_data(ingested_once, where) -> 
         "0.2",
         preexec_fn=_limit_file_size(limit),
     )
-    line = assert_one_line_error(result)
+    state = dump_state(db)
+    stored = state != ingested_once["state"]
+    line = assert_one_line_error(result, 3 if stored else 2)
     assert "File too large" in line, line
     if where == "staging":  # failed before the loader ran
-        assert dump_state(db) == ingested_once["state"]
-    else:
-        assert_before_or_complete_run(dump_state(db), ingested_once["state"])
+        assert not stored
+    elif stored:  # the commit went through; only the index or snapshot could not follow
+        assert_before_or_complete_run(state, ingested_once["state"])
+        assert f"is stored in {db}" in line and "next load publishes them again" in line
     assert_archive_consistent(data)
 
 
@@ -567,3 +570,23 @@ def assert_before_or_complete_run(state: dict[str, list], before: dict[str, list
     added = [r for r in state["fetch_log"] if r not in before["fetch_log"]]
     assert set(before["fetch_log"]) < set(state["fetch_log"])
     assert added and {r[1] for r in added} == {json.loads(run["run_id"])}
+
+
+def test_snapshot_failure_after_commit_says_the_data_is_stored(
+    tmp_path: Path, make_sources
+) -> None:
+    """A snapshot that cannot be replaced (a folder in its place) fails the run with exit 3
+    and a line saying the load is stored; once the obstacle is gone, the next run publishes."""
+    sources = make_sources(tmp_path / "few.yaml", FEW_FEEDS)
+    db, data = tmp_path / "db" / "tw.duckdb", tmp_path / "data"
+    blocker = db.with_name("tw_read.duckdb")
+    (blocker / "in-the-way").mkdir(parents=True)
+    result = run_cli("ingest", "--sources", sources, "--db", db, "--data-dir", data)
+    line = assert_one_line_error(result, code=3)
+    assert f"is stored in {db}" in line and "read-only snapshot failed" in line, line
+    stored = dump_state(db)
+    assert stored["articles"] and len(stored["pipeline_runs"]) == 1
+    shutil.rmtree(blocker)
+    again = run_cli("ingest", "--sources", sources, "--db", db, "--data-dir", data)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert dump_state(blocker)["articles"] == stored["articles"]

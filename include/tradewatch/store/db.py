@@ -56,6 +56,11 @@ class StoreError(RuntimeError):
     """The database cannot be opened or written; the message says why in one line."""
 
 
+class PublishError(StoreError):
+    """The load committed, but the full-text index or the read-only snapshot could not be
+    rebuilt afterwards; the message says the data is stored (the next load republishes)."""
+
+
 def connect(
     path: str | Path, *, read_only: bool = False, wait_seconds: float | None = None
 ) -> duckdb.DuckDBPyConnection:
