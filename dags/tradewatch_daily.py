@@ -99,7 +99,10 @@ def _run_context() -> RunContext:
             False,
             type="boolean",
             title="Force refetch",
-            description="Fetch pages again even if the raw archive already has them.",
+            description=(
+                "Poll and fetch again, ignoring what is stored and what this interval "
+                "already archived."
+            ),
         ),
     },
 )
