@@ -112,6 +112,12 @@ def test_scheduled_rerun_and_backfill_leave_identical_tables(site, tmp_path: Pat
         rerun = run_counts(db, "scheduled__x")
         assert rerun["discover"]["sources_replayed"] == 4
         assert rerun["fetch"]["fetched"] == 0 and rerun["fetch"]["skipped_known"] == 14
+        outcomes = query(
+            db,
+            "SELECT outcome, count(*) FROM fetch_log WHERE run_id = 'scheduled__x' "
+            "AND kind = 'poll' GROUP BY ALL ORDER BY ALL",
+        )
+        assert outcomes == [("ok", 4), ("replayed", 4)]  # both attempts are on record
 
         backfill = context(tmp_path, sources, db, "backfill__x", "backfill", yesterday)
         ingest(backfill)

@@ -386,11 +386,15 @@ def _child_tables(articles: list[Article]) -> tuple[pa.Table, pa.Table, pa.Table
 
 
 def _log_table(entries: Sequence[FetchLogEntry], log_key: str) -> pa.Table:
+    """Log rows with ids from the batch, position and request: a retried load of the same
+    staged batch adds nothing, while a cleared re-run (same run id, new requests) adds its
+    own rows instead of colliding with the first run's."""
     rows = []
     for seq, e in enumerate(entries):
+        identity = f"{log_key}:{seq}:{e.kind}:{e.url}:{e.requested_at.isoformat()}"
         rows.append(
             {
-                "log_id": hashlib.sha256(f"{log_key}:{seq}".encode()).hexdigest()[:20],
+                "log_id": hashlib.sha256(identity.encode()).hexdigest()[:20],
                 "run_id": e.run_id,
                 "requested_at": e.requested_at,
                 "source": e.source,
