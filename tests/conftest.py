@@ -8,18 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from servers.site import SITE, SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SITE = FIXTURES / "site"
-
-# Feeds of the fixture site: (source name, type, path under the site root).
-SITE_FEEDS = [
-    ("yonhap", "rss", "yonhap/feed.xml"),
-    ("herald", "rss", "herald/feed.xml"),
-    ("japantimes", "atom", "japantimes/feed.atom"),
-    ("mainichi", "rss", "mainichi/feed.xml"),
-]
 
 
 @pytest.fixture(scope="session")
@@ -27,19 +17,6 @@ def site_url() -> Iterator[str]:
     """Base URL of the fixture site, served by a real HTTP server for the whole session."""
     with serve_directory(SITE) as base:
         yield base
-
-
-def write_sources(path: Path, base_url: str, feeds=SITE_FEEDS) -> Path:
-    """Write a sources file pointing at a served site; returns ``path``."""
-    doc = {
-        "allow_private_network": True,
-        "min_host_gap_seconds": 0,
-        "sources": [
-            {"name": name, "type": kind, "url": f"{base_url}/{rel}"} for name, kind, rel in feeds
-        ],
-    }
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

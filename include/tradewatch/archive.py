@@ -62,6 +62,8 @@ class RawArchive:
         folder = self.root / fetched_at.strftime("%Y/%m/%d") / kind
         folder.mkdir(parents=True, exist_ok=True)
         meta = {**meta, "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+        if self.scope is not None:
+            meta["scope"] = self.scope  # the index below can be rebuilt from the sidecars
         _atomic_write(folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode())
         _atomic_write(folder / f"{key}.gz", gzip.compress(body, mtime=0))
         path = str((folder / f"{key}.gz").relative_to(self.data_dir))

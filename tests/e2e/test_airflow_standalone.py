@@ -30,10 +30,9 @@ import duckdb
 import psutil
 import pytest
 import requests
-import yaml
 
-from conftest import SITE_FEEDS
 from servers.gdelt import GdeltReplica
+from servers.site import SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
 
 pytestmark = pytest.mark.e2e
@@ -227,23 +226,6 @@ def gdelt_records(samples_base: str, first_day: datetime) -> list[dict[str, str]
     ]
 
 
-def write_e2e_sources(path: Path, site_url: str, gdelt_url: str) -> Path:
-    """The fixture site's four feeds plus a GDELT source on the replica."""
-    sources = [{"name": n, "type": t, "url": f"{site_url}/{rel}"} for n, t, rel in SITE_FEEDS]
-    sources.append(
-        {
-            "name": "gdelt-kj",
-            "type": "gdelt",
-            "url": gdelt_url,
-            "query": "(Korea OR Seoul) (Japan OR Tokyo) export",
-            "min_interval_seconds": 0,
-        }
-    )
-    doc = {"allow_private_network": True, "min_host_gap_seconds": 0, "sources": sources}
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def test_standalone_runs_the_daily_dag_and_a_backfill(tmp_path: Path, site_url: str):
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     first_day = today - timedelta(days=10)
@@ -251,7 +233,14 @@ def test_standalone_runs_the_daily_dag_and_a_backfill(tmp_path: Path, site_url: 
         serve_directory(SAMPLES) as samples_base,
         GdeltReplica(gdelt_records(samples_base, first_day)) as gdelt,
     ):
-        sources_file = write_e2e_sources(tmp_path / "sources.yaml", site_url, gdelt.url)
+        gdelt_source = {
+            "name": "gdelt-kj",
+            "type": "gdelt",
+            "url": gdelt.url,
+            "query": "(Korea OR Seoul) (Japan OR Tokyo) export",
+            "min_interval_seconds": 0,
+        }
+        sources_file = write_sources(tmp_path / "sources.yaml", site_url, extra=[gdelt_source])
         run_standalone(tmp_path, sources_file, today, first_day, samples_base)
 
 

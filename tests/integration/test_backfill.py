@@ -18,10 +18,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
-from conftest import SITE, SITE_FEEDS
 from servers.gdelt import GdeltReplica
+from servers.site import SITE, SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
 from tradewatch.pipeline import RunContext, ingest
 
@@ -54,17 +53,6 @@ def query(db: Path, sql: str, *params: object) -> list[tuple]:
 def run_counts(db: Path, run_id: str) -> dict:
     [(counts,)] = query(db, "SELECT counts FROM pipeline_runs WHERE run_id = ?", run_id)
     return json.loads(counts)
-
-
-def write_sources(path: Path, base: str, extra: list[dict] | None = None) -> Path:
-    sources = [{"name": n, "type": t, "url": f"{base}/{rel}"} for n, t, rel in SITE_FEEDS]
-    doc = {
-        "allow_private_network": True,
-        "min_host_gap_seconds": 0,
-        "sources": sources + (extra or []),
-    }
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def context(tmp: Path, sources: Path, db: Path, run_id: str, trigger: str, day: datetime):
@@ -183,7 +171,7 @@ def test_past_interval_without_archive_is_no_history_but_gdelt_looks_back(
             "query": "(Korea OR Seoul) (Japan OR Tokyo)",
             "min_interval_seconds": 0,
         }
-        sources = write_sources(tmp_path / "sources.yaml", site_url, [gdelt_source])
+        sources = write_sources(tmp_path / "sources.yaml", site_url, extra=[gdelt_source])
         counts = ingest(context(tmp_path, sources, db, "backfill__old", "backfill", day))
         [params] = gdelt.requests
     assert params["startdatetime"] == f"{day:%Y%m%d%H%M%S}"

@@ -59,6 +59,7 @@ def test_archived_responses_of_the_same_scope_are_replayed(tmp_path: Path) -> No
     other = {**meta, "source": "herald", "url": "https://herald.example/rss"}
     archive.write("feeds", "herald-1", b"<rss/>", other, end)
 
+    assert archive.read(path).meta["scope"] == "20261122T0000Z_20261123T0000Z"
     plan = plan_poll(RSS, archive, start, end, now=NOW)
     assert (plan.mode, plan.snapshots, plan.fill_live) == ("replay", {RSS.url: path}, False)
     assert plan_poll(RSS, archive, start, end, force=True, now=NOW).mode == "no_history"
