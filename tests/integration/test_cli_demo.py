@@ -1,0 +1,29 @@
+"""``tradewatch demo`` (what ``make demo`` runs): ingests the sample site, prints every report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+QUERIES = Path(__file__).resolve().parents[2] / "include" / "sql" / "queries"
+
+
+def test_demo_ingests_the_samples_and_runs_every_report_query(tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "tradewatch", "demo", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, _, reports = done.stdout.partition("\n")
+    counts = json.loads(first.split(": ", 1)[1])
+    assert counts["articles_new"] == 8 and counts["quotes"] > 0
+    headers = [line[3:] for line in reports.splitlines() if line.startswith("-- ")]
+    assert headers == sorted(q.name for q in QUERIES.glob("*.sql"))
+    assert "Error" not in done.stdout and "Traceback" not in done.stderr
+    coverage = reports.split("-- 07_run_coverage.sql", 1)[1]
+    assert "│ cli " in coverage and "│      3 │" in coverage
