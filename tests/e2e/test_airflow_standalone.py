@@ -5,8 +5,9 @@ AIRFLOW_HOME under tmp, a free port and a known login, so it never disturbs a de
 ``make run``. It triggers the run for yesterday's data interval with the fixture news site
 and a GDELT replica as sources, waits for success, then backfills a past week with
 ``airflow backfill create``: for each day the RSS feeds have no history and GDELT lists
-that day's pages of a second site (the bundled samples). It checks DuckDB per day, and
-stops every process it started.
+that day's pages of a second site (the bundled samples). It checks each day on the
+read-only snapshot, clears the whole week through the REST API so every day runs again,
+checks that the content tables did not change, and stops every process it started.
 """
 
 from __future__ import annotations
@@ -345,57 +346,78 @@ def run_standalone(
         def backfills() -> list[dict[str, Any]]:
             return api.ok("GET", "/backfills", params={"dag_id": DAG_ID})["backfills"]
 
-        def backfill(behavior: str) -> None:
-            """``airflow backfill create`` for the week; wait until its runs all succeed."""
-            command = [
-                str(BIN / "airflow"),
-                "backfill",
-                "create",
-                "--dag-id",
-                DAG_ID,
-                "--from-date",
-                first_day.date().isoformat(),
-                "--to-date",
-                (first_day + timedelta(days=len(WEEK) - 1)).date().isoformat(),
-                "--max-active-runs",
-                "3",
-                "--reprocess-behavior",
-                behavior,
-                "--dag-run-conf",
-                json.dumps({"sources_file": str(sources_file), "relevance_threshold": 0.5}),
-            ]
-            created = len(backfills())
-            for _ in range(6):
-                done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-                if done.returncode == 0 or len(backfills()) > created:
-                    break
-                # The standalone metadata DB is SQLite: a busy scheduler can hold its write
-                # lock past the CLI's 5 s timeout. Anything else is a real failure.
-                assert "database is locked" in done.stderr, f"{done.stdout}\n{done.stderr}"
-                time.sleep(3)
-            assert len(backfills()) == created + 1, f"{done.stdout}\n{done.stderr}"
+        def idle() -> bool:
+            tree.scan()
+            return all(b["completed_at"] for b in backfills())
 
-            def completed() -> list[dict[str, Any]] | None:
-                tree.scan()
-                fills = backfills()
-                if not fills or max(fills, key=lambda b: b["id"])["completed_at"] is None:
-                    return None
-                runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})
-                week = [r for r in runs["dag_runs"] if r["run_type"] == "backfill"]
-                finished = all(r["state"] in ("success", "failed") for r in week)
-                return week if finished and len(week) == len(WEEK) else None
+        def week_ran_since(since: datetime) -> list[dict[str, Any]] | None:
+            """The week's runs once every day has finished (again) after ``since``."""
+            if not idle():
+                return None
+            runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})
+            week = [r for r in runs["dag_runs"] if r["run_type"] == "backfill"]
+            ran = all(
+                r["state"] in ("success", "failed")
+                and r["end_date"]
+                and datetime.fromisoformat(r["end_date"]) > since
+                for r in week
+            )
+            return week if ran and len(week) == len(WEEK) else None
 
-            week_runs = wait_for(f"backfill ({behavior})", completed, BACKFILL_TIMEOUT, proc)
-            failed = [r["dag_run_id"] for r in week_runs if r["state"] != "success"]
+        def wait_for_week(what: str, since: datetime) -> list[dict[str, Any]]:
+            runs = wait_for(what, lambda: week_ran_since(since), BACKFILL_TIMEOUT, proc)
+            failed = [r["dag_run_id"] for r in runs if r["state"] != "success"]
             assert not failed, "\n".join(_failure_report(api, run_id) for run_id in failed)
-            starts = sorted(datetime.fromisoformat(r["data_interval_start"]) for r in week_runs)
+            starts = sorted(datetime.fromisoformat(r["data_interval_start"]) for r in runs)
             assert starts == [first_day + timedelta(days=d) for d in WEEK]
+            return runs
+
+        # The UI's "Missing Runs" backfill, from the command line.
+        command = [
+            str(BIN / "airflow"),
+            "backfill",
+            "create",
+            "--dag-id",
+            DAG_ID,
+            "--from-date",
+            first_day.date().isoformat(),
+            "--to-date",
+            (first_day + timedelta(days=len(WEEK) - 1)).date().isoformat(),
+            "--max-active-runs",
+            "3",
+            "--dag-run-conf",
+            json.dumps({"sources_file": str(sources_file), "relevance_threshold": 0.5}),
+        ]
+        since = datetime.now(UTC)
+        for _ in range(4):
+            wait_for("no running backfill", idle, BACKFILL_TIMEOUT, proc)
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            if done.returncode == 0:
+                break
+            # SQLite (make run's metadata DB) can refuse the CLI's write when another process
+            # writes at the same moment, after some days were created. Running the same
+            # command again is safe: it adds only the missing days.
+            assert "database is locked" in done.stderr, f"{done.stdout}\n{done.stderr}"
+        assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+        week = wait_for_week("the backfilled week", since)
 
         # Analysts read the snapshot, which never blocks the loader: check it between runs.
         snapshot = db.with_name(f"{db.stem}_read.duckdb")
-        backfill("none")  # the UI's "Missing Runs"
         first_pass = check_backfilled_week(snapshot, samples_base, first_day)
-        backfill("completed")  # "All Runs": every day cleared and run again
+
+        # Clear every day and let it run again (what "Clear" in the UI does).
+        since = datetime.now(UTC)
+        for run in week:
+            path = f"/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/clear"
+            for _ in range(5):  # a SQLite lock clash is a 5xx; the clear is safe to repeat
+                resp = api.session.post(
+                    f"{api.base}/api/v2{path}", json={"dry_run": False}, timeout=30
+                )
+                if resp.status_code < 500:
+                    break
+                time.sleep(2)
+            assert resp.status_code < 300, f"clear {run['dag_run_id']}: {resp.text}"
+        wait_for_week("the cleared week", since)
         check_rerun_week(snapshot, first_day, first_pass)
 
         # Nothing else may still be writing DuckDB when the test reads it.
@@ -486,7 +508,7 @@ def check_backfilled_week(snapshot: Path, samples_base: str, first_day: datetime
 
 
 def check_rerun_week(snapshot: Path, first_day: datetime, first_pass: dict[str, str]) -> None:
-    """The "all runs" backfill replayed GDELT's archived answers and changed no content."""
+    """The cleared week replayed GDELT's archived answers and changed no content."""
     with duckdb.connect(str(snapshot), read_only=True) as con:
         assert content_hashes(con) == first_pass
         runs = week_runs(con)
@@ -497,9 +519,12 @@ def check_rerun_week(snapshot: Path, first_day: datetime, first_pass: dict[str, 
             assert counts["discover"]["sources_no_history"] == len(SITE_FEEDS), (day, counts)
             assert counts["fetch"]["fetched"] == 0, (day, counts)
             assert counts["fetch"]["skipped_known"] == len(paths), (day, counts)
-            replayed = con.execute(
-                "SELECT count(*) FROM fetch_log WHERE run_id = ? AND kind = 'poll' "
-                "AND source = 'gdelt-kj' AND outcome = 'replayed'",
+            polls = con.execute(
+                "SELECT outcome, count(*) FROM fetch_log WHERE run_id = ? AND kind = 'poll' "
+                "AND source = 'gdelt-kj' GROUP BY ALL",
                 [run_id],
-            ).fetchone()[0]
-            assert replayed == 1, (day, run_id)
+            ).fetchall()
+            # the first pass asked GDELT; every later run of the day replayed its answer
+            outcomes = dict(polls)
+            assert outcomes.pop("ok") == 1 and outcomes.pop("replayed") >= 1, (day, polls)
+            assert not outcomes, (day, polls)
