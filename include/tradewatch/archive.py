@@ -103,10 +103,13 @@ class RawArchive:
 
     def read(self, relative_path: str) -> ArchivedItem:
         """Read a body written by :meth:`write`; raises ``OSError`` if it is gone."""
-        path = self.data_dir / relative_path
-        body = gzip.decompress(path.read_bytes())
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        return ArchivedItem(body=body, meta=meta)
+        body = gzip.decompress((self.data_dir / relative_path).read_bytes())
+        return ArchivedItem(body=body, meta=self.meta(relative_path))
+
+    def meta(self, relative_path: str) -> dict[str, Any]:
+        """The metadata sidecar of a body written by :meth:`write`, without the body."""
+        sidecar = (self.data_dir / relative_path).with_suffix(".json")
+        return json.loads(sidecar.read_text(encoding="utf-8"))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

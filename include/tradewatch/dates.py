@@ -33,7 +33,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["EARLIEST_YEAR", "LATEST_YEAR", "ParsedDate", "format_offset", "parse_datetime"]
+__all__ = [
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
+    "ParsedDate",
+    "as_utc",
+    "format_offset",
+    "parse_datetime",
+]
 
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
@@ -125,6 +132,16 @@ class ParsedDate:
 
     utc: datetime
     offset: str | None
+
+
+def as_utc(when: datetime) -> datetime:
+    """``when`` as a plain ``datetime`` in UTC; a zoneless time is taken as UTC, like every
+    time tradewatch stores. Plain, because Airflow hands over pendulum ``DateTime``s, which
+    lose their zone in arithmetic with ``datetime.UTC``."""
+    utc = when.replace(tzinfo=UTC) if when.utcoffset() is None else when.astimezone(UTC)
+    return datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, tzinfo=UTC
+    )
 
 
 def format_offset(delta: timedelta) -> str:

@@ -52,7 +52,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 from lxml.etree import ParserError
 
-from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, format_offset, parse_datetime
+from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, as_utc, format_offset, parse_datetime
 from tradewatch.dedup import near_dup_key
 from tradewatch.models import Article, PublishedFrom
 from tradewatch.urls import article_id, canonicalize_url, content_hash
@@ -474,11 +474,7 @@ def _published(
         if offset is None:
             return feed_published.replace(tzinfo=UTC), None, "feed"
         return feed_published.astimezone(UTC), format_offset(offset), "feed"
-    return _as_utc(fetched_at), None, "fetched"
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
+    return as_utc(fetched_at), None, "fetched"
 
 
 def _canonical_url(tree: lxml.html.HtmlElement, meta: dict[str, str], url: str) -> str | None:

@@ -132,6 +132,23 @@ class FetchResult:
             "source": source,
         }
 
+    @classmethod
+    def from_archive(
+        cls, meta: dict[str, Any], body: bytes = b"", path: str | None = None
+    ) -> FetchResult:
+        """The response :meth:`archive_meta` described, read back from the raw archive."""
+        status = meta.get("status")
+        return cls(
+            url=meta["url"],
+            final_url=meta.get("final_url") or meta["url"],
+            outcome="not_modified" if status == 304 else "ok",
+            status=status,
+            headers=meta.get("headers") or {},
+            body=body,
+            fetched_at=datetime.fromisoformat(meta["fetched_at"]),
+            archived_path=path,
+        )
+
     @property
     def ok(self) -> bool:
         return self.outcome == "ok"

@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tradewatch.archive import RawArchive
+from tradewatch.dates import as_utc
 from tradewatch.fetch import FetchResult, HttpClient
 from tradewatch.models import SourceSpec
 
@@ -105,7 +106,7 @@ def plan_poll(
     if spec.type in LOOKBACK_TYPES or start is None or end is None:
         return PollPlan("live")
     moment = now or datetime.now(UTC)
-    if moment < _utc(end) + live_grace():
+    if moment < as_utc(end) + live_grace():
         return PollPlan("live")
     return PollPlan(
         "no_history",
@@ -150,27 +151,8 @@ class ReplayClient(HttpClient):
 
 def _replayed(archive: RawArchive, path: str) -> FetchResult:
     item = archive.read(path)
-    meta = item.meta
-    status = meta.get("status")
-    return FetchResult(
-        url=meta["url"],
-        final_url=meta.get("final_url") or meta["url"],
-        outcome="not_modified" if status == 304 else "ok",
-        status=status,
-        headers=meta.get("headers") or {},
-        body=item.body,
-        fetched_at=datetime.fromisoformat(meta["fetched_at"]),
-        archived_path=path,
-    )
-
-
-def _utc(when: datetime) -> datetime:
-    """``when`` as a plain ``datetime`` in UTC (Airflow hands over pendulum ``DateTime``s,
-    whose arithmetic with the stdlib ``UTC`` loses the zone)."""
-    if when.tzinfo is None:
-        return datetime(*when.timetuple()[:6], when.microsecond, tzinfo=UTC)
-    return datetime.fromtimestamp(when.timestamp(), tz=UTC)
+    return FetchResult.from_archive(item.meta, item.body, path)
 
 
 def _stamp(when: datetime) -> str:
-    return _utc(when).strftime("%Y%m%dT%H%MZ")
+    return as_utc(when).strftime("%Y%m%dT%H%MZ")

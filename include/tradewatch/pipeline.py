@@ -45,6 +45,7 @@ from tradewatch.config import (
     project_home,
     spacy_model_name,
 )
+from tradewatch.dates import as_utc
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
 from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
@@ -170,8 +171,8 @@ class RunContext:
             data_dir=default_data_dir(),
             relevance_threshold=float(params["relevance_threshold"]),
             force_refetch=bool(params["force_refetch"]),
-            start=_plain_utc(start),
-            end=_plain_utc(end),
+            start=as_utc(start) if start else None,
+            end=as_utc(end) if end else None,
             trigger=str(getattr(run_type, "value", run_type)),
         )
 
@@ -372,7 +373,7 @@ def _archive_page(
     meta = {**result.archive_meta(candidate.url, candidate.source), "candidate": to_dict(candidate)}
     key = article_id(canonical)
     raw_path = archive.write("articles", key, result.body, meta, result.fetched_at)
-    return _archived_fetched(archive, raw_path, candidate)
+    return _fetched(result, raw_path, candidate)
 
 
 def _archived_fetched(
@@ -384,23 +385,21 @@ def _archived_fetched(
     candidate was kept fall back to its URL and source (no feed title or date: extraction
     then relies on the page alone).
     """
-    meta = json.loads((archive.data_dir / raw_path).with_suffix(".json").read_text("utf-8"))
+    meta = archive.meta(raw_path)
     if candidate is None:
         if "candidate" in meta:
             candidate = from_dict(Candidate, meta["candidate"])
         else:
             candidate = Candidate(url=meta["url"], source=meta["source"])
-    http = FetchResult(
-        url=meta["url"],
-        final_url=meta.get("final_url") or meta["url"],
-        outcome="ok",
-        headers=meta.get("headers") or {},
-    )
+    return _fetched(FetchResult.from_archive(meta, path=raw_path), raw_path, candidate)
+
+
+def _fetched(http: FetchResult, raw_path: str, candidate: Candidate) -> Fetched:
     return Fetched(
         candidate=candidate,
         final_url=http.final_url,
-        status=meta.get("status") or 200,
-        fetched_at=datetime.fromisoformat(meta["fetched_at"]),
+        status=http.status or 200,
+        fetched_at=http.fetched_at,
         raw_path=raw_path,
         content_type=http.content_type,
         encoding=http.encoding,
@@ -683,12 +682,6 @@ def _package_version(name: str) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
-
-
-def _plain_utc(when: datetime | None) -> datetime | None:
-    """A stdlib ``datetime`` in UTC: Airflow's pendulum ``DateTime`` loses its zone in
-    arithmetic with ``datetime.UTC`` and cannot then be compared."""
-    return None if when is None else datetime.fromtimestamp(when.timestamp(), tz=UTC)
 
 
 def _as_date(value: date | str) -> date:

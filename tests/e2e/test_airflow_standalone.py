@@ -13,7 +13,6 @@ checks that the content tables did not change, and stops every process it starte
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -32,6 +31,7 @@ import psutil
 import pytest
 import requests
 
+from dbstate import content_hashes
 from servers.gdelt import GdeltReplica
 from servers.site import SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
@@ -47,7 +47,6 @@ USER, PASSWORD = "admin", "e2e-admin-password"
 STARTUP_TIMEOUT = 300
 RUN_TIMEOUT = 360
 BACKFILL_TIMEOUT = 900
-CONTENT_TABLES = ("articles", "quotes", "entity_mentions", "entities", "pending_fetches")
 SAMPLES = REPO / "include" / "samples"
 # Sample-site pages GDELT "saw" on each day of the backfilled week (day index -> paths).
 WEEK = {
@@ -234,13 +233,7 @@ def test_standalone_runs_the_daily_dag_and_a_backfill(tmp_path: Path, site_url: 
         serve_directory(SAMPLES) as samples_base,
         GdeltReplica(gdelt_records(samples_base, first_day)) as gdelt,
     ):
-        gdelt_source = {
-            "name": "gdelt-kj",
-            "type": "gdelt",
-            "url": gdelt.url,
-            "query": "(Korea OR Seoul) (Japan OR Tokyo) export",
-            "min_interval_seconds": 0,
-        }
+        gdelt_source = gdelt.source("gdelt-kj", "(Korea OR Seoul) (Japan OR Tokyo) export")
         sources_file = write_sources(tmp_path / "sources.yaml", site_url, extra=[gdelt_source])
         run_standalone(tmp_path, sources_file, today, first_day, samples_base)
 
@@ -458,15 +451,6 @@ def run_standalone(
         assert count("SELECT count(*) FROM articles WHERE relevant") > 0
         assert count("SELECT count(*) FROM quotes") > 0
         assert count("SELECT count(*) FROM fetch_log") > 0
-
-
-def content_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return {
-        table: hashlib.sha256(
-            repr(con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()).encode()
-        ).hexdigest()
-        for table in CONTENT_TABLES
-    }
 
 
 def week_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, datetime, str, dict]]:

@@ -10,7 +10,6 @@ while GDELT is asked about that interval.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -19,25 +18,19 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dbstate import content_hashes
 from servers.gdelt import GdeltReplica
 from servers.site import SITE, SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
 from tradewatch.pipeline import RunContext, ingest
 
-CONTENT_TABLES = ("articles", "quotes", "entity_mentions", "entities", "pending_fetches")
 HIDDEN = "herald/view/20230817000120.html"  # listed only after the first run
 
 
 def table_hashes(db: Path) -> dict[str, str]:
-    """sha256 of every content table's rows, in a fixed order."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {
-            table: hashlib.sha256(
-                repr(con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()).encode()
-            ).hexdigest()
-            for table in CONTENT_TABLES
-        }
+        return content_hashes(con)
     finally:
         con.close()
 
@@ -164,13 +157,7 @@ def test_past_interval_without_archive_is_no_history_but_gdelt_looks_back(
     ]
     db = tmp_path / "tw.duckdb"
     with GdeltReplica(records) as gdelt:
-        gdelt_source = {
-            "name": "gdelt-kj",
-            "type": "gdelt",
-            "url": gdelt.url,
-            "query": "(Korea OR Seoul) (Japan OR Tokyo)",
-            "min_interval_seconds": 0,
-        }
+        gdelt_source = gdelt.source("gdelt-kj", "(Korea OR Seoul) (Japan OR Tokyo)")
         sources = write_sources(tmp_path / "sources.yaml", site_url, extra=[gdelt_source])
         counts = ingest(context(tmp_path, sources, db, "backfill__old", "backfill", day))
         [params] = gdelt.requests

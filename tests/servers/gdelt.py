@@ -10,7 +10,7 @@ parameters are kept in ``requests``.
 Usage::
 
     with GdeltReplica(records) as gdelt:
-        sources = {"type": "gdelt", "url": gdelt.url, ...}
+        entry = gdelt.source("gdelt-kj", "(Korea OR Seoul) (Japan OR Tokyo)")
 """
 
 from __future__ import annotations
@@ -52,6 +52,16 @@ class GdeltReplica(ThreadingHTTPServer):
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def source(self, name: str, query: str) -> dict[str, Any]:
+        """A sources-file entry for this replica (no pause between queries)."""
+        return {
+            "name": name,
+            "type": "gdelt",
+            "url": self.url,
+            "query": query,
+            "min_interval_seconds": 0,
+        }
 
     def answer(self, params: dict[str, str]) -> bytes:
         start, end = params["startdatetime"], params["enddatetime"]

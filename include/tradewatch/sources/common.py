@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tradewatch.archive import RawArchive
+from tradewatch.dates import as_utc
 from tradewatch.fetch import FetchResult, HttpClient
 from tradewatch.models import SourceSpec
 from tradewatch.sources.base import Window
@@ -46,16 +47,11 @@ def failure(what: str, result: FetchResult) -> str:
     return f"{what} fetch failed: {result.outcome}: {result.reason}"
 
 
-def _utc(when: datetime) -> datetime:
-    """``when`` in UTC; a zoneless time is taken as UTC, like every time tradewatch stores."""
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
 def lookback_window(window: Window, lookback: timedelta) -> Window:
     """``window`` in UTC with a start: an open start means ``lookback`` before the end (or now).
 
     For sources that can look back indefinitely, where "unbounded" must not mean "everything".
     """
-    end = _utc(window.end) if window.end else None
-    start = _utc(window.start) if window.start else (end or datetime.now(UTC)) - lookback
+    end = as_utc(window.end) if window.end else None
+    start = as_utc(window.start) if window.start else (end or datetime.now(UTC)) - lookback
     return Window(start.replace(microsecond=0), end)
