@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tradewatch.models import Analysis, Article, Candidate, PendingFetch, Validators
-from tradewatch.store import FetchOutcomes, connect, load_batch
+from tradewatch.store import FetchOutcomes, connect, load_batch, publish_snapshot
 from tradewatch.store.fetch_state import (
     MAX_FETCH_ATTEMPTS,
     normalize_title,
@@ -147,6 +147,30 @@ def test_missing_or_locked_database_means_nothing_known(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         assert read_fetch_memory(db).pending == []
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_locked_database_is_read_from_its_snapshot(tmp_path: Path) -> None:
+    """Another run's loader holds the file: the last published snapshot still answers."""
+    db = tmp_path / "locked.duckdb"
+    _load(db, "r1", failures=[_failure("http://w/a", "r1")])
+    publish_snapshot(db)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert [c.url for c in read_fetch_memory(db).pending] == ["http://w/a"]
     finally:
         holder.kill()
         holder.wait()

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from tradewatch.models import Candidate, PendingFetch, Validators, from_dict, to_dict
 from tradewatch.store.db import StoreError, connect
+from tradewatch.store.snapshot import snapshot_path
 from tradewatch.urls import canonicalize_url
 
 __all__ = [
@@ -79,17 +80,26 @@ def read_validators(db_path: Path, url: str) -> Validators | None:
 def _read_only(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], _T], default: _T) -> _T:
     """Run ``query`` on a short read-only connection; ``default`` when there is nothing to read.
 
-    A missing database means a first run. A database locked by a writer means this run
-    cannot skip anything; the loader's upserts still make the result identical, so the
-    run goes on (fetching more) rather than failing.
+    A missing database means a first run. While a loader (another run's) holds the
+    database, the read-only snapshot it last published is read instead: it lacks only the
+    load in flight. Without a readable snapshot this run cannot skip anything; the loader's
+    upserts still make the result identical, so the run goes on (fetching more) rather
+    than failing.
     """
     if not db_path.exists():
         return default
     try:
         con = connect(db_path, read_only=True)
     except StoreError as exc:
-        logger.warning("cannot read fetch memory (%s); treating every item as new", exc)
-        return default
+        snapshot = snapshot_path(db_path)
+        try:
+            con = connect(snapshot, read_only=True) if snapshot.exists() else None
+        except StoreError:
+            con = None
+        if con is None:
+            logger.warning("cannot read fetch memory (%s); treating every item as new", exc)
+            return default
+        logger.info("database busy (%s); reading fetch memory from %s", exc, snapshot)
     try:
         return query(con)
     except duckdb.CatalogException as exc:
