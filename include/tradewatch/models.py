@@ -91,6 +91,7 @@ class Quote:
     start_char: int
     end_char: int
     speaker_canonical: str | None = None
+    speaker_text: str | None = None
 
 
 @dataclass

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from tradewatch.models import EntityMention, Quote, SpeakerKind
+from tradewatch.nlp.cues import Cue, Cues, find_cues
 from tradewatch.nlp.entities import Gazetteer, load_gazetteer, resolve_person, strip_titles
 
-__all__ = ["CUE_VERBS", "MIN_QUOTE_WORDS", "extract_quotes"]
+__all__ = ["MIN_QUOTE_WORDS", "extract_quotes"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,79 +46,6 @@ MIN_QUOTE_WORDS = 4
 _MAX_SPEAKER_WORDS = 16
 _INHERIT_MAX_PARAGRAPHS = 1
 
-CUE_VERBS = (
-    "said",
-    "says",
-    "told",
-    "tells",
-    "added",
-    "adds",
-    "noted",
-    "stressed",
-    "emphasized",
-    "emphasised",
-    "underscored",
-    "explained",
-    "stated",
-    "warned",
-    "argued",
-    "claimed",
-    "insisted",
-    "wrote",
-    "asked",
-    "replied",
-    "responded",
-    "continued",
-    "urged",
-    "announced",
-    "declared",
-    "acknowledged",
-    "admitted",
-    "commented",
-    "remarked",
-    "complained",
-    "countered",
-    "vowed",
-    "pledged",
-    "promised",
-    "cautioned",
-    "conceded",
-    "suggested",
-    "concluded",
-    "lamented",
-    "maintained",
-    "contended",
-    "asserted",
-    "reiterated",
-    "affirmed",
-    "recalled",
-    "predicted",
-    "observed",
-    "criticized",
-    "criticised",
-    "protested",
-    "agreed",
-    "wondered",
-    "tweeted",
-    "posted",
-    "chanted",
-    "shouted",
-    "say",
-    "tell",
-    "saying",
-    "telling",
-    "adding",
-    "noting",
-    "warning",
-    "stressing",
-    "asking",
-    "pointed out",
-    "according to",
-)
-_CUE = re.compile(
-    r"\b(" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CUE_VERBS) + r")\b",
-    re.IGNORECASE,
-)
 _MARK = re.compile(r"[\"“”]")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD = re.compile(r"[\w'’-]+")
@@ -141,6 +69,12 @@ _GROUP_SPEAKER = re.compile(
 )
 # "an official at (the) <ORG>": the organisation is where the speaker works, not the speaker.
 _DESCRIPTOR_FRAME = re.compile(r"\b(?:at|of|from|for|with|in|to|by)\s+(?:the\s+)?$", re.IGNORECASE)
+# "a retail analyst who asked not to be named": the clause hides the speaker, it does not
+# describe them, so it is not part of the descriptor ("a farmer who lives near the plant" is).
+_ANONYMITY = re.compile(
+    r"\s+(?:who|that)\s+(?:\w+\s+){0,4}?(?:anonymity|anonymously|named|identified)\b.*$",
+    re.DOTALL,
+)
 _INVERTED_STOP = re.compile(r"[,.;]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -173,8 +107,6 @@ _SPEAKER_NOUNS = frozenset(
     | {"economists", "researcher", "professor", "president", "chairman", "ceo", "head"}
     | {"director", "company", "firm", "association", "agency", "office", "insider", "insiders"}
 )
-# "... and chanted, "..."" / "He added, "..."": the cue right before the opening mark.
-_CUE_COMMA = re.compile(_CUE.pattern + r"\s*,\s*$", re.IGNORECASE)
 _TITLE_SMALL_WORDS = frozenset(
     {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "from"}
 )
@@ -230,6 +162,7 @@ class _Speaker:
     kind: SpeakerKind
     canonical: str | None
     position: int
+    written: str | None = None
 
 
 @dataclass
@@ -240,6 +173,7 @@ class _Context:
     masked: str
     entities: list[EntityMention]
     gazetteer: Gazetteer
+    cues: Cues
     quoted: list[tuple[int, int]]
     full_names: list[str]
     named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
@@ -256,13 +190,15 @@ def extract_quotes(
 ) -> list[Quote]:
     """Direct quotes in ``doc`` with speakers; ``entities`` come from ``extract_entities``."""
     text = doc.text
-    raws = _merge_split(text, _find_parts(text))
+    cues = find_cues(doc)
+    raws = _merge_split(text, _find_parts(text), cues)
     kept = [raw for raw in raws if _finalize(text, raw)]
     ctx = _Context(
         doc=doc,
         masked=_mask(text, entities, doc, [raw for raw in raws if raw not in kept]),
         entities=sorted(entities, key=lambda m: m.start_char),
         gazetteer=gazetteer or load_gazetteer(),
+        cues=cues,
         quoted=[(p.start, p.end) for raw in kept for p in raw.parts],
         full_names=[m.canonical for m in entities if m.label == "PERSON" and " " in m.canonical],
     )
@@ -278,9 +214,11 @@ def extract_quotes(
                 prior.speaker_canonical,
                 None,
             )
+            written = prior.speaker_text
         else:
             speaker, cue = found if found else (_Speaker(None, "unknown", None, -1), None)
             name, kind, canonical = speaker.name, speaker.kind, speaker.canonical
+            written = speaker.written
             if speaker.kind == "named" and speaker.name and _is_person(ctx, speaker):
                 ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
             if speaker.kind == "descriptor" and speaker.name:
@@ -293,6 +231,7 @@ def extract_quotes(
             start_char=raw.start,
             end_char=raw.end,
             speaker_canonical=canonical,
+            speaker_text=written,
         )
         quotes.append(quote)
         previous = (raw, quote) if quote.speaker_kind != "unknown" else None
@@ -365,7 +304,7 @@ def _role(text: str, i: int, lo: int, hi: int) -> str:
     return "open" if mark == "“" else "close" if mark == "”" else "either"
 
 
-def _merge_split(text: str, raws: list[_Raw]) -> list[_Raw]:
+def _merge_split(text: str, raws: list[_Raw], cues: Cues) -> list[_Raw]:
     """Join ``"A," he said, "B."`` into one quote; the attribution is kept as ``middle``."""
     merged: list[_Raw] = []
     for raw in raws:
@@ -377,8 +316,8 @@ def _merge_split(text: str, raws: list[_Raw]) -> list[_Raw]:
             and prev.last.paragraph == raw.first.paragraph
             and text[prev.last.start : prev.last.end].endswith(",")
         ):
-            gap = text[prev.last.close_mark + 1 : raw.first.open_mark]
-            if _SPLIT_MIDDLE.match(gap) and _CUE.search(gap):
+            lo, hi = prev.last.close_mark + 1, raw.first.open_mark
+            if _SPLIT_MIDDLE.match(text[lo:hi]) and cues.any_within(lo, hi):
                 prev.middle = (prev.last.close_mark + 1, raw.first.open_mark)
                 prev.parts.extend(raw.parts)
                 continue
@@ -442,9 +381,12 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
         if found:
             return found
     head_start = _head_start(ctx, raw)
+    governing = _governing(ctx, raw, head_start)
+    if governing is not None:
+        return governing
     head = ctx.masked[head_start : raw.first.open_mark]
     after = _from_tail(ctx, raw) if _tail_may_attribute(ctx, raw) else None
-    if head.rstrip().endswith(":") or after is None or _CUE_COMMA.search(head):
+    if head.rstrip().endswith(":") or after is None or _cue_comma(ctx, raw):
         before = _from_region(ctx, head_start, raw.first.open_mark, last=True)
         if before:
             return before
@@ -453,6 +395,62 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     if after is None:
         return _remark_source(ctx, raw)
     return after
+
+
+def _governing(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None:
+    """The cue of the quote's own sentence whose clause holds the quote ("Yoo said the
+    curbs were "..."", ""...," said X"), preferred over a cue that is merely nearby ("...
+    the "inappropriate" handling it has alleged"). The deepest such cue wins."""
+    first = ctx.doc.char_span(raw.first.start, raw.first.start + 1, alignment_mode="expand")
+    if first is None:
+        return None
+    anchor = first[0]
+    hi = _sentence_after(ctx, raw)
+    best: tuple[int, Cue] | None = None
+    for cue in ctx.cues.within(lo, hi):
+        if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
+            continue
+        token = ctx.doc[cue.token]
+        if not token.is_ancestor(anchor):
+            continue
+        depth = sum(1 for _ in token.ancestors)
+        if best is None or depth > best[0]:
+            best = (depth, cue)
+    if best is None:
+        return None
+    cue = best[1]
+    if cue.start >= raw.after:
+        speaker = _speaker_for_cue(ctx, cue, raw.after, hi)
+    else:
+        speaker = _speaker_for_cue(ctx, cue, lo, raw.first.open_mark)
+    return (speaker, cue.text) if speaker is not None else None
+
+
+def _sentence_after(ctx: _Context, raw: _Raw) -> int:
+    """End of the sentence the quote closes in: the first full stop after it, within the
+    paragraph and before the next quote."""
+    start = raw.after
+    para_end = ctx.masked.find("\n", start)
+    limit = len(ctx.masked) if para_end == -1 else para_end
+    next_mark = _MARK.search(ctx.masked, start, limit)
+    if next_mark:
+        limit = next_mark.start()
+    if raw.text.endswith((".", "!", "?")):
+        return start
+    end = _SENTENCE_END.search(ctx.masked, start, limit)
+    return end.start() if end else limit
+
+
+def _cue_comma(ctx: _Context, raw: _Raw) -> bool:
+    """ "... and chanted, "..."" / "He added, "..."": a cue right before the opening mark."""
+    mark = raw.first.open_mark
+    lead = ctx.masked[max(0, mark - 40) : mark]
+    stripped = lead.rstrip()
+    if not stripped.endswith(","):
+        return False
+    comma = mark - (len(lead) - len(stripped)) - 1
+    before = ctx.masked[:comma].rstrip()
+    return any(c.end == len(before) for c in ctx.cues.within(max(0, comma - 40), comma))
 
 
 def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
@@ -534,34 +532,33 @@ def _from_region(
     ctx: _Context, start: int, stop: int, *, last: bool = False, max_lead_words: int | None = None
 ) -> tuple[_Speaker, str] | None:
     """Find a cue in ``masked[start:stop]`` and the speaker attached to it."""
-    cues = list(_CUE.finditer(ctx.masked, start, stop))
+    cues = ctx.cues.within(start, stop)
     if last:
         cues.reverse()
     for cue in cues:
-        lead = ctx.masked[start : cue.start()]
+        lead = ctx.masked[start : cue.start]
         if max_lead_words is not None and len(_WORD.findall(lead)) > max_lead_words:
             return None
         speaker = _speaker_for_cue(ctx, cue, start, stop)
         if speaker is not None:
-            return speaker, " ".join(cue.group(1).lower().split())
+            return speaker, cue.text
     return None
 
 
-def _speaker_for_cue(ctx: _Context, cue: re.Match[str], lo: int, hi: int) -> _Speaker | None:
+def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | None:
     subject = _parse_subject(ctx, cue)
-    if subject is not None and lo <= subject.start_char and subject.end_char <= max(hi, cue.end()):
+    if subject is not None and lo <= subject.start_char and subject.end_char <= max(hi, cue.end):
         speaker = _classify(ctx, subject)
         if speaker is not None:
             return speaker
     return _fallback_speaker(ctx, cue, lo, hi)
 
 
-def _parse_subject(ctx: _Context, cue: re.Match[str]) -> Span | None:
+def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
     """The cue verb's grammatical subject (or the object of "according to") as a span."""
-    span = ctx.doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
-    if span is None or not len(span):
+    if cue.token < 0:
         return None
-    token = span[0]
+    token = ctx.doc[cue.token]
     if token.lower_ == "according":
         to = next((t for t in token.children if t.lower_ == "to"), None)
         if to is None and token.i + 1 < len(ctx.doc):
@@ -613,14 +610,14 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
     return _descriptor(ctx, subject.start_char, subject.end_char)
 
 
-def _fallback_speaker(ctx: _Context, cue: re.Match[str], lo: int, hi: int) -> _Speaker | None:
+def _fallback_speaker(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | None:
     """Patterns for when the parse gives no usable subject: "..., he said", "Seko said",
     "Seko, who heads METI, said", "said Hiroshige Seko", "a ministry official said"."""
-    lead = ctx.masked[lo : cue.start()]
+    lead = ctx.masked[lo : cue.start]
     skip = len(lead) - len(lead.lstrip(" ,"))
     body = lead.strip(" ,")
     if not body:
-        return _speaker_from(ctx, cue.end(), hi)
+        return _speaker_from(ctx, cue.end, hi)
     if lead.rstrip().endswith(",") and "," in body:
         body = body[: body.index(",")]
     return _speaker_until(ctx, lo + skip, lo + skip + len(body.rstrip()))
@@ -675,6 +672,8 @@ def _pronoun(ctx: _Context, position: int) -> _Speaker:
     wins over an object ("Ahn met Nishimura in Tokyo. ... he said" is Ahn). When that
     sentence names people only as objects, an earlier quote's speaker from the same or the
     previous paragraph is preferred (the reporter is still quoting them)."""
+    word = _WORD.match(ctx.doc.text, position)
+    written = word.group(0) if word else None
     mentions = [
         m
         for m in ctx.entities
@@ -706,8 +705,8 @@ def _pronoun(ctx: _Context, position: int) -> _Speaker:
     if speakers and (best is None or speakers[-1][0] > best[0]):
         best = speakers[-1]
     if best is None:
-        return _Speaker(name=None, kind="pronoun", canonical=None, position=position)
-    return _Speaker(name=best[1], kind="pronoun", canonical=best[2], position=position)
+        return _Speaker(None, "pronoun", None, position, written)
+    return _Speaker(best[1], "pronoun", best[2], position, written)
 
 
 def _is_subject(ctx: _Context, mention: EntityMention) -> bool:
@@ -745,9 +744,8 @@ def _it_speaker(ctx: _Context, position: int) -> _Speaker | None:
             and m.label == "ORG"
             and not ctx.in_quote(m.start_char, m.end_char)
         ):
-            return _Speaker(
-                name=m.canonical, kind="pronoun", canonical=m.canonical, position=position
-            )
+            written = ctx.doc.text[position : position + 2]
+            return _Speaker(m.canonical, "pronoun", m.canonical, position, written)
     return None
 
 
@@ -769,10 +767,8 @@ def _person_in(ctx: _Context, start: int, end: int) -> EntityMention | None:
 def _named_from_entity(ctx: _Context, entity: EntityMention) -> _Speaker:
     if entity.label == "PERSON":
         name = entity.canonical
-        return _Speaker(name=name, kind="named", canonical=name, position=entity.start_char)
-    return _Speaker(
-        name=entity.text, kind="named", canonical=entity.canonical, position=entity.start_char
-    )
+        return _Speaker(name, "named", name, entity.start_char, entity.text)
+    return _Speaker(entity.text, "named", entity.canonical, entity.start_char, entity.text)
 
 
 def _named_from_chain(ctx: _Context, head: Token) -> _Speaker:
@@ -786,12 +782,13 @@ def _named_from_chain(ctx: _Context, head: Token) -> _Speaker:
 
 def _named_from_text(ctx: _Context, start: int, end: int) -> _Speaker:
     """A capitalised name without an entity: titles dropped, short forms resolved."""
-    chain = strip_titles(" ".join(ctx.doc.text[start:end].split()))
+    written = " ".join(ctx.doc.text[start:end].split())
+    chain = strip_titles(written)
     entry = ctx.gazetteer.lookup(chain)
     if entry is not None:
-        return _Speaker(name=chain, kind="named", canonical=entry.canonical, position=start)
+        return _Speaker(chain, "named", entry.canonical, start, written)
     full = resolve_person(chain, ctx.full_names)
-    return _Speaker(name=full, kind="named", canonical=full, position=start)
+    return _Speaker(full, "named", full, start, written)
 
 
 def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
@@ -801,33 +798,33 @@ def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
     comma = ctx.masked.find(",", start, end)
     if comma != -1:
         end = comma
-    end = start + len(_RELATIVE.sub("", text[start:end]))
+    end = start + len(_ANONYMITY.sub("", text[start:end]))
     while end > start and text[end - 1] in " ,;:":
         end -= 1
     if start >= end or len(_WORD.findall(text[start:end])) > _MAX_SPEAKER_WORDS:
         return None
     if not _LETTER.search(text[start:end]):
         return None
-    phrase = " ".join(text[start:end].split())
+    phrase = written = " ".join(text[start:end].split())
     anaphor = _ORG_ANAPHOR.match(phrase)
     if anaphor:
         org = _antecedent_org(ctx, anaphor.group(1).lower(), start)
         if org is not None:
-            return _Speaker(name=phrase, kind="named", canonical=org, position=start)
+            return _Speaker(phrase, "named", org, start, written)
     role = _PERSON_ANAPHOR.match(phrase)
     if role:
         person = _antecedent_person(ctx, role.group(1).lower(), start)
         if person is not None:
-            return _Speaker(name=person, kind="named", canonical=person, position=start)
+            return _Speaker(person, "named", person, start, written)
     definite = _DEFINITE_NOUN.match(phrase)
     if definite:
         earlier = _antecedent_descriptor(ctx, definite.group(1).lower(), start)
         if earlier:
-            return _Speaker(name=earlier, kind="descriptor", canonical=None, position=start)
+            return _Speaker(earlier, "descriptor", None, start, written)
     article = _LEADING_ARTICLE.match(phrase)
     if article and article.end() < len(phrase):
         phrase = phrase[article.end() :]
-    return _Speaker(name=phrase, kind="descriptor", canonical=None, position=start)
+    return _Speaker(phrase, "descriptor", None, start, written)
 
 
 def _antecedent_descriptor(ctx: _Context, noun: str, position: int) -> str | None:
@@ -929,4 +926,5 @@ def _follows(ctx: _Context, prev: _Raw, raw: _Raw) -> bool:
         return False
     if not _LETTER.search(first):
         return True
-    return "\n" not in first.strip() and _CUE.search(first) is not None
+    lo = prev.after
+    return "\n" not in first.strip() and ctx.cues.any_within(lo, lo + len(first))

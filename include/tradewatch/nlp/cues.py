@@ -1,0 +1,95 @@
+"""Attribution cues: the verbs and phrases that tie a quote to whoever said it.
+
+Real copy attributes quotes with far more verbs than "said": "writes", "mused",
+"interjected", "the email read", "The Blaze reported", "as X put it". Cues are found on
+spaCy's parse by lemma, so every inflection of a speech or communication verb counts; the
+speaker is then whatever the attribution code finds as that verb's subject, so a broad
+lexicon does not by itself attribute anything.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+__all__ = ["CUE_LEMMAS", "Cue", "Cues", "find_cues"]
+
+CUE_LEMMAS = frozenset(
+    {"say", "tell", "add", "note", "stress", "emphasize", "emphasise", "underscore"}
+    | {"explain", "state", "warn", "argue", "claim", "insist", "write", "ask", "reply"}
+    | {"respond", "continue", "urge", "announce", "declare", "acknowledge", "admit"}
+    | {"comment", "remark", "complain", "counter", "vow", "pledge", "promise", "caution"}
+    | {"concede", "suggest", "conclude", "lament", "maintain", "contend", "assert"}
+    | {"reiterate", "affirm", "recall", "predict", "observe", "criticize", "criticise"}
+    | {"protest", "agree", "wonder", "tweet", "post", "chant", "shout", "yell", "scream"}
+    | {"report", "quote", "read", "muse", "interject", "joke", "quip", "boast", "exclaim"}
+    | {"whisper", "mutter", "testify", "confirm", "deny", "proclaim", "recount", "reason"}
+    | {"speculate", "retort", "opine", "summarize", "summarise", "describe", "call", "dub"}
+    | {"thunder", "plead", "implore", "assure", "reassure", "remind", "inform", "reveal"}
+    | {"disclose", "concur", "marvel", "gush", "rail", "blast", "slam", "mock", "scoff"}
+    | {"sneer", "snap", "fume", "rant", "lash", "charge", "accuse", "demand", "beg"}
+    | {"elaborate", "clarify", "highlight", "allege", "attest", "chime", "echo", "answer"}
+    | {"instruct", "recommend", "propose", "advise", "tout", "inquire", "enquire"}
+)
+# Surface forms that are cues whatever the tagger makes of them.
+_ALWAYS = frozenset({"said", "says", "told", "tells", "added", "adds", "wrote", "writes"})
+_PHRASES = re.compile(
+    r"\b(according\s+to|pointed\s+out|points\s+out|put\s+it|puts\s+it|went\s+on|"
+    r"fired\s+back|shot\s+back)\b",
+    re.IGNORECASE,
+)
+# Lexicon words are cues only as verbs ("The Post", "a report" are not).
+_VERB_TAGS = frozenset({"VERB", "AUX"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: its character offsets and the words as written (lower case)."""
+
+    start: int
+    end: int
+    text: str
+    token: int
+
+
+class Cues:
+    """The cues of one document in text order, searchable by character range."""
+
+    def __init__(self, cues: list[Cue]) -> None:
+        self.items = sorted(cues, key=lambda c: c.start)
+        self._starts = [c.start for c in self.items]
+
+    def within(self, lo: int, hi: int) -> list[Cue]:
+        """Cues that start at or after ``lo`` and end at or before ``hi``."""
+        i = bisect_left(self._starts, lo)
+        found = []
+        while i < len(self.items) and self.items[i].start < hi:
+            if self.items[i].end <= hi:
+                found.append(self.items[i])
+            i += 1
+        return found
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        return bool(self.within(lo, hi))
+
+
+def find_cues(doc: Doc) -> Cues:
+    """Every cue in ``doc``: lexicon verbs by lemma, fixed surface forms and phrases."""
+    found: list[Cue] = []
+    taken: set[int] = set()
+    for m in _PHRASES.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        index = span.start if span is not None else -1
+        found.append(Cue(m.start(), m.end(), " ".join(m.group(1).lower().split()), index))
+        if span is not None:
+            taken.update(range(span.start, span.end))
+    for token in doc:
+        if token.i in taken:
+            continue
+        lower = token.lower_
+        if lower in _ALWAYS or (token.pos_ in _VERB_TAGS and token.lemma_.lower() in CUE_LEMMAS):
+            found.append(Cue(token.idx, token.idx + len(token.text), lower, token.i))
+    return Cues(found)
