@@ -15,24 +15,30 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-__all__ = ["CUE_LEMMAS", "Cue", "Cues", "find_cues"]
+__all__ = ["CUE_LEMMAS", "SPEECH_LEMMAS", "Cue", "Cues", "find_cues"]
 
-CUE_LEMMAS = frozenset(
+# Speech verbs proper: with these, pattern fallbacks may find the speaker when the parse
+# gives no subject ("..., he said", "said Seko, ...").
+SPEECH_LEMMAS = frozenset(
     {"say", "tell", "add", "note", "stress", "emphasize", "emphasise", "underscore"}
     | {"explain", "state", "warn", "argue", "claim", "insist", "write", "ask", "reply"}
     | {"respond", "continue", "urge", "announce", "declare", "acknowledge", "admit"}
     | {"comment", "remark", "complain", "counter", "vow", "pledge", "promise", "caution"}
     | {"concede", "suggest", "conclude", "lament", "maintain", "contend", "assert"}
     | {"reiterate", "affirm", "recall", "predict", "observe", "criticize", "criticise"}
-    | {"protest", "agree", "wonder", "tweet", "post", "chant", "shout", "yell", "scream"}
-    | {"report", "quote", "read", "muse", "interject", "joke", "quip", "boast", "exclaim"}
-    | {"whisper", "mutter", "testify", "confirm", "deny", "proclaim", "recount", "reason"}
-    | {"speculate", "retort", "opine", "summarize", "summarise", "describe", "call", "dub"}
-    | {"thunder", "plead", "implore", "assure", "reassure", "remind", "inform", "reveal"}
-    | {"disclose", "concur", "marvel", "gush", "rail", "blast", "slam", "mock", "scoff"}
-    | {"sneer", "snap", "fume", "rant", "lash", "charge", "accuse", "demand", "beg"}
-    | {"elaborate", "clarify", "highlight", "allege", "attest", "chime", "echo", "answer"}
-    | {"instruct", "recommend", "propose", "advise", "tout", "inquire", "enquire"}
+    | {"protest", "agree", "wonder", "tweet", "post", "chant", "shout"}
+)
+# Wider communication verbs: cues only when the parse gives their subject.
+CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
+    {"yell", "scream", "report", "quote", "read", "muse", "interject", "joke", "quip"}
+    | {"boast", "exclaim", "whisper", "mutter", "testify", "confirm", "deny", "proclaim"}
+    | {"recount", "reason", "speculate", "retort", "opine", "summarize", "summarise"}
+    | {"describe", "call", "dub", "thunder", "plead", "implore", "assure", "reassure"}
+    | {"remind", "inform", "reveal", "disclose", "concur", "marvel", "gush", "rail"}
+    | {"blast", "slam", "mock", "scoff", "sneer", "snap", "fume", "rant", "lash", "charge"}
+    | {"accuse", "demand", "beg", "elaborate", "clarify", "highlight", "allege", "attest"}
+    | {"chime", "echo", "answer", "instruct", "recommend", "propose", "advise", "tout"}
+    | {"inquire", "enquire"}
 )
 # Surface forms that are cues whatever the tagger makes of them.
 _ALWAYS = frozenset({"said", "says", "told", "tells", "added", "adds", "wrote", "writes"})
@@ -53,6 +59,7 @@ class Cue:
     end: int
     text: str
     token: int
+    speech: bool = True
 
 
 class Cues:
@@ -89,7 +96,8 @@ def find_cues(doc: Doc) -> Cues:
     for token in doc:
         if token.i in taken:
             continue
-        lower = token.lower_
-        if lower in _ALWAYS or (token.pos_ in _VERB_TAGS and token.lemma_.lower() in CUE_LEMMAS):
-            found.append(Cue(token.idx, token.idx + len(token.text), lower, token.i))
+        lower, lemma = token.lower_, token.lemma_.lower()
+        if lower in _ALWAYS or (token.pos_ in _VERB_TAGS and lemma in CUE_LEMMAS):
+            speech = lower in _ALWAYS or lemma in SPEECH_LEMMAS
+            found.append(Cue(token.idx, token.idx + len(token.text), lower, token.i, speech))
     return Cues(found)

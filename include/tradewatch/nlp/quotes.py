@@ -206,7 +206,10 @@ def extract_quotes(
     previous: tuple[_Raw, Quote] | None = None
     for raw in kept:
         found = _attribute(ctx, raw)
-        if found is None and previous is not None and _follows(ctx, previous[0], raw):
+        inherit = found is None and previous is not None and _follows(ctx, previous[0], raw)
+        if found is None and not inherit:
+            found = _from_previous_sentence(ctx, raw)
+        if inherit and previous is not None:
             prior = previous[1]
             name, kind, canonical, cue = (
                 prior.speaker,
@@ -453,6 +456,78 @@ def _cue_comma(ctx: _Context, raw: _Raw) -> bool:
     return any(c.end == len(before) for c in ctx.cues.within(max(0, comma - 40), comma))
 
 
+def _from_previous_sentence(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
+    """A quote that opens its sentence with no attribution of its own, right after a
+    sentence that attributes or is about someone: ``..., dos Santos says. "If ..."``,
+    ``"Short," X said. "Longer quote ..."``, a paragraph ending ``Dr. Ward stated:`` or
+    introducing the speaker before a quote paragraph. A cue in that sentence gives the
+    speaker; without one, a person who is the sentence's subject does."""
+    span = _sentence_before(ctx, raw)
+    if span is None:
+        return None
+    lo, hi = span
+    for cue in reversed(ctx.cues.within(lo, hi)):
+        if ctx.in_quote(cue.start, cue.end):
+            continue
+        subject = _parse_subject(ctx, cue)
+        if subject is None or subject.start_char < lo or subject.end_char > hi:
+            continue
+        speaker = _classify(ctx, subject)
+        if speaker is not None and speaker.kind != "unknown":
+            return speaker, cue.text
+    sentence = ctx.doc.char_span(lo, hi, alignment_mode="contract")
+    if sentence is None or not len(sentence):
+        return None
+    root = sentence.root
+    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects or root.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject = _subtree(ctx.doc, subjects[0])
+    if subject.start_char < lo:
+        return None
+    speaker = _classify(ctx, subject)
+    if speaker is None or not _is_person_speaker(ctx, speaker, subject):
+        return None
+    return speaker, None
+
+
+def _sentence_before(ctx: _Context, raw: _Raw) -> tuple[int, int] | None:
+    """Offsets of the sentence right before a quote that opens its own sentence (in the
+    same paragraph, or the last one of the paragraph before); None when the quote does
+    not open a sentence or nothing precedes it."""
+    mark = raw.first.open_mark
+    para = ctx.masked.rfind("\n", 0, mark) + 1
+    before = ctx.masked[para:mark].rstrip()
+    if before:
+        if not re.search(r"[.!?:][\"”’)]*$", before):
+            return None
+        hi = para + len(before)
+    else:
+        hi = para - 1
+        while hi > 0 and ctx.masked[hi - 1].isspace():
+            hi -= 1
+        if hi <= 0:
+            return None
+        para = ctx.masked.rfind("\n", 0, hi) + 1
+    inner = ctx.masked[para : hi - 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(inner)]
+    lo = para + (ends[-1] if ends else 0)
+    while lo < hi and ctx.masked[lo].isspace():
+        lo += 1
+    return (lo, hi) if hi - lo > 1 else None
+
+
+def _is_person_speaker(ctx: _Context, speaker: _Speaker, subject: Span) -> bool:
+    """A narrative sentence's subject speaks next only if it is a person: a PERSON, he or
+    she, or a described person ("the official")."""
+    if speaker.kind == "pronoun":
+        return bool(_PRONOUN.match(subject.root.text))
+    if speaker.kind == "descriptor":
+        return subject.root.lower_ in _SPEAKER_NOUNS
+    entity = next((m for m in ctx.entities if m.start_char == speaker.position), None)
+    return entity is not None and entity.label == "PERSON"
+
+
 def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     """``"..." The remark came from X.``: the next sentence names the quote's source."""
     m = _REMARK_SOURCE.match(ctx.masked, raw.after)
@@ -551,7 +626,7 @@ def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | No
         speaker = _classify(ctx, subject)
         if speaker is not None:
             return speaker
-    return _fallback_speaker(ctx, cue, lo, hi)
+    return _fallback_speaker(ctx, cue, lo, hi) if cue.speech else None
 
 
 def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
@@ -577,7 +652,14 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
 
 
 def _subtree(doc: Doc, head: Token) -> Span:
-    return doc[head.left_edge.i : head.right_edge.i + 1]
+    """The phrase ``head`` heads, without stray marks and line breaks the parser attached
+    at its edges (a closing quote mark of the paragraph before)."""
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
 
 
 def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
@@ -589,6 +671,8 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
         return _pronoun(ctx, head.idx)
     if head.lower_ == "it" and len(subject) == 1:
         return _it_speaker(ctx, head.idx)
+    if head.lower_ in {"who", "which", "that"} and len(subject) == 1:
+        return _relative_antecedent(ctx, head)
     if head.lower_ in {"who", "which", "that", "it", "they", "we", "i", "you"}:
         return None
     entity = _entity_at(ctx, head.idx, head.idx + len(head.text))
@@ -608,6 +692,22 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
     if head.pos_ == "PROPN":
         return _named_from_chain(ctx, head)
     return _descriptor(ctx, subject.start_char, subject.end_char)
+
+
+def _relative_antecedent(ctx: _Context, pronoun: Token) -> _Speaker | None:
+    """ "Sen. Marco Rubio of Florida, who mused ...": the noun phrase the relative clause
+    hangs on, without the clause itself."""
+    verb = pronoun.head
+    if verb.dep_ != "relcl" or verb.head is verb:
+        return None
+    noun = verb.head
+    start = noun.left_edge.i
+    while start < noun.i and (ctx.doc[start].is_punct or ctx.doc[start].is_space):
+        start += 1
+    phrase = ctx.doc[start : noun.i + 1]
+    if any(t.lower_ in {"who", "which", "that"} for t in phrase):
+        return None
+    return _classify(ctx, phrase)
 
 
 def _fallback_speaker(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | None:
