@@ -7,8 +7,8 @@ simple enough to check by hand:
   the overlap is at least half of the shorter of the two (a split quote ``"A," he said,
   "B."`` is one prediction and may match two gold quotes). Recall counts gold quotes
   matched, precision counts predictions that matched at least one gold quote.
-- **speaker right:** the predicted speaker (as stored, or its canonical form) names the
-  annotated source: their *heads* meet. A head is the last word of a phrase's first noun
+- **speaker right:** the predicted speaker (as stored, its canonical form, or the words
+  the article used for it, e.g. "the president" for Barack Obama) names the annotated source: their *heads* meet. A head is the last word of a phrase's first noun
   phrase, cut before a preposition, a relative pronoun or a participle ("Sen. Claire
   McCaskill (D-Mo.)" -> mccaskill, "a senior adviser to the campaign" -> adviser, "the
   report released last year" -> report); an annotated source with appositives ("X, a
@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tradewatch.brat import GoldSegment, GoldSource, QuotedArticle
+from tradewatch.brat import PRONOUNS, GoldSegment, GoldSource, QuotedArticle
 from tradewatch.evaluate import Score
 from tradewatch.models import Analysis, Quote
 
@@ -234,7 +234,11 @@ def _enclosing_source(article: QuotedArticle, source: GoldSource) -> GoldSource 
 
 def _names(quote: Quote, gold: str) -> bool:
     want = heads(gold, appositives=True)
-    return any(heads(name) & want for name in (quote.speaker, quote.speaker_canonical) if name)
+    return any(
+        heads(name) & want
+        for name in (quote.speaker, quote.speaker_canonical, quote.speaker_text)
+        if name and name.casefold() not in PRONOUNS
+    )
 
 
 def heads(phrase: str, *, appositives: bool = False) -> set[str]:

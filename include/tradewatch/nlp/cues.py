@@ -35,9 +35,9 @@ CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
     | {"recount", "reason", "speculate", "retort", "opine", "summarize", "summarise"}
     | {"describe", "call", "dub", "thunder", "plead", "implore", "assure", "reassure"}
     | {"remind", "inform", "reveal", "disclose", "concur", "marvel", "gush", "rail"}
-    | {"blast", "slam", "mock", "scoff", "sneer", "snap", "fume", "rant", "lash", "charge"}
-    | {"accuse", "demand", "beg", "elaborate", "clarify", "highlight", "allege", "attest"}
-    | {"chime", "echo", "answer", "instruct", "recommend", "propose", "advise", "tout"}
+    | {"blast", "slam", "mock", "scoff", "sneer", "snap", "fume", "rant", "lash"}
+    | {"accuse", "demand", "beg", "elaborate", "clarify", "allege"}
+    | {"chime", "echo", "answer", "tout"}
     | {"inquire", "enquire"}
 )
 # Surface forms that are cues whatever the tagger makes of them.

@@ -75,7 +75,7 @@ _ANONYMITY = re.compile(
     r"\s+(?:who|that)\s+(?:\w+\s+){0,4}?(?:anonymity|anonymously|named|identified)\b.*$",
     re.DOTALL,
 )
-_INVERTED_STOP = re.compile(r"[,.;]|$")
+_INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
 _PERSON_ANAPHOR = re.compile(
@@ -409,16 +409,16 @@ def _governing(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None
         return None
     anchor = first[0]
     hi = _sentence_after(ctx, raw)
-    best: tuple[int, Cue] | None = None
+    best: tuple[tuple[bool, int], Cue] | None = None
     for cue in ctx.cues.within(lo, hi):
         if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
             continue
         token = ctx.doc[cue.token]
         if not token.is_ancestor(anchor):
             continue
-        depth = sum(1 for _ in token.ancestors)
-        if best is None or depth > best[0]:
-            best = (depth, cue)
+        rank = (cue.speech, sum(1 for _ in token.ancestors))
+        if best is None or rank > best[0]:
+            best = (rank, cue)
     if best is None:
         return None
     cue = best[1]
@@ -622,7 +622,7 @@ def _from_region(
 
 def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | None:
     subject = _parse_subject(ctx, cue)
-    if subject is not None and lo <= subject.start_char and subject.end_char <= max(hi, cue.end):
+    if subject is not None and lo <= subject.start_char and subject.root.idx < max(hi, cue.end):
         speaker = _classify(ctx, subject)
         if speaker is not None:
             return speaker
@@ -641,11 +641,14 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
         objects = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
         return _subtree(ctx.doc, objects[0]) if objects else None
     verb: Token = token
+    # "X stood up, saying ...": a participle or conjunct speaks for the clause it hangs on;
+    # wider cues ("highlight", "blast") only borrow the subject of a coordinated verb.
+    climb = ("conj", "advcl", "xcomp", "pcomp", "prep") if cue.speech else ("conj", "xcomp")
     for _ in range(4):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return _subtree(ctx.doc, subjects[0])
-        if verb.dep_ not in ("conj", "advcl", "xcomp", "pcomp", "prep") or verb.head is verb:
+        if verb.dep_ not in climb or verb.head is verb:
             break
         verb = verb.head
     return None
@@ -761,8 +764,23 @@ def _speaker_from(ctx: _Context, start: int, hi: int) -> _Speaker | None:
         return _pronoun(ctx, start)
     if _DETERMINER.match(phrase):
         return _descriptor(ctx, start, end)
-    chain = _NAME_CHAIN.match(phrase)
-    return _named_from_text(ctx, start, start + chain.end()) if chain else None
+    # "said Oversight ranking Democrat Elijah Cummings (D-Md.)": the person the title
+    # words lead up to, tagged or not.
+    person = _person_in(ctx, start, end)
+    if person is not None:
+        return _named_from_entity(ctx, person)
+    chain = _NAME_CHAIN.search(phrase.rstrip())
+    if chain is None:
+        return None
+    lo = start + chain.start()
+    for m in ctx.entities:
+        if m.label in {"NORP", "GPE", "ORG"} and lo <= m.start_char < start + chain.end():
+            lo = max(lo, m.end_char)
+    while lo < end and ctx.masked[lo] == " ":
+        lo += 1
+    if lo >= start + chain.end():
+        return None
+    return _named_from_text(ctx, lo, start + chain.end())
 
 
 def _pronoun(ctx: _Context, position: int) -> _Speaker:
