@@ -8,12 +8,15 @@ simple enough to check by hand:
   "B."`` is one prediction and may match two gold quotes). Recall counts gold quotes
   matched, precision counts predictions that matched at least one gold quote.
 - **speaker right:** the predicted speaker (as stored, its canonical form, or the words
-  the article used for it, e.g. "the president" for Barack Obama) names the annotated source: their *heads* meet. A head is the last word of a phrase's first noun
-  phrase, cut before a preposition, a relative pronoun or a participle ("Sen. Claire
-  McCaskill (D-Mo.)" -> mccaskill, "a senior adviser to the campaign" -> adviser, "the
-  report released last year" -> report); an annotated source with appositives ("X, a
-  senior adviser to Y," / "His former partner at Z, X") has one head per comma-separated
-  part. Case, possessives, a plural "s", "Jr." and parentheses do not count.
+  the article used for it, e.g. "the president" for Barack Obama) names the annotated
+  source: their *heads* meet. A head is the last word of a phrase's first noun phrase,
+  cut before a preposition, a relative pronoun or a participle ("Sen. Claire McCaskill
+  (D-Mo.)" -> mccaskill, "a senior adviser to the campaign" -> adviser, "the report
+  released last year" -> report); an annotated source with appositives ("X, a senior
+  adviser to Y," / "His former partner at Z, X") has one head per comma-separated part,
+  and one more for a name that closes its first part ("Former Secretary of State
+  Madeleine Albright"). Case, possessives, a plural "s", "Jr." and parentheses do not
+  count.
 - **pronoun sources** (he, she, they, who...) are reported apart. A prediction is right
   when it was attributed through that same pronoun (``speaker_kind`` "pronoun" and
   ``speaker_text`` the pronoun as written), or when it names the pronoun's gold-side

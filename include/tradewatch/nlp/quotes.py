@@ -56,6 +56,8 @@ _ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|"
     r"Nov|Dec|Corp|Co|Inc|Ltd|No|St|vs|etc|[A-Z])\.|\d\.\d"
 )
+# "(D-Nev.)", "(R-Ohio)": a short aside whose full stop ends no clause.
+_PARENTHETICAL = re.compile(r"\([^()\n]{1,40}\)")
 _SPLIT_MIDDLE = re.compile(r"^\s*,?\s*[^\"“”.!?;:]{1,100}?,\s*$")
 _PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
 _TRAILING_PRONOUN = re.compile(r"\b(he|she)\s*,?\s*$", re.IGNORECASE)
@@ -358,11 +360,12 @@ def _is_title_case(joined: str, words: list[str]) -> bool:
 def _mask(text: str, entities: Sequence[EntityMention], doc: Doc, scare: Sequence[_Raw]) -> str:
     """Copy of ``text`` where punctuation that does not end a clause is blanked: commas and
     periods inside names ("Ministry of Trade, Industry and Energy", "U.S."), abbreviations,
-    and the marks around scare quotes. Offsets are unchanged."""
+    short parentheticals ("(D-Nev.)") and the marks around scare quotes. Offsets are unchanged."""
     chars = list(text)
     spans = [(m.start_char, m.end_char) for m in entities]
     spans += [(e.start_char, e.end_char) for e in doc.ents]
     spans += [m.span() for m in _ABBREVIATION.finditer(text)]
+    spans += [m.span() for m in _PARENTHETICAL.finditer(text)]
     for start, end in spans:
         for i in range(start, end):
             if chars[i] in ",.":
