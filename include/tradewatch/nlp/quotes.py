@@ -387,7 +387,7 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
         if found:
             return found
     head_start = _head_start(ctx, raw)
-    governing = _governing(ctx, raw, head_start)
+    governing = _governing(ctx, raw, _sentence_start(ctx, raw.first.open_mark))
     if governing is not None:
         return governing
     head = ctx.masked[head_start : raw.first.open_mark]
@@ -603,6 +603,17 @@ def _head_start(ctx: _Context, raw: _Raw) -> int:
         if q_end <= raw.first.open_mark:
             lo = max(lo, q_end + 1)
     ends = [m.end() for m in _SENTENCE_END.finditer(ctx.masked, lo, raw.first.open_mark)]
+    return ends[-1] if ends else lo
+
+
+def _sentence_start(ctx: _Context, position: int) -> int:
+    """Start of the sentence holding ``position``; full stops inside quotes do not count."""
+    lo = ctx.masked.rfind("\n", 0, position) + 1
+    ends = [
+        m.end()
+        for m in _SENTENCE_END.finditer(ctx.masked, lo, position)
+        if not ctx.in_quote(m.start(), m.end())
+    ]
     return ends[-1] if ends else lo
 
 
