@@ -29,7 +29,9 @@ __all__ = [
     "to_dict",
 ]
 
-SpeakerKind = Literal["named", "descriptor", "pronoun", "unknown"]
+SpeakerKind = Literal[
+    "named", "descriptor", "pronoun", "organisation", "document", "media", "unknown"
+]
 PublishedFrom = Literal["jsonld", "opengraph", "meta", "time", "feed", "fetched", "none"]
 
 

@@ -116,7 +116,7 @@ def test_the_ministry_is_the_named_ministry_that_spoke(nlp: Language) -> None:
         '"Both sides explained the changes made to their systems," the ministry said.'
     )
     (q,) = quotes(nlp, text)
-    assert q.speaker_kind == "named"
+    assert q.speaker_kind == "organisation"
     assert q.speaker_canonical == "Ministry of Trade, Industry and Energy"
 
 

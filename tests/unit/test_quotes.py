@@ -143,7 +143,7 @@ def test_named_org_in_a_statement(nlp: Language) -> None:
         '"The revised rules do not amount to an embargo on South Korea," METI said in a statement.'
     )
     q = only(quotes_of(nlp, text))
-    assert (q.speaker, q.speaker_kind, q.cue) == ("METI", "named", "said")
+    assert (q.speaker, q.speaker_kind, q.cue) == ("METI", "organisation", "said")
     assert q.speaker_canonical == "Ministry of Economy, Trade and Industry"
 
 
@@ -157,10 +157,11 @@ def test_colon_introduced_descriptor_with_org_inside(nlp: Language) -> None:
     assert (q.speaker_kind, q.cue, q.speaker_canonical) == ("descriptor", "said", None)
 
 
-def test_generic_ministry_is_a_descriptor(nlp: Language) -> None:
+def test_generic_ministry_is_an_unnamed_organisation(nlp: Language) -> None:
     text = '"Korean firms must diversify their suppliers of key materials," the ministry said.'
     q = only(quotes_of(nlp, text))
-    assert (q.speaker, q.speaker_kind, q.cue) == ("ministry", "descriptor", "said")
+    assert (q.speaker, q.speaker_kind, q.cue) == ("ministry", "organisation", "said")
+    assert (q.speaker_canonical, q.speaker_text) == (None, "the ministry")
 
 
 def test_foreign_ministry_official_descriptor(nlp: Language) -> None:
@@ -212,10 +213,25 @@ def test_floating_quote_inherits_previous_speaker(nlp: Language) -> None:
         assert floating.cue is None
 
 
-def test_floating_quote_after_other_narrative_is_unknown(nlp: Language) -> None:
+def test_quote_after_a_sentence_attributing_someone_else_is_theirs(nlp: Language) -> None:
     text = (
         '"The curbs will hurt Japanese suppliers too," Hong Nam-ki said. Analysts in Tokyo '
         "noted that Stella Chemifa's profit had already fallen.\n\n"
+        '"Nobody knows how long this standoff will last."'
+    )
+    first, second = quotes_of(nlp, text)
+    assert first.speaker == "Hong Nam-ki"
+    assert (second.speaker, second.speaker_kind, second.cue) == (
+        "Analysts in Tokyo",
+        "descriptor",
+        "noted",
+    )
+
+
+def test_quote_after_a_narrative_sentence_about_no_one_is_unknown(nlp: Language) -> None:
+    text = (
+        '"The curbs will hurt Japanese suppliers too," Hong Nam-ki said. The yen fell 2 '
+        "percent against the dollar on Tuesday.\n\n"
         '"Nobody knows how long this standoff will last."'
     )
     first, second = quotes_of(nlp, text)
@@ -290,13 +306,13 @@ def test_unterminated_quote_is_dropped(nlp: Language) -> None:
         (
             '"The impact on our chip lines will be limited," Japan\'s Foreign Ministry said.',
             "Foreign Ministry",
-            "named",
+            "organisation",
             "Japanese Foreign Ministry",
         ),
         (
             '"The Japanese side has not explained its reasons," Seoul said.',
             "Seoul",
-            "named",
+            "organisation",
             "Seoul",
         ),
         (
@@ -315,7 +331,7 @@ def test_unterminated_quote_is_dropped(nlp: Language) -> None:
             '"Our members are suffering badly from the curbs," said the Korea International '
             "Trade Association, which represents 70,000 firms.",
             "Korea International Trade Association",
-            "named",
+            "organisation",
             "Korea International Trade Association",
         ),
     ],

@@ -40,7 +40,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-GAZETTEER_FILES = ("materials", "companies", "agencies", "places", "policy", "people")
+GAZETTEER_FILES = ("materials", "companies", "agencies", "media", "places", "policy", "people")
+ENTRY_KINDS = frozenset({"", "media"})
 DOMAIN_LABELS = frozenset({"MATERIAL", "POLICY"})
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"}) | DOMAIN_LABELS
 
@@ -69,6 +70,7 @@ class GazetteerEntry:
     label: str
     aliases: tuple[str, ...] = ()
     noun_aliases: tuple[str, ...] = ()
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,11 +133,15 @@ def _parse_entry(path: Path, index: int, item: Any) -> GazetteerEntry:
     noun_aliases = item.get("noun_aliases") or []
     if not isinstance(aliases, list) or not isinstance(noun_aliases, list):
         raise GazetteerError(f"{where}: 'aliases' and 'noun_aliases' must be lists")
+    kind = str(item.get("kind") or "")
+    if kind not in ENTRY_KINDS:
+        raise GazetteerError(f"{where}: 'kind' must be one of {sorted(ENTRY_KINDS - {''})}")
     return GazetteerEntry(
         canonical=str(item["canonical"]),
         label=str(item["label"]).upper(),
         aliases=tuple(str(a) for a in aliases),
         noun_aliases=tuple(str(a) for a in noun_aliases),
+        kind=kind,
     )
 
 

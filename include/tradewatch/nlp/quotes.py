@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from tradewatch.models import EntityMention, Quote, SpeakerKind
 from tradewatch.nlp.cues import Cue, Cues, find_cues
 from tradewatch.nlp.entities import Gazetteer, load_gazetteer, resolve_person, strip_titles
+from tradewatch.nlp.speaker_kinds import PERSON_NOUNS, kind_of_description, kind_of_name
 
 __all__ = ["MIN_QUOTE_WORDS", "extract_quotes"]
 
@@ -77,6 +78,11 @@ _ANONYMITY = re.compile(
     r"\s+(?:who|that)\s+(?:\w+\s+){0,4}?(?:anonymity|anonymously|named|identified)\b.*$",
     re.DOTALL,
 )
+_APPOSITION = re.compile(r",\s+(?:(?:a|an|the|its|his|her)\s+)?(?:[\w-]+\s+){0,3}?([a-z]+)\b")
+# "Not everyone agrees.": nobody in particular, so no speaker for what follows.
+_INDEFINITE = frozenset(
+    {"everyone", "everybody", "nobody", "anyone", "anybody", "no", "none", "all", "few"}
+)
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -100,14 +106,6 @@ _ORG_ANAPHOR = re.compile(
     r"council|chamber|organization|organisation|company|firm|chipmaker|manufacturer|group|"
     r"maker)$",
     re.IGNORECASE,
-)
-# Heads of descriptor subjects that can speak ("a senior official", "industry sources").
-_SPEAKER_NOUNS = frozenset(
-    {"official", "officials", "source", "sources", "spokesman", "spokeswoman", "spokesperson"}
-    | {"analyst", "analysts", "expert", "experts", "executive", "executives", "diplomat"}
-    | {"diplomats", "minister", "ministry", "government", "lawmaker", "lawmakers", "economist"}
-    | {"economists", "researcher", "professor", "president", "chairman", "ceo", "head"}
-    | {"director", "company", "firm", "association", "agency", "office", "insider", "insiders"}
 )
 _TITLE_SMALL_WORDS = frozenset(
     {"a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "from"}
@@ -475,6 +473,8 @@ def _from_previous_sentence(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | N
         subject = _parse_subject(ctx, cue)
         if subject is None or subject.start_char < lo or subject.end_char > hi:
             continue
+        if subject.root.lower_ in _INDEFINITE:
+            return None
         speaker = _classify(ctx, subject)
         if speaker is not None and speaker.kind != "unknown":
             return speaker, cue.text
@@ -526,9 +526,9 @@ def _is_person_speaker(ctx: _Context, speaker: _Speaker, subject: Span) -> bool:
     if speaker.kind == "pronoun":
         return bool(_PRONOUN.match(subject.root.text))
     if speaker.kind == "descriptor":
-        return subject.root.lower_ in _SPEAKER_NOUNS
+        return subject.root.lower_ in PERSON_NOUNS
     entity = next((m for m in ctx.entities if m.start_char == speaker.position), None)
-    return entity is not None and entity.label == "PERSON"
+    return speaker.kind == "named" and entity is not None and entity.label == "PERSON"
 
 
 def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
@@ -566,7 +566,7 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str] | No
     speaker = _classify(ctx, subject)
     if speaker is None or speaker.kind == "unknown":
         return None
-    if speaker.kind == "descriptor" and subject.root.lower_ not in _SPEAKER_NOUNS:
+    if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
         return None
     return speaker, verb.text.lower()
 
@@ -897,10 +897,24 @@ def _person_in(ctx: _Context, start: int, end: int) -> EntityMention | None:
 
 
 def _named_from_entity(ctx: _Context, entity: EntityMention) -> _Speaker:
-    if entity.label == "PERSON":
-        name = entity.canonical
+    """A speaker the NER found; a single-word ORG or GPE that is the surname of a person
+    the article named ("Trump" tagged ORG) is that person."""
+    name = entity.canonical
+    if entity.label != "PERSON" and " " not in entity.text.strip():
+        full = resolve_person(entity.text, ctx.full_names)
+        if full != strip_titles(entity.text):
+            return _Speaker(full, "named", full, entity.start_char, entity.text)
+    if entity.label == "PERSON" or name in ctx.full_names or _person_apposition(ctx, entity):
         return _Speaker(name, "named", name, entity.start_char, entity.text)
-    return _Speaker(entity.text, "named", entity.canonical, entity.start_char, entity.text)
+    kind = kind_of_name(entity.canonical, entity.label, ctx.gazetteer)
+    return _Speaker(entity.text, kind, entity.canonical, entity.start_char, entity.text)
+
+
+def _person_apposition(ctx: _Context, entity: EntityMention) -> bool:
+    """ "Tokura Masakazu, chairman of Keidanren": a name the NER took for an organisation,
+    followed by what a person is."""
+    m = _APPOSITION.match(ctx.doc.text, entity.end_char)
+    return m is not None and m.group(1).lower() in PERSON_NOUNS
 
 
 def _named_from_chain(ctx: _Context, head: Token) -> _Speaker:
@@ -918,7 +932,8 @@ def _named_from_text(ctx: _Context, start: int, end: int) -> _Speaker:
     chain = strip_titles(written)
     entry = ctx.gazetteer.lookup(chain)
     if entry is not None:
-        return _Speaker(chain, "named", entry.canonical, start, written)
+        kind = kind_of_name(entry.canonical, entry.label, ctx.gazetteer)
+        return _Speaker(chain, kind, entry.canonical, start, written)
     full = resolve_person(chain, ctx.full_names)
     return _Speaker(full, "named", full, start, written)
 
@@ -942,7 +957,7 @@ def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
     if anaphor:
         org = _antecedent_org(ctx, anaphor.group(1).lower(), start)
         if org is not None:
-            return _Speaker(phrase, "named", org, start, written)
+            return _Speaker(phrase, "organisation", org, start, written)
     role = _PERSON_ANAPHOR.match(phrase)
     if role:
         person = _antecedent_person(ctx, role.group(1).lower(), start)
@@ -956,7 +971,7 @@ def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
     article = _LEADING_ARTICLE.match(phrase)
     if article and article.end() < len(phrase):
         phrase = phrase[article.end() :]
-    return _Speaker(phrase, "descriptor", None, start, written)
+    return _Speaker(phrase, kind_of_description(_head_word(phrase)), None, start, written)
 
 
 def _antecedent_descriptor(ctx: _Context, noun: str, position: int) -> str | None:
@@ -987,10 +1002,12 @@ def _antecedent_descriptor(ctx: _Context, noun: str, position: int) -> str | Non
 
 
 def _head_word(descriptor: str) -> str:
-    """ "senior official at the Ministry of ..." -> "official"."""
-    words = _RELATIVE.sub("", descriptor).split()
+    """ "senior official at the Ministry of ..." -> "official", "the report released last
+    year" -> "report", "Trump's attorney" -> "attorney"."""
+    words = [re.sub(r"['’]s?$", "", w) for w in _RELATIVE.sub("", descriptor).split()]
     for i, word in enumerate(words):
-        if word.lower() in {"at", "of", "from", "for", "with", "in", "on", "who", "which"}:
+        cut = word.lower() in {"at", "of", "from", "for", "with", "in", "on", "who", "which"}
+        if cut or (i and word.islower() and word.endswith("ed")):
             return words[i - 1].lower() if i else word.lower()
     return words[-1].lower() if words else ""
 
@@ -1041,7 +1058,7 @@ def _antecedent_org(ctx: _Context, noun: str, position: int) -> str | None:
 
 def _is_person(ctx: _Context, speaker: _Speaker) -> bool:
     entity = next((m for m in ctx.entities if m.start_char == speaker.position), None)
-    return entity is None or entity.label == "PERSON"
+    return speaker.kind == "named" and (entity is None or entity.label != "ORG")
 
 
 def _follows(ctx: _Context, prev: _Raw, raw: _Raw) -> bool:
