@@ -397,7 +397,7 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     if after is None and head.rstrip().endswith(":"):
         return _colon_subject(ctx, head_start, raw.first.open_mark)
     if after is None:
-        return _remark_source(ctx, raw)
+        return _remark_source(ctx, raw) or _narrative_subject(ctx, raw, head_start)
     return after
 
 
@@ -531,6 +531,42 @@ def _is_person_speaker(ctx: _Context, speaker: _Speaker, subject: Span) -> bool:
     return speaker.kind == "named" and entity is not None and entity.label == "PERSON"
 
 
+def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None:
+    """A partial quote inside a narrative sentence with no speech verb ("Cross likened it
+    to campaigns where supporters had to "stand up and be counted"", "The cable indicated
+    13 guards would be the minimum needed for "transportation security ...""): the subject
+    of the nearest verb whose clause holds the quote, when it is a person, an organisation,
+    a document or an outlet."""
+    if not ctx.masked[lo : raw.first.open_mark].strip():
+        return None
+    first = ctx.doc.char_span(raw.first.start, raw.first.start + 1, alignment_mode="expand")
+    if first is None:
+        return None
+    for token in first[0].ancestors:
+        if token.idx < lo or ctx.in_quote(token.idx, token.idx + len(token.text)):
+            continue
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if token.dep_ == "acl":
+            subject = _noun_phrase(ctx.doc, token.head)
+        elif subjects:
+            subject = _subtree(ctx.doc, subjects[0])
+        else:
+            continue
+        if subject.start_char < lo or ctx.in_quote(subject.start_char, subject.end_char):
+            return None
+        speaker = _classify(ctx, subject)
+        if speaker is None or speaker.kind == "unknown":
+            return None
+        if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
+            return None
+        if speaker.kind == "pronoun" and not _PRONOUN.match(subject.root.text):
+            return None
+        return speaker, token.text.lower()
+    return None
+
+
 def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     """``"..." The remark came from X.``: the next sentence names the quote's source."""
     m = _REMARK_SOURCE.match(ctx.masked, raw.after)
@@ -662,10 +698,21 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return _subtree(ctx.doc, subjects[0])
+        if verb.dep_ == "acl":  # "the newspaper's editorial telling him to ..."
+            return _noun_phrase(ctx.doc, verb.head)
         if verb.dep_ not in climb or verb.head is verb:
             break
         verb = verb.head
     return None
+
+
+def _noun_phrase(doc: Doc, noun: Token) -> Span:
+    """``noun`` with what stands before it (determiner, modifiers, possessor), without the
+    clauses and phrases that follow it."""
+    start = noun.left_edge.i
+    while start < noun.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start : noun.i + 1]
 
 
 def _subtree(doc: Doc, head: Token) -> Span:
