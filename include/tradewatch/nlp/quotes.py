@@ -37,7 +37,12 @@ from spacy.tokens import Doc, Span, Token
 from tradewatch.models import EntityMention, Quote, SpeakerKind
 from tradewatch.nlp.cues import Cue, Cues, find_cues
 from tradewatch.nlp.entities import Gazetteer, load_gazetteer, resolve_person, strip_titles
-from tradewatch.nlp.speaker_kinds import PERSON_NOUNS, kind_of_description, kind_of_name
+from tradewatch.nlp.speaker_kinds import (
+    DOCUMENT_NOUNS,
+    PERSON_NOUNS,
+    kind_of_description,
+    kind_of_name,
+)
 
 __all__ = ["MIN_QUOTE_WORDS", "extract_quotes"]
 
@@ -54,8 +59,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\"”’)]|$)")
 _CLAUSE_END = re.compile(r"[.!?;](?=[\s\"”’)]|$)")
 _ABBREVIATION = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|"
-    r"Nov|Dec|Corp|Co|Inc|Ltd|No|St|vs|etc|[A-Z])\.|\d\.\d"
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Cmdr|Cpl|Pvt|Rev|Hon|"
+    r"Sr|Jr|Ret|Supt|Det|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Corp|Co|Inc|Ltd|No|St|"
+    r"vs|etc|[A-Z])\.|\d\.\d"
 )
 # "(D-Nev.)", "(R-Ohio)": a short aside whose full stop ends no clause.
 _PARENTHETICAL = re.compile(r"\([^()\n]{1,40}\)")
@@ -549,7 +555,7 @@ def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if token.dep_ == "acl":
-            subject = _noun_phrase(ctx.doc, token.head)
+            subject = _acl_subject(ctx.doc, token)
         elif subjects:
             subject = _subtree(ctx.doc, subjects[0])
         else:
@@ -690,6 +696,13 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
             to = ctx.doc[token.i + 1]
         objects = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
         return _subtree(ctx.doc, objects[0]) if objects else None
+    if token.tag_ == "VBG" and token.i and ctx.doc[token.i - 1].text == ",":
+        # "Byrne wrote the agents knew ..., saying": a trailing participle speaks for the
+        # sentence's main clause, whatever the parser hung it on.
+        root = token.sent.root
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if root is not token and subjects:
+            return _subtree(ctx.doc, subjects[0])
     verb: Token = token
     # "X stood up, saying ...": a participle or conjunct speaks for the clause it hangs on;
     # wider cues ("highlight", "blast") only borrow the subject of a coordinated verb.
@@ -698,12 +711,24 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return _subtree(ctx.doc, subjects[0])
-        if verb.dep_ == "acl":  # "the newspaper's editorial telling him to ..."
-            return _noun_phrase(ctx.doc, verb.head)
+        if verb.dep_ == "acl":
+            return _acl_subject(ctx.doc, verb)
         if verb.dep_ not in climb or verb.head is verb:
             break
         verb = verb.head
     return None
+
+
+def _acl_subject(doc: Doc, verb: Token) -> Span:
+    """Who speaks through a participle hanging on a noun: the noun ("the newspaper's
+    editorial telling him ..."), or, for a text someone put out, whoever put it out
+    ("Trump issued a statement saying ...")."""
+    noun = verb.head
+    if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj":
+        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+        if subjects:
+            return _subtree(doc, subjects[0])
+    return _noun_phrase(doc, noun)
 
 
 def _noun_phrase(doc: Doc, noun: Token) -> Span:
@@ -737,7 +762,9 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
         return _it_speaker(ctx, head.idx)
     if head.lower_ in {"who", "which", "that"} and len(subject) == 1:
         return _relative_antecedent(ctx, head)
-    if head.lower_ in {"who", "which", "that", "it", "they", "we", "i", "you"}:
+    if head.lower_ in {"who", "which", "that", "it", "they", "we", "i", "you", "this"}:
+        return None
+    if head.lower_ in {"these", "those"} and len(subject) == 1:
         return None
     entity = _entity_at(ctx, head.idx, head.idx + len(head.text))
     if entity is None and head.pos_ == "PROPN":
@@ -815,11 +842,13 @@ def _speaker_from(ctx: _Context, start: int, hi: int) -> _Speaker | None:
     """The speaker phrase after an inverted cue ("said Hiroshige Seko, ...")."""
     tail = ctx.masked[start:hi]
     start += len(tail) - len(tail.lstrip(" ,"))
-    entity = next((m for m in ctx.entities if m.start_char == start), None)
-    if entity is not None:
-        return _named_from_entity(ctx, entity)
     stop = _INVERTED_STOP.search(ctx.masked, start, hi)
     end = stop.start() if stop else hi
+    entity = next((m for m in ctx.entities if m.start_char == start), None)
+    if entity is not None:
+        # "said Army Capt. Christian Pardo": the person after the unit or title
+        person = _person_in(ctx, entity.end_char, end) if entity.label != "PERSON" else None
+        return _named_from_entity(ctx, person or entity)
     phrase = ctx.masked[start:end]
     if _PRONOUN.match(phrase.strip()):
         return _pronoun(ctx, start)
