@@ -682,7 +682,8 @@ def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | No
         speaker = _classify(ctx, subject)
         if speaker is not None:
             return speaker
-    return _fallback_speaker(ctx, cue, lo, hi) if cue.speech else None
+    participle = cue.token >= 0 and ctx.doc[cue.token].tag_ == "VBG"
+    return _fallback_speaker(ctx, cue, lo, hi) if cue.speech and not participle else None
 
 
 def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
@@ -698,11 +699,10 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
         return _subtree(ctx.doc, objects[0]) if objects else None
     if token.tag_ == "VBG" and token.i and ctx.doc[token.i - 1].text == ",":
         # "Byrne wrote the agents knew ..., saying": a trailing participle speaks for the
-        # sentence's main clause, whatever the parser hung it on.
-        root = token.sent.root
-        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if root is not token and subjects:
-            return _subtree(ctx.doc, subjects[0])
+        # outermost clause it hangs on, whatever verb in between the parser chose.
+        top = _outermost_subject(ctx, token)
+        if top is not None:
+            return top
     verb: Token = token
     # "X stood up, saying ...": a participle or conjunct speaks for the clause it hangs on;
     # wider cues ("highlight", "blast") only borrow the subject of a coordinated verb.
@@ -713,10 +713,25 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
             return _subtree(ctx.doc, subjects[0])
         if verb.dep_ == "acl":
             return _acl_subject(ctx.doc, verb)
-        if verb.dep_ not in climb or verb.head is verb:
+        if verb.dep_ not in climb or verb.head.i == verb.i:
             break
         verb = verb.head
     return None
+
+
+def _outermost_subject(ctx: _Context, token: Token) -> Span | None:
+    """The subject of the highest verb above ``token`` that stands outside quotes."""
+    found: Span | None = None
+    node = token
+    while node.head.i != node.i:
+        node = node.head
+        if ctx.in_quote(node.idx, node.idx + len(node.text)):
+            break
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in subjects if not ctx.in_quote(c.idx, c.idx + len(c.text))]
+        if node.pos_ in {"VERB", "AUX"} and subjects:
+            found = _subtree(ctx.doc, subjects[0])
+    return found
 
 
 def _acl_subject(doc: Doc, verb: Token) -> Span:
@@ -789,7 +804,7 @@ def _relative_antecedent(ctx: _Context, pronoun: Token) -> _Speaker | None:
     """ "Sen. Marco Rubio of Florida, who mused ...": the noun phrase the relative clause
     hangs on, without the clause itself."""
     verb = pronoun.head
-    if verb.dep_ != "relcl" or verb.head is verb:
+    if verb.dep_ != "relcl" or verb.head.i == verb.i:
         return None
     noun = verb.head
     start = noun.left_edge.i
@@ -925,7 +940,7 @@ def _is_subject(ctx: _Context, mention: EntityMention) -> bool:
     for _ in range(4):
         if tok.dep_ in ("nsubj", "nsubjpass"):
             return True
-        if tok.dep_ not in ("compound", "appos", "flat", "conj") or tok.head is tok:
+        if tok.dep_ not in ("compound", "appos", "flat", "conj") or tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
