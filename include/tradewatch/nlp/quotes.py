@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from tradewatch.models import EntityMention, Quote, SpeakerKind
 from tradewatch.nlp.cues import Cue, Cues, find_cues
 from tradewatch.nlp.entities import Gazetteer, load_gazetteer, resolve_person, strip_titles
+from tradewatch.nlp.gender import genders, pronoun_gender
 from tradewatch.nlp.speaker_kinds import (
     DOCUMENT_NOUNS,
     PERSON_NOUNS,
@@ -51,6 +52,8 @@ logger = logging.getLogger(__name__)
 MIN_QUOTE_WORDS = 4
 _MAX_SPEAKER_WORDS = 16
 _INHERIT_MAX_PARAGRAPHS = 1
+# How many sentences a chain of "he ... he ..." is followed back to the name that began it.
+_PRONOUN_CHAIN = 6
 
 _MARK = re.compile(r"[\"“”]")
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -184,6 +187,39 @@ class _Context:
     full_names: list[str]
     named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
     descriptors: list[tuple[int, str]] = field(default_factory=list)
+    _genders: dict[str, str] | None = None
+
+    _persons: list[EntityMention] | None = None
+
+    def person_genders(self) -> dict[str, str]:
+        """Gender evidence per person, worked out on first use (see ``nlp.gender``)."""
+        if self._genders is None:
+            self._genders = genders(self.doc, self.persons(), self.quoted)
+        return self._genders
+
+    def persons(self) -> list[EntityMention]:
+        """PERSON mentions, plus proper-noun subjects the NER did not tag ("Ivanka Trump
+        strode across the stage"): the people a pronoun can point back to."""
+        if self._persons is None:
+            found = [m for m in self.entities if m.label == "PERSON"]
+            for token in self.doc:
+                if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "PROPN":
+                    continue
+                if any(m.start_char <= token.idx < m.end_char for m in self.entities):
+                    continue
+                start = token.i
+                while start > 0 and self.doc[start - 1].dep_ == "compound":
+                    start -= 1
+                if not self.doc[start].is_title or start == token.i:
+                    continue
+                span = self.doc[start : token.i + 1]
+                name = strip_titles(span.text)
+                if " " in name and not self.in_quote(span.start_char, span.end_char):
+                    found.append(
+                        EntityMention(name, "PERSON", name, span.start_char, span.end_char)
+                    )
+            self._persons = sorted(found, key=lambda m: m.start_char)
+        return self._persons
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(start < q_end and end > q_start for q_start, q_end in self.quoted)
@@ -889,47 +925,88 @@ def _speaker_from(ctx: _Context, start: int, hi: int) -> _Speaker | None:
 
 
 def _pronoun(ctx: _Context, position: int) -> _Speaker:
-    """he/she: a named person before the pronoun, outside quotes (no gender guessing).
+    """he/she: a named person before the pronoun, outside quotes, of a gender that agrees
+    (see ``nlp.gender``; unknown agrees with both).
 
     The latest sentence that mentions a person decides; within it a grammatical subject
-    wins over an object ("Ahn met Nishimura in Tokyo. ... he said" is Ahn). When that
-    sentence names people only as objects, an earlier quote's speaker from the same or the
-    previous paragraph is preferred (the reporter is still quoting them)."""
+    wins over an object ("Ahn met Nishimura in Tokyo. ... he said" is Ahn), and a main
+    clause's subject over a reported clause's. When that sentence names people only as
+    objects but its subject is the same pronoun, it continues an earlier sentence's
+    person, so the search goes further back. Otherwise an earlier quote's speaker from the
+    same or the previous paragraph is preferred (the reporter is still quoting them)."""
     word = _WORD.match(ctx.doc.text, position)
     written = word.group(0) if word else None
-    mentions = [
+    gender = pronoun_gender(written or "")
+    genders = ctx.person_genders()
+
+    def agrees(name: str | None) -> bool:
+        return gender is None or genders.get(name or "") in (None, gender)
+
+    persons = [
         m
-        for m in ctx.entities
-        if m.label == "PERSON"
-        and m.end_char <= position
-        and " " in m.canonical
+        for m in ctx.persons()
+        if m.end_char <= position
         and not ctx.in_quote(m.start_char, m.end_char)
-    ] or [
-        m
-        for m in ctx.entities
-        if m.label == "PERSON"
-        and m.end_char <= position
-        and not ctx.in_quote(m.start_char, m.end_char)
+        and agrees(m.canonical)
     ]
-    speakers = [(pos, name, canon) for pos, name, canon in ctx.named_speakers if pos < position]
+    mentions = [m for m in persons if " " in m.canonical] or persons
+    speakers = [
+        (pos, name, canon)
+        for pos, name, canon in ctx.named_speakers
+        if pos < position and agrees(canon or name)
+    ]
     best: tuple[int, str, str | None] | None = None
-    if mentions:
-        last = mentions[-1]
+    cutoff = position
+    for _ in range(_PRONOUN_CHAIN):
+        candidates = [m for m in mentions if m.end_char <= cutoff]
+        if not candidates:
+            break
+        last = candidates[-1]
         sent = ctx.doc.char_span(last.start_char, last.end_char, alignment_mode="expand")
-        lo = sent.sent.start_char if sent is not None else last.start_char
-        same = [m for m in mentions if m.start_char >= lo]
-        subjects = [m for m in same if _is_subject(ctx, m)]
+        sentence = sent.sent if sent is not None else None
+        lo = sentence.start_char if sentence is not None else last.start_char
+        same = [m for m in candidates if m.start_char >= lo]
+        subjects = [(_clause_depth(ctx, m), m) for m in same if _is_subject(ctx, m)]
         if subjects:
-            pick = subjects[-1]
+            # the main clause's subject over one in a clause it reports ("Rubio claimed
+            # that Obama is to blame ... he said" is Rubio); the later one on a tie
+            top = min(depth for depth, _ in subjects)
+            pick = [m for depth, m in subjects if depth == top][-1]
             best = (pick.start_char, pick.canonical, pick.canonical)
-        else:
-            recent = [sp for sp in speakers if sp[0] >= _paragraph_start(ctx, lo, back=1)]
-            best = recent[-1] if recent else (last.start_char, last.canonical, last.canonical)
+            break
+        if sentence is not None and gender and _pronoun_subject(ctx, sentence, gender, position):
+            # "He is even trying to win over Trump's voters.": the sentence is still about
+            # the person an earlier sentence named, not about Trump
+            cutoff = lo
+            continue
+        recent = [sp for sp in speakers if sp[0] >= _paragraph_start(ctx, lo, back=1)]
+        best = recent[-1] if recent else (last.start_char, last.canonical, last.canonical)
+        break
     if speakers and (best is None or speakers[-1][0] > best[0]):
         best = speakers[-1]
     if best is None:
         return _Speaker(None, "pronoun", None, position, written)
     return _Speaker(best[1], "pronoun", best[2], position, written)
+
+
+def _pronoun_subject(ctx: _Context, sentence: Span, gender: str, before: int) -> bool:
+    """Whether a pronoun of ``gender`` before ``before`` is a subject in ``sentence``,
+    outside quotes."""
+    return any(
+        t.idx < before
+        and t.dep_ in ("nsubj", "nsubjpass")
+        and pronoun_gender(t.text) == gender
+        and not ctx.in_quote(t.idx, t.idx + len(t.text))
+        for t in sentence
+    )
+
+
+def _clause_depth(ctx: _Context, mention: EntityMention) -> int:
+    """How deep the clause whose subject ``mention`` is sits below its sentence's root."""
+    span = ctx.doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
+    if span is None:
+        return 0
+    return sum(1 for _ in span.root.head.ancestors)
 
 
 def _is_subject(ctx: _Context, mention: EntityMention) -> bool:
