@@ -102,7 +102,7 @@ def test_pronoun_takes_latest_person_outside_quotes(nlp: Language) -> None:
     text = (
         "Prime Minister Shinzo Abe spoke in Osaka, and Trade Minister Hiroshige Seko spoke "
         "later in Tokyo.\n\n"
-        '"Our message to Moon Jae-in has not changed at all," she said.'
+        '"Our message to Moon Jae-in has not changed at all," he said.'
     )
     q = only(quotes_of(nlp, text))
     assert q.speaker == "Hiroshige Seko"
