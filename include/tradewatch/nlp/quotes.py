@@ -1002,11 +1002,16 @@ def _pronoun_subject(ctx: _Context, sentence: Span, gender: str, before: int) ->
 
 
 def _clause_depth(ctx: _Context, mention: EntityMention) -> int:
-    """How deep the clause whose subject ``mention`` is sits below its sentence's root."""
+    """How deep the clause whose subject ``mention`` is sits below its sentence's root;
+    coordinated clauses ("Abe spoke in Osaka, and Seko spoke in Tokyo") count as one."""
     span = ctx.doc.char_span(mention.start_char, mention.end_char, alignment_mode="expand")
     if span is None:
         return 0
-    return sum(1 for _ in span.root.head.ancestors)
+    verb, depth = span.root.head, 0
+    while verb.head.i != verb.i:
+        depth += verb.dep_ != "conj"
+        verb = verb.head
+    return depth
 
 
 def _is_subject(ctx: _Context, mention: EntityMention) -> bool:
