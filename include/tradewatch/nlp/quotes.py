@@ -187,6 +187,9 @@ class _Context:
     full_names: list[str]
     named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
     descriptors: list[tuple[int, str]] = field(default_factory=list)
+    # organisations, documents and outlets quoted so far, and groups of people ("officials")
+    others: list[tuple[int, str, str | None]] = field(default_factory=list)
+    groups: list[tuple[int, str, str | None]] = field(default_factory=list)
     _genders: dict[str, str] | None = None
 
     _persons: list[EntityMention] | None = None
@@ -268,6 +271,10 @@ def extract_quotes(
                 ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
             if speaker.kind == "descriptor" and speaker.name:
                 ctx.descriptors.append((speaker.position, speaker.name))
+                if _head_word(speaker.name).endswith("s"):
+                    ctx.groups.append((speaker.position, speaker.name, None))
+            if speaker.kind in ("organisation", "document", "media") and speaker.name:
+                ctx.others.append((speaker.position, speaker.name, speaker.canonical))
         quote = Quote(
             quote=raw.text,
             speaker=name,
@@ -809,8 +816,11 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
     head = subject.root
     if _PRONOUN.match(head.text):
         return _pronoun(ctx, head.idx)
-    if head.lower_ == "it" and len(subject) == 1:
-        return _it_speaker(ctx, head.idx)
+    if head.lower_ in {"it", "they"} and len(subject) == 1:
+        return _it_speaker(ctx, head.idx, len(head.text))
+    if head.lower_ in {"i", "we"} and len(subject) == 1:
+        # the writer, or a group the article does not name: kept as written, unresolved
+        return _Speaker(None, "pronoun", None, head.idx, head.text)
     if head.lower_ in {"who", "which", "that"} and len(subject) == 1:
         return _relative_antecedent(ctx, head)
     if head.lower_ in {"who", "which", "that", "it", "they", "we", "i", "you", "this"}:
@@ -1041,17 +1051,24 @@ def _paragraph_start(ctx: _Context, position: int, back: int = 0) -> int:
     return start
 
 
-def _it_speaker(ctx: _Context, position: int) -> _Speaker | None:
-    """ "it said": the organisation quoted or named last before the pronoun."""
-    for m in reversed(ctx.entities):
-        if (
-            m.end_char <= position
-            and m.label == "ORG"
-            and not ctx.in_quote(m.start_char, m.end_char)
-        ):
-            written = ctx.doc.text[position : position + 2]
-            return _Speaker(m.canonical, "pronoun", m.canonical, position, written)
-    return None
+def _it_speaker(ctx: _Context, position: int, length: int) -> _Speaker:
+    """ "it said" / "they said": the organisation, document or outlet named or quoted last
+    before the pronoun (for "they" also a group of people quoted last); unresolved when
+    there is none."""
+    written = ctx.doc.text[position : position + length]
+    best: tuple[int, str, str | None] | None = None
+    for m in ctx.entities:
+        if m.end_char > position or m.label != "ORG" or ctx.in_quote(m.start_char, m.end_char):
+            continue
+        if m.canonical not in ctx.full_names:
+            best = (m.start_char, m.text, m.canonical)
+    groups = ctx.others + (ctx.groups if written.lower() == "they" else [])
+    for pos, name, canonical in groups:
+        if pos < position and (best is None or pos > best[0]):
+            best = (pos, name, canonical)
+    if best is None:
+        return _Speaker(None, "pronoun", None, position, written)
+    return _Speaker(best[2] or best[1], "pronoun", best[2], position, written)
 
 
 def _entity_at(ctx: _Context, start: int, end: int) -> EntityMention | None:
@@ -1102,6 +1119,12 @@ def _named_from_chain(ctx: _Context, head: Token) -> _Speaker:
 def _named_from_text(ctx: _Context, start: int, end: int) -> _Speaker:
     """A capitalised name without an entity: titles dropped, short forms resolved."""
     written = " ".join(ctx.doc.text[start:end].split())
+    if written.lower() in {"it", "they"}:
+        return _it_speaker(ctx, start, end - start)
+    if _PRONOUN.match(written):
+        return _pronoun(ctx, start)
+    if written.lower() in {"i", "we", "you"}:
+        return _Speaker(None, "pronoun", None, start, written)
     chain = strip_titles(written)
     entry = ctx.gazetteer.lookup(chain)
     if entry is not None:
