@@ -15,8 +15,8 @@ simple enough to check by hand:
   released last year" -> report); an annotated source with appositives ("X, a senior
   adviser to Y," / "His former partner at Z, X") has one head per comma-separated part,
   and one more for a name that closes its first part ("Former Secretary of State
-  Madeleine Albright"). Case, possessives, a plural "s", "Jr." and parentheses do not
-  count.
+  Madeleine Albright"). Case, possessives, a plural "s", "Jr.", a reflexive ("Cruz
+  himself") and parentheses do not count.
 - **pronoun sources** (he, she, they, who...) are reported apart. A prediction is right
   when it was attributed through that same pronoun (``speaker_kind`` "pronoun" and
   ``speaker_text`` the pronoun as written), or when it names the pronoun's gold-side
@@ -49,7 +49,9 @@ _CUT_WORDS = frozenset(
     {"of", "to", "at", "for", "from", "with", "in", "on", "by", "under", "about", "who"}
     | {"which", "that", "whose", "whom", "familiar", "close", "and", "or", "--", "—"}
 )
-_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_NAME_SUFFIXES = frozenset(
+    {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "himself", "herself", "themselves", "itself"}
+)
 _FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 _PERSONAL = frozenset({"he", "she", "him", "her", "his", "who", "whom"})
 _RELATIVES = frozenset({"who", "which", "that", "whose", "whom", "where", "when"})

@@ -92,6 +92,12 @@ _APPOSITION = re.compile(r",\s+(?:(?:a|an|the|its|his|her)\s+)?(?:[\w-]+\s+){0,3
 _INDEFINITE = frozenset(
     {"everyone", "everybody", "nobody", "anyone", "anybody", "no", "none", "all", "few"}
 )
+# "HEWITT:" at the start of a transcript line.
+_CAPS_NAME = re.compile(r"(?:^|[-—–]\s*)([A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,2})$")
+_CAPS_LABELS = frozenset(
+    {"UPDATE", "BREAKING", "NOTE", "EDITOR'S NOTE", "CORRECTION", "WATCH", "READ", "VIDEO"}
+    | {"PHOTO", "PHOTOS", "ALSO", "MORE", "RELATED", "QUESTION", "ANSWER", "TRANSCRIPT"}
+)
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -428,7 +434,7 @@ def _mask(text: str, entities: Sequence[EntityMention], doc: Doc, scare: Sequenc
 # --- attribution: who said it ---------------------------------------------------------------
 
 
-def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
+def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
     if raw.middle is not None:
         found = _from_region(ctx, *raw.middle)
         if found:
@@ -629,11 +635,14 @@ def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     return speaker, " ".join(m.group(1).lower().split())
 
 
-def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str] | None:
+def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | None] | None:
     """``X was blunt: "..."`` / ``X put it this way: "..."``: a sentence ending in a colon
     right before the quote introduces it even without a speech verb; the speaker is the
     subject of that sentence's main verb (kept as the cue), if it names or describes one."""
     colon = ctx.masked.rfind(":", lo, hi)
+    named = _transcript_speaker(ctx, lo, colon)
+    if named is not None:
+        return named, None
     span = ctx.doc.char_span(lo, colon, alignment_mode="contract")
     if span is None or not len(span):
         return None
@@ -654,6 +663,25 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str] | No
     if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
         return None
     return speaker, verb.text.lower()
+
+
+def _transcript_speaker(ctx: _Context, lo: int, colon: int) -> _Speaker | None:
+    """Q&A and transcript layouts, ``HEWITT: "..."``, ``Pollsters agree - Carl Bialik:
+    "..."``: a name standing right before the colon, at the start of its line or after a
+    dash, is the speaker."""
+    before = ctx.masked[lo:colon].rstrip()
+    end = lo + len(before)
+    person = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
+    lead = ctx.masked[lo : person.start_char] if person is not None else None
+    if person is not None and lead is not None and not lead.strip(" -—–"):
+        return _named_from_entity(ctx, person)
+    if person is not None and lead is not None and re.search(r"\s[-—–]\s*$", lead):
+        return _named_from_entity(ctx, person)
+    caps = _CAPS_NAME.search(before)
+    if caps is not None and caps.group(1).rstrip(".") not in _CAPS_LABELS:
+        start = lo + caps.start(1)
+        return _named_from_text(ctx, start, start + len(caps.group(1)))
+    return None
 
 
 def _tail_may_attribute(ctx: _Context, raw: _Raw) -> bool:
@@ -782,6 +810,8 @@ def _acl_subject(doc: Doc, verb: Token) -> Span:
     editorial telling him ..."), or, for a text someone put out, whoever put it out
     ("Trump issued a statement saying ...")."""
     noun = verb.head
+    if noun.dep_ == "pobj" and noun.head.head.lower_ in DOCUMENT_NOUNS:
+        noun = noun.head.head  # "an email to supporters stating ...": the email states
     if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj":
         subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
         if subjects:
