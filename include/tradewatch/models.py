@@ -94,6 +94,7 @@ class Quote:
     end_char: int
     speaker_canonical: str | None = None
     speaker_text: str | None = None
+    attribution: str | None = None
 
 
 @dataclass

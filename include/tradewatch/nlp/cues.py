@@ -110,6 +110,8 @@ def find_cues(doc: Doc) -> Cues:
         if token.i in taken:
             continue
         lower, lemma = token.lower_, token.lemma_.lower()
+        if lemma == "continue" and any(c.dep_ == "xcomp" for c in token.children):
+            continue
         if (
             lower in _ALWAYS
             or (token.pos_ in _VERB_TAGS and lemma in CUE_LEMMAS)

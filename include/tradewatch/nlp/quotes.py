@@ -98,6 +98,12 @@ _CAPS_LABELS = frozenset(
     {"UPDATE", "BREAKING", "NOTE", "EDITOR'S NOTE", "CORRECTION", "WATCH", "READ", "VIDEO"}
     | {"PHOTO", "PHOTOS", "ALSO", "MORE", "RELATED", "QUESTION", "ANSWER", "TRANSCRIPT"}
 )
+# Words opening a comma-separated part of a lead that is not the speaker.
+_FRONTED = frozenset(
+    {"in", "of", "on", "at", "for", "from", "with", "after", "before", "during", "asked"}
+    | {"who", "which", "that", "whose", "where", "when", "while", "and", "but", "speaking"}
+    | {"according", "as", "by", "to", "under", "about", "like", "unlike", "despite"}
+)
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -178,6 +184,7 @@ class _Speaker:
     canonical: str | None
     position: int
     written: str | None = None
+    how: str = "cue"
 
 
 @dataclass
@@ -269,10 +276,12 @@ def extract_quotes(
                 None,
             )
             written = prior.speaker_text
+            how: str | None = "inherited"
         else:
             speaker, cue = found if found else (_Speaker(None, "unknown", None, -1), None)
             name, kind, canonical = speaker.name, speaker.kind, speaker.canonical
             written = speaker.written
+            how = speaker.how if found else None
             if speaker.kind == "named" and speaker.name and _is_person(ctx, speaker):
                 ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
             if speaker.kind == "descriptor" and speaker.name:
@@ -290,6 +299,7 @@ def extract_quotes(
             end_char=raw.end,
             speaker_canonical=canonical,
             speaker_text=written,
+            attribution=how,
         )
         quotes.append(quote)
         previous = (raw, quote) if quote.speaker_kind != "unknown" else None
@@ -456,6 +466,12 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
     return after
 
 
+def _how(speaker: _Speaker, how: str) -> _Speaker:
+    """Record which layout attributed the quote (``Quote.attribution``)."""
+    speaker.how = how
+    return speaker
+
+
 def _governing(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None:
     """The cue of the quote's own sentence whose clause holds the quote ("Yoo said the
     curbs were "..."", ""...," said X"), preferred over a cue that is merely nearby ("...
@@ -466,8 +482,9 @@ def _governing(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None
     anchor = first[0]
     hi = _sentence_after(ctx, raw)
     best: tuple[tuple[bool, int], Cue] | None = None
-    for cue in ctx.cues.within(lo, hi):
-        if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
+    cues = [c for c in ctx.cues.within(lo, hi) if not ctx.in_quote(c.start, c.end)]
+    for cue in cues:
+        if cue.token < 0:
             continue
         token = ctx.doc[cue.token]
         if not token.is_ancestor(anchor):
@@ -532,7 +549,7 @@ def _from_previous_sentence(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | N
             return None
         speaker = _classify(ctx, subject)
         if speaker is not None and speaker.kind != "unknown":
-            return speaker, cue.text
+            return _how(speaker, "previous_sentence"), cue.text
     sentence = ctx.doc.char_span(lo, hi, alignment_mode="contract")
     if sentence is None or not len(sentence):
         return None
@@ -546,7 +563,7 @@ def _from_previous_sentence(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | N
     speaker = _classify(ctx, subject)
     if speaker is None or not _is_person_speaker(ctx, speaker, subject):
         return None
-    return speaker, None
+    return _how(speaker, "previous_sentence"), None
 
 
 def _sentence_before(ctx: _Context, raw: _Raw) -> tuple[int, int] | None:
@@ -618,7 +635,7 @@ def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str
             return None
         if speaker.kind == "pronoun" and not _PRONOUN.match(subject.root.text):
             return None
-        return speaker, token.text.lower()
+        return _how(speaker, "narrative"), token.text.lower()
     return None
 
 
@@ -632,7 +649,7 @@ def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
     speaker = _speaker_from(ctx, m.end(), end)
     if speaker is None or speaker.kind == "unknown":
         return None
-    return speaker, " ".join(m.group(1).lower().split())
+    return _how(speaker, "remark"), " ".join(m.group(1).lower().split())
 
 
 def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | None] | None:
@@ -642,7 +659,7 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | Non
     colon = ctx.masked.rfind(":", lo, hi)
     named = _transcript_speaker(ctx, lo, colon)
     if named is not None:
-        return named, None
+        return _how(named, "transcript"), None
     span = ctx.doc.char_span(lo, colon, alignment_mode="contract")
     if span is None or not len(span):
         return None
@@ -662,7 +679,7 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | Non
         return None
     if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
         return None
-    return speaker, verb.text.lower()
+    return _how(speaker, "colon"), verb.text.lower()
 
 
 def _transcript_speaker(ctx: _Context, lo: int, colon: int) -> _Speaker | None:
@@ -858,6 +875,12 @@ def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
     if head.lower_ in {"these", "those"} and len(subject) == 1:
         return None
     entity = _entity_at(ctx, head.idx, head.idx + len(head.text))
+    if entity is not None and entity.label != "PERSON":
+        # "Army Capt. Christian Pardo", "Pentagon spokesman Navy Capt. Jeff Davis": the
+        # unit or office in front of a name is not the speaker
+        person = _person_in(ctx, entity.end_char, subject.end_char)
+        if person is not None and not _joins(ctx, entity.end_char, person.start_char):
+            entity = person
     if entity is None and head.pos_ == "PROPN":
         entity = _person_in(ctx, subject.start_char, subject.end_char)
     if entity is None:
@@ -900,9 +923,29 @@ def _fallback_speaker(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | N
     body = lead.strip(" ,")
     if not body:
         return _speaker_from(ctx, cue.end, hi)
+    start = lo + skip
     if lead.rstrip().endswith(",") and "," in body:
-        body = body[: body.index(",")]
-    return _speaker_until(ctx, lo + skip, lo + skip + len(body.rstrip()))
+        # "Seko, who heads METI, said" / "In a statement, her adviser, Jake Sullivan,
+        # said" / "Of Carson, Levine, who gave to Rubio, said": the comma-separated parts
+        # that are not a fronted phrase or a relative clause; a named person among them
+        # wins, else the first.
+        parts = []
+        offset = 0
+        for part in body.split(","):
+            first = part.split()[0].lower() if part.split() else ""
+            if first and first not in _FRONTED:
+                at = start + offset + len(part) - len(part.lstrip())
+                parts.append((at, at + len(part.strip())))
+            offset += len(part) + 1
+        for a, b in parts:
+            person = next((m for m in ctx.entities if (m.start_char, m.end_char) == (a, b)), None)
+            if person is not None and person.label == "PERSON":
+                return _named_from_entity(ctx, person)
+        if not parts:
+            return None
+        start, end = parts[0]
+        return _speaker_until(ctx, start, end)
+    return _speaker_until(ctx, start, start + len(body.rstrip()))
 
 
 def _speaker_until(ctx: _Context, lo: int, end: int) -> _Speaker | None:
@@ -1106,6 +1149,13 @@ def _entity_at(ctx: _Context, start: int, end: int) -> EntityMention | None:
         if m.label in _NAMED_LABELS and m.start_char <= start and end <= m.end_char:
             return m
     return None
+
+
+def _joins(ctx: _Context, start: int, end: int) -> bool:
+    """Whether a verb, conjunction or preposition stands between two offsets ("White
+    America embracing Obama", "Dovere and Debenedetti")."""
+    between = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return between is not None and any(t.pos_ in {"VERB", "CCONJ", "ADP"} for t in between)
 
 
 def _person_in(ctx: _Context, start: int, end: int) -> EntityMention | None:
