@@ -92,6 +92,8 @@ def _mistagged(token: Token) -> bool:
     for a plural noun, recognisable by what follows it."""
     if token.lower_ not in _AMBIGUOUS or token.i + 1 >= len(token.doc):
         return False
+    if any(c.dep_ == "det" for c in token.children):
+        return False  # "the primary states."
     after = token.doc[token.i + 1]
     return after.text in {".", ",", ":", ";"} or after.lower_ == "that"
 

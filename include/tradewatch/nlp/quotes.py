@@ -104,6 +104,7 @@ _FRONTED = frozenset(
     | {"who", "which", "that", "whose", "where", "when", "while", "and", "but", "speaking"}
     | {"according", "as", "by", "to", "under", "about", "like", "unlike", "despite"}
 )
+_TRAILING_ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)$")
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -626,8 +627,10 @@ def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str
             subject = _subtree(ctx.doc, subjects[0])
         else:
             continue
-        if subject.start_char < lo or ctx.in_quote(subject.start_char, subject.end_char):
+        if subject.start_char < lo:
             return None
+        if ctx.in_quote(subject.start_char, subject.end_char):
+            continue  # "an "obscene amount of money" was raised": the quote's own clause
         speaker = _classify(ctx, subject)
         if speaker is None or speaker.kind == "unknown":
             return None
@@ -660,6 +663,15 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | Non
     named = _transcript_speaker(ctx, lo, colon)
     if named is not None:
         return _how(named, "transcript"), None
+    found = _colon_clause_subject(ctx, lo, colon)
+    if found is not None:
+        return found
+    named = _transcript_speaker(ctx, lo, colon, loose=True)
+    return (_how(named, "colon"), None) if named is not None else None
+
+
+def _colon_clause_subject(ctx: _Context, lo: int, colon: int) -> tuple[_Speaker, str | None] | None:
+    """The subject of the main verb of the clause that ends in the colon."""
     span = ctx.doc.char_span(lo, colon, alignment_mode="contract")
     if span is None or not len(span):
         return None
@@ -682,18 +694,24 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | Non
     return _how(speaker, "colon"), verb.text.lower()
 
 
-def _transcript_speaker(ctx: _Context, lo: int, colon: int) -> _Speaker | None:
-    """Q&A and transcript layouts, ``HEWITT: "..."``, ``Pollsters agree - Carl Bialik:
-    "..."``: a name standing right before the colon, at the start of its line or after a
-    dash, is the speaker."""
-    before = ctx.masked[lo:colon].rstrip()
+def _transcript_speaker(
+    ctx: _Context, lo: int, colon: int, *, loose: bool = False
+) -> _Speaker | None:
+    """Q&A and transcript layouts, ``HEWITT: "..."``, ``Rep. Trey Gowdy (R-S.C.): "..."``,
+    ``Pollsters agree - Carl Bialik: "..."``: a name standing right before the colon, with
+    nothing before it on its line but titles or a dash, is the speaker. ``loose`` accepts
+    a name right before the colon whatever precedes it ("The timing doesn't surprise
+    pollster Daron Shaw: "..."")."""
+    before = _TRAILING_ASIDE.sub("", ctx.masked[lo:colon].rstrip())
     end = lo + len(before)
     person = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
-    lead = ctx.masked[lo : person.start_char] if person is not None else None
-    if person is not None and lead is not None and not lead.strip(" -—–"):
-        return _named_from_entity(ctx, person)
-    if person is not None and lead is not None and re.search(r"\s[-—–]\s*$", lead):
-        return _named_from_entity(ctx, person)
+    if person is not None:
+        lead = ctx.masked[lo : person.start_char]
+        if loose or not lead.strip(" -—–") or re.search(r"\s[-—–]\s*$", lead):
+            return _named_from_entity(ctx, person)
+        words = ctx.doc.char_span(lo, person.start_char, alignment_mode="contract")
+        if words is not None and not any(t.pos_ in {"VERB", "AUX"} for t in words):
+            return _named_from_entity(ctx, person)
     caps = _CAPS_NAME.search(before)
     if caps is not None and caps.group(1).rstrip(".") not in _CAPS_LABELS:
         start = lo + caps.start(1)
@@ -1351,5 +1369,7 @@ def _follows(ctx: _Context, prev: _Raw, raw: _Raw) -> bool:
         return False
     if not _LETTER.search(first):
         return True
+    if "\n" in first[: _LETTER.search(first).start()]:
+        return False  # a new paragraph's sentence, not the previous quote's attribution
     lo = prev.after
     return "\n" not in first.strip() and ctx.cues.any_within(lo, lo + len(first))
