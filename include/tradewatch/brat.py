@@ -13,8 +13,10 @@ turns their annotations into the unit ``tradewatch eval`` scores:
 * a **gold quote** is a stretch of text inside quotation marks (``"…"`` or ``“…”``, paired
   per paragraph; a quote left open at a paragraph end runs to that end, the wire style for
   quotes over several paragraphs) that lies inside an annotated ``Content`` span and has
-  at least ``MIN_WORDS`` words there. When nested attributions cover it (a quote holding
-  "I think ..."), the content span covering most of it owns it;
+  at least ``MIN_WORDS`` words there. When nested attributions cover it, the content span
+  covering most of it owns it (a quote holding "I think ..." is the quote's speaker's),
+  and of spans covering it equally the innermost does: in ``"...," Sanders said,
+  according to CNN`` the words are Sanders's, reported by CNN;
 * its **source** is the annotated ``Source`` span as written, with its class: ``pronoun``
   for a bare pronoun (he, she, they, it, I, we, who...), ``none`` for an implicit source,
   otherwise ``name`` (a name or a description: "Sen. X (D-Mo.)", "the newspaper").
@@ -207,8 +209,8 @@ def _segments(text: str, attributions: list[_Attribution]) -> tuple[GoldSegment,
             size = attribution.content.end - attribution.content.start
             for c_start, c_end in attribution.content.fragments:
                 lo, hi = max(start, c_start), min(end, c_end)
-                if hi > lo and (best is None or (hi - lo, size) > best[0]):
-                    best = ((hi - lo, size), lo, hi, attribution)
+                if hi > lo and (best is None or (hi - lo, -size) > best[0]):
+                    best = ((hi - lo, -size), lo, hi, attribution)
         if best is None:
             continue
         _, lo, hi, attribution = best

@@ -47,10 +47,16 @@ _PHRASES = re.compile(
     r"fired\s+back|shot\s+back)\b",
     re.IGNORECASE,
 )
+# Speech verbs the tagger often takes for nouns ("the editorial read.", "the Saudis state
+# in the white paper", "the email reads:").
 _AMBIGUOUS = frozenset(
-    {"states", "notes", "reads", "reports", "writes", "claims", "remarks", "comments"}
-    | {"argues", "warns", "answers", "recalls", "quotes", "tweets", "posts"}
+    {"state", "states", "stated", "note", "notes", "read", "reads", "report", "reports"}
+    | {"write", "writes", "claim", "claims", "remark", "remarks", "comment", "comments"}
+    | {"argue", "argues", "warn", "warns", "answer", "answers", "recall", "recalls"}
+    | {"quote", "quotes", "tweet", "tweets", "post", "posts", "say", "says", "add", "adds"}
 )
+_AFTER_QUOTE = re.compile(r"[,!?][\"”]\s+(?:[\w.’'-]+\s+){0,6}$")
+_AFTER_MISTAGGED = frozenset({"that", "in", "on", "at", "during", "after", "before", "from"})
 # Lexicon words are cues only as verbs ("The Post", "a report" are not).
 _VERB_TAGS = frozenset({"VERB", "AUX"})
 
@@ -88,14 +94,21 @@ class Cues:
 
 
 def _mistagged(token: Token) -> bool:
-    """ "a voice-over in the ad states.", "the email reads:": a speech verb the tagger took
-    for a plural noun, recognisable by what follows it."""
-    if token.lower_ not in _AMBIGUOUS or token.i + 1 >= len(token.doc):
+    """ "a voice-over in the ad states.", "the editorial read.": a speech verb the tagger
+    took for a noun, recognisable by the noun phrase before it and the stop or
+    preposition after it."""
+    doc = token.doc
+    if token.lower_ not in _AMBIGUOUS or token.i + 1 >= len(doc) or not token.i:
         return False
-    if any(c.dep_ == "det" for c in token.children):
-        return False  # "the primary states."
-    after = token.doc[token.i + 1]
-    return after.text in {".", ",", ":", ";"} or after.lower_ == "that"
+    before, after = doc[token.i - 1], doc[token.i + 1]
+    if before.pos_ not in {"NOUN", "PROPN", "PRON", "ADJ"}:
+        return False
+    if after.text not in {".", ",", ":", ";"} and after.lower_ not in _AFTER_MISTAGGED:
+        return False
+    # only right after a quote ("...," the editorial read.), where a noun reading ("in
+    # the primary states.") makes no sense
+    line = doc.text[max(0, token.idx - 80) : token.idx].rsplit("\n", 1)[-1]
+    return _AFTER_QUOTE.search(line) is not None
 
 
 def find_cues(doc: Doc) -> Cues:
@@ -119,6 +132,6 @@ def find_cues(doc: Doc) -> Cues:
             or (token.pos_ in _VERB_TAGS and lemma in CUE_LEMMAS)
             or _mistagged(token)
         ):
-            speech = lower in _ALWAYS or lemma in SPEECH_LEMMAS
+            speech = lower in _ALWAYS or lemma in SPEECH_LEMMAS or token.pos_ not in _VERB_TAGS
             found.append(Cue(token.idx, token.idx + len(token.text), lower, token.i, speech))
     return Cues(found)

@@ -105,6 +105,10 @@ _FRONTED = frozenset(
     | {"according", "as", "by", "to", "under", "about", "like", "unlike", "despite"}
 )
 _TRAILING_ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)$")
+# "..." — Sanders. / a quote paragraph, then a line "-President Obama, tweeting after ..."
+_DASH_SOURCE = re.compile(
+    r"[ \t]*(?:\n\s*)?[-—–]+[ \t]*([A-Z][^,.\n(]{0,60}?)[ \t]*(?=[,.(]|$)", re.M
+)
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -463,7 +467,11 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
     if after is None and head.rstrip().endswith(":"):
         return _colon_subject(ctx, head_start, raw.first.open_mark)
     if after is None:
-        return _remark_source(ctx, raw) or _narrative_subject(ctx, raw, head_start)
+        return (
+            _remark_source(ctx, raw)
+            or _dash_source(ctx, raw)
+            or _narrative_subject(ctx, raw, head_start)
+        )
     return after
 
 
@@ -602,6 +610,22 @@ def _is_person_speaker(ctx: _Context, speaker: _Speaker, subject: Span) -> bool:
         return subject.root.lower_ in PERSON_NOUNS
     entity = next((m for m in ctx.entities if m.start_char == speaker.position), None)
     return speaker.kind == "named" and entity is not None and entity.label == "PERSON"
+
+
+def _dash_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
+    """Pull quotes and fact-check layouts: ``"..." — Sanders`` or a quote paragraph
+    followed by a line ``- Michelle Marks, Philadelphia.``: the name after the dash."""
+    m = _DASH_SOURCE.match(ctx.masked, raw.after)
+    if m is None:
+        return None
+    start, end = m.span(1)
+    person = _person_in(ctx, start, end)
+    if person is not None:
+        return _how(_named_from_entity(ctx, person), "dash"), None
+    chain = _NAME_CHAIN.match(ctx.masked, start, end)
+    if chain is not None and chain.end() == end:
+        return _how(_named_from_text(ctx, start, end), "dash"), None
+    return None
 
 
 def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None:
