@@ -632,13 +632,15 @@ def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str
     """A partial quote inside a narrative sentence with no speech verb ("Cross likened it
     to campaigns where supporters had to "stand up and be counted"", "The cable indicated
     13 guards would be the minimum needed for "transportation security ...""): the subject
-    of the nearest verb whose clause holds the quote, when it is a person, an organisation,
-    a document or an outlet."""
+    of a verb whose clause holds the quote, when it is a person, an organisation, a
+    document or an outlet. Of several, the outermost clause's: in "Trump is questioning
+    whether Obama would have attended ... "if it were held in a mosque"" Trump speaks."""
     if not ctx.masked[lo : raw.first.open_mark].strip():
         return None
     first = ctx.doc.char_span(raw.first.start, raw.first.start + 1, alignment_mode="expand")
     if first is None:
         return None
+    found: tuple[_Speaker, str] | None = None
     for token in first[0].ancestors:
         if token.idx < lo or ctx.in_quote(token.idx, token.idx + len(token.text)):
             continue
@@ -652,18 +654,18 @@ def _narrative_subject(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str
         else:
             continue
         if subject.start_char < lo:
-            return None
+            break
         if ctx.in_quote(subject.start_char, subject.end_char):
             continue  # "an "obscene amount of money" was raised": the quote's own clause
         speaker = _classify(ctx, subject)
         if speaker is None or speaker.kind == "unknown":
-            return None
+            continue
         if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
-            return None
+            continue
         if speaker.kind == "pronoun" and not _PRONOUN.match(subject.root.text):
-            return None
-        return _how(speaker, "narrative"), token.text.lower()
-    return None
+            continue
+        found = (_how(speaker, "narrative"), token.text.lower())
+    return found
 
 
 def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
