@@ -38,7 +38,7 @@ CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
     | {"blast", "slam", "mock", "scoff", "sneer", "snap", "fume", "rant", "lash"}
     | {"accuse", "demand", "beg", "elaborate", "clarify", "allege"}
     | {"chime", "echo", "answer", "tout"}
-    | {"inquire", "enquire"}
+    | {"inquire", "enquire", "react", "bark", "growl", "gripe", "crow", "exult"}
 )
 # Surface forms that are cues whatever the tagger makes of them.
 _ALWAYS = frozenset({"said", "says", "told", "tells", "added", "adds", "wrote", "writes"})

@@ -202,6 +202,7 @@ class _Context:
     gazetteer: Gazetteer
     cues: Cues
     quoted: list[tuple[int, int]]
+    short: list[tuple[int, int]]
     full_names: list[str]
     named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
     descriptors: list[tuple[int, str]] = field(default_factory=list)
@@ -245,6 +246,10 @@ class _Context:
     def in_quote(self, start: int, end: int) -> bool:
         return any(start < q_end and end > q_start for q_start, q_end in self.quoted)
 
+    def in_marks(self, position: int) -> bool:
+        """Inside a short quote that is not kept as a quote ("Meh," wrote a supporter)."""
+        return any(q_start <= position < q_end for q_start, q_end in self.short)
+
 
 def extract_quotes(
     doc: Doc,
@@ -263,6 +268,7 @@ def extract_quotes(
         gazetteer=gazetteer or load_gazetteer(),
         cues=cues,
         quoted=[(p.start, p.end) for raw in kept for p in raw.parts],
+        short=[(p.start, p.end) for raw in raws if raw not in kept for p in raw.parts],
         full_names=[m.canonical for m in entities if m.label == "PERSON" and " " in m.canonical],
     )
     quotes: list[Quote] = []
@@ -902,7 +908,7 @@ def _subtree(doc: Doc, head: Token) -> Span:
 
 def _classify(ctx: _Context, subject: Span) -> _Speaker | None:
     """Turn a subject span into a speaker; None when it is a quote, a clause or junk."""
-    if ctx.in_quote(subject.start_char, subject.end_char):
+    if ctx.in_quote(subject.start_char, subject.end_char) or ctx.in_marks(subject.start_char):
         return None
     head = subject.root
     if _PRONOUN.match(head.text):
