@@ -169,6 +169,25 @@ def test_quotes_found_with_speakers(con, ingested, expected) -> None:
     assert correct / matched >= 0.8, f"speaker accuracy {correct / matched:.2f}"
 
 
+def test_quotes_store_how_their_speaker_was_found(con) -> None:
+    kinds = {"named", "descriptor", "pronoun", "organisation", "document", "media", "unknown"}
+    ways = {"cue", "colon", "transcript", "previous_sentence", "narrative", "remark", "dash"}
+    rows = con.execute(
+        "SELECT speaker, speaker_kind, speaker_text, attribution FROM quotes"
+    ).fetchall()
+    assert rows
+    for speaker, kind, written, attribution in rows:
+        assert kind in kinds, kind
+        if kind == "unknown":
+            assert (speaker, attribution) == (None, None)
+        else:
+            assert attribution in ways | {"inherited"}, (speaker, kind, attribution)
+        if kind == "pronoun":
+            assert written and written.lower() in {"he", "she", "it", "they", "i", "we"}, written
+    attributed = [r for r in rows if r[1] != "unknown"]
+    assert attributed and all(r[2] for r in attributed if r[3] != "inherited")
+
+
 def test_every_quote_is_in_its_article(con) -> None:
     rows = con.execute(
         "SELECT q.quote, q.start_char, q.end_char, a.text FROM quotes q JOIN articles a "

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import duckdb
 import pytest
 
-from tradewatch.models import Analysis, Article, EntityMention, FetchLogEntry, Quote
-from tradewatch.store import StoreError, connect, load_batch, rebuild_fts
+from tradewatch.models import Analysis, Article, EntityMention, FetchLogEntry, Quote, SpeakerKind
+from tradewatch.store import StoreError, connect, load_batch, migrate, rebuild_fts
+from tradewatch.store.db import MIGRATIONS_DIR
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
 TEXT = (
@@ -106,6 +110,7 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
         (3, "entities"),
         (4, "pipeline_runs"),
         (5, "history_outcomes"),
+        (6, "quote_attribution"),
     ]
     con.close()
 
@@ -309,3 +314,210 @@ def test_mentions_and_speakers_reference_canonical_entities(con: duckdb.DuckDBPy
         "SELECT alias, mentions FROM entity_aliases WHERE canonical = 'Ahn Duk-geun' ORDER BY 1"
     ).fetchall()
     assert aliases == [("Ahn", 1), ("Trade Minister Ahn Duk-geun", 1)]
+
+
+ATTRIBUTIONS = (
+    "cue",
+    "colon",
+    "transcript",
+    "previous_sentence",
+    "narrative",
+    "remark",
+    "dash",
+    "inherited",
+)
+
+
+def _column_comments(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str | None]:
+    rows = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name = ?",
+        [table],
+    ).fetchall()
+    return dict(rows)
+
+
+def test_quote_attribution_round_trips(con: duckdb.DuckDBPyConnection) -> None:
+    text = (
+        'Japan restored South Korea to its "white list" on Monday.\n\n'
+        'Trade Minister Ahn Duk-geun met reporters. "This is a necessary step," he said. '
+        '"We expect the same from Tokyo," he added. "Nobody knows who says this one at all."'
+    )
+    starts = [text.index(w) for w in ("This is", "We expect", "Nobody")]
+    article = _article("a1", text)
+    assert article.analysis is not None
+    article.analysis.quotes = [
+        Quote(
+            "This is a necessary step,",
+            "Ahn Duk-geun",
+            "pronoun",
+            "said",
+            starts[0],
+            starts[0] + 25,
+            speaker_canonical="Ahn Duk-geun",
+            speaker_text="he",
+            attribution="cue",
+        ),
+        Quote(
+            "We expect the same from Tokyo,",
+            None,
+            "pronoun",
+            "added",
+            starts[1],
+            starts[1] + 30,
+            speaker_text="he",
+            attribution="inherited",
+        ),
+        Quote(
+            "Nobody knows who says this one at all.",
+            None,
+            "unknown",
+            None,
+            starts[2],
+            starts[2] + 38,
+        ),
+    ]
+    counts = load_batch(con, [article], [], log_key="r")
+    assert counts.quotes == 3
+    rows = con.execute(
+        "SELECT quote_id, start_char, end_char, speaker, speaker_kind, speaker_canonical, "
+        "speaker_text, attribution FROM quotes ORDER BY seq"
+    ).fetchall()
+    assert [r[3:] for r in rows] == [
+        ("Ahn Duk-geun", "pronoun", "Ahn Duk-geun", "he", "cue"),
+        (None, "pronoun", None, "he", "inherited"),
+        (None, "unknown", None, None, None),
+    ]
+    # quote_id still hashes article, offsets and extraction version only
+    for quote_id, start, end, *_ in rows:
+        key = f"a1:{start}:{end}:test-1"
+        assert quote_id == hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def test_changed_attribution_is_written_on_reanalysis(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, [_article("a1")], [], log_key="r1")
+    assert con.execute("SELECT speaker_text, attribution FROM quotes").fetchall() == [(None, None)]
+    newer = _article("a1")
+    assert newer.analysis is not None
+    newer.analysis.extraction_version = "test-2"
+    newer.analysis.quotes[0].speaker_text = "Trade Minister Ahn Duk-geun"
+    newer.analysis.quotes[0].attribution = "cue"
+    load_batch(con, [newer], [], log_key="r2")
+    assert con.execute("SELECT speaker_text, attribution FROM quotes").fetchall() == [
+        ("Trade Minister Ahn Duk-geun", "cue")
+    ]
+
+
+def test_attribution_columns_are_commented(con: duckdb.DuckDBPyConnection) -> None:
+    comments = _column_comments(con, "quotes")
+    assert {"speaker_text", "attribution"} <= comments.keys()
+    assert comments["speaker_text"] and comments["attribution"]
+    for value in ATTRIBUTIONS:
+        assert value in comments["attribution"], value
+    kinds = get_args(SpeakerKind)
+    assert len(kinds) == 7
+    for kind in kinds:
+        assert kind in comments["speaker_kind"], kind
+    # the old four-kind comment from 001 is replaced, not kept
+    assert comments["speaker_kind"] != "named, descriptor, pronoun (resolved to a name) or unknown."
+    assert "pronoun" in comments["speaker"] and "organisation" in comments["speaker"]
+
+
+def test_database_from_older_migrations_is_upgraded(tmp_path: Path) -> None:
+    old = tmp_path / "migrations-005"
+    old.mkdir()
+    for file in sorted(MIGRATIONS_DIR.glob("00[1-5]_*.sql")):
+        shutil.copy(file, old / file.name)
+    assert len(list(old.glob("*.sql"))) == 5
+    path = tmp_path / "old.duckdb"
+    raw = duckdb.connect(str(path))
+    assert migrate(raw, old) == [1, 2, 3, 4, 5]
+    assert "attribution" not in _column_comments(raw, "quotes")
+    raw.execute(
+        "INSERT INTO articles (article_id, url, canonical_url, source, title, published_from, "
+        "fetched_at, relevant, relevance, topics, relevance_evidence, text, content_hash, "
+        "extraction_version) VALUES ('old', 'http://wire.example/old', "
+        "'http://wire.example/old', 'wire', 'Old', 'feed', TIMESTAMPTZ '2019-07-01 00:00:00+00', "
+        "true, 0.8, ['export_controls'], ['export controls'], ?, 'hash-old', 'v0')",
+        [TEXT],
+    )
+    raw.execute(
+        "INSERT INTO quotes (quote_id, article_id, seq, quote, speaker, speaker_kind, cue, "
+        "start_char, end_char, extraction_version) VALUES "
+        "('q-old', 'old', 0, 'This is a necessary step,', 'Ahn Duk-geun', 'named', 'told', "
+        "60, 85, 'v0')"
+    )
+    before = raw.execute("SELECT * FROM quotes").fetchall()
+    raw.close()
+
+    con = connect(path)  # the loader's way in: applies what is missing
+    try:
+        versions = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+        assert versions == [(1,), (2,), (3,), (4,), (5,), (6,)]
+        comments = _column_comments(con, "quotes")
+        assert comments["speaker_text"] and comments["attribution"]
+        assert "organisation" in comments["speaker_kind"]
+        old_cols = (
+            "quote_id, article_id, seq, quote, speaker, speaker_kind, speaker_canonical, cue, "
+            "start_char, end_char, extraction_version, speaker_entity_id"
+        )
+        assert con.execute(f"SELECT {old_cols} FROM quotes").fetchall() == before
+        assert con.execute("SELECT speaker_text, attribution FROM quotes").fetchall() == [
+            (None, None)
+        ]
+        article = _article("new")
+        assert article.analysis is not None
+        article.analysis.quotes[0].speaker_text = "Trade Minister Ahn Duk-geun"
+        article.analysis.quotes[0].attribution = "cue"
+        counts = load_batch(con, [article], [], log_key="r")
+        assert counts.articles_new == 1 and counts.quotes == 1
+        rows = con.execute(
+            "SELECT article_id, speaker_text, attribution FROM quotes ORDER BY article_id"
+        ).fetchall()
+        assert rows == [("new", "Trade Minister Ahn Duk-geun", "cue"), ("old", None, None)]
+        assert con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall() == [
+            ("new",),
+            ("old",),
+        ]
+    finally:
+        con.close()
+
+
+QUERIES = Path(__file__).resolve().parents[2] / "include" / "sql" / "queries"
+
+
+def _q(quote: str, speaker: str | None, kind: SpeakerKind, canonical: str | None = None, **kw):
+    return Quote(quote, speaker, kind, "said", 0, len(quote), canonical, **kw)
+
+
+def test_report_queries_rank_people_and_organisations(con: duckdb.DuckDBPyConnection) -> None:
+    first, second = _article("a1"), _article("a2", TEXT + " More.")
+    assert first.analysis is not None and second.analysis is not None
+    first.analysis.quotes = [
+        _q("one", "Ahn Duk-geun", "named", "Ahn Duk-geun", speaker_text="Ahn", attribution="cue"),
+        _q("two", "Ahn Duk-geun", "pronoun", "Ahn Duk-geun", speaker_text="he", attribution="cue"),
+        _q("three", None, "pronoun", speaker_text="he", attribution="cue"),
+        _q("four", "senior official", "descriptor", speaker_text="a senior official"),
+        _q("five", "the ministry", "organisation", "Ministry of Economy, Trade and Industry"),
+        _q("six", "the company", "organisation", speaker_text="the company"),
+        _q("seven", "statement", "document", speaker_text="a statement"),
+        _q("eight", "Yonhap", "media", "Yonhap News Agency", speaker_text="Yonhap"),
+        _q("nine", None, "unknown"),
+    ]
+    second.analysis.quotes = [
+        _q("ten", "Ahn", "named", "Ahn Duk-geun", speaker_text="Ahn", attribution="cue"),
+        _q("eleven", "METI", "organisation", "Ministry of Economy, Trade and Industry"),
+        _q("twelve", "senior official", "descriptor", speaker_text="a senior official"),
+    ]
+    load_batch(con, [first, second], [], log_key="r")
+    top = con.sql((QUERIES / "02_top_speakers.sql").read_text(encoding="utf-8")).fetchall()
+    assert top == [
+        ("Ahn Duk-geun", "named/pronoun", 3, 2),
+        ("Ministry of Economy, Trade and Industry", "organisation", 2, 2),
+    ]
+    latest = con.sql((QUERIES / "04_latest_quotes.sql").read_text(encoding="utf-8"))
+    assert "kind" in latest.columns
+    by_quote = {row[-1]: row[2:4] for row in latest.fetchall()}
+    assert by_quote["three"] == ("he", "pronoun")
+    assert by_quote["two"] == ("Ahn Duk-geun", "pronoun")
+    assert by_quote["four"] == ("senior official", "descriptor")

@@ -67,6 +67,8 @@ _QUOTE_SCHEMA = pa.schema(
         ("end_char", pa.int32()),
         ("extraction_version", pa.string()),
         ("speaker_entity_id", pa.string()),
+        ("speaker_text", pa.string()),
+        ("attribution", pa.string()),
     ]
 )
 _MENTION_SCHEMA = pa.schema(
@@ -376,6 +378,8 @@ def _child_tables(articles: list[Article]) -> tuple[pa.Table, pa.Table, pa.Table
                     "end_char": q.end_char,
                     "extraction_version": version,
                     "speaker_entity_id": by_canonical.get(speaker) if speaker else None,
+                    "speaker_text": q.speaker_text,
+                    "attribution": q.attribution,
                 }
             )
     return (

@@ -1,0 +1,11 @@
+-- Quotes keep the speaker as the article wrote it and how it was found; speaker_kind now
+-- tells people from organisations, documents and news outlets. Rows loaded before this
+-- migration have NULL in the new columns until their articles are analysed again.
+ALTER TABLE quotes ADD COLUMN speaker_text VARCHAR;
+ALTER TABLE quotes ADD COLUMN attribution VARCHAR;
+
+COMMENT ON COLUMN quotes.speaker_text IS 'The speaker as the article wrote it (he, the ministry, Seko, the president); NULL when no speaker was found.';
+COMMENT ON COLUMN quotes.attribution IS 'How the speaker was found: cue (a speech or communication verb in the quote''s sentence), colon (a sentence ending in a colon introduces the quote), transcript (Q&A or transcript layout NAME: "..."), previous_sentence (the sentence before a quote that opens its own sentence names or is about the speaker), narrative (a partial quote in a narrative sentence takes the subject of its clause), remark ("The remark came from X"), dash ("..." - Name, or a following - Name line), inherited (an unattributed quote right after an attributed one takes its speaker); NULL when the speaker is unknown.';
+COMMENT ON COLUMN quotes.speaker IS 'Who said it: a person''s full name, a descriptor without leading article (senior official), an organisation, document or outlet as written, or for a pronoun the person or organisation it resolves to; NULL when unknown or an unresolved pronoun.';
+COMMENT ON COLUMN quotes.speaker_kind IS 'named (a person named in the text), descriptor (a person or group described, not named: a senior official, analysts), pronoun (he/she/it/they/I/we in speaker_text; speaker is what it resolves to, NULL if unresolved), organisation (company, ministry, government, party, campaign; a country or city speaking as a government), document (statement, report, letter, memo, email, ad, ruling...), media (news outlet: The New York Times, the newspaper, Yonhap), unknown (no attribution found; speaker NULL).';
+COMMENT ON COLUMN quotes.speaker_canonical IS 'Canonical entity name of the speaker (a person''s full name, an organisation''s canonical name such as Ministry of Economy, Trade and Industry) when it maps to one; NULL otherwise.';
