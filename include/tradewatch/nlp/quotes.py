@@ -496,25 +496,33 @@ def _governing(ctx: _Context, raw: _Raw, lo: int) -> tuple[_Speaker, str] | None
         return None
     anchor = first[0]
     hi = _sentence_after(ctx, raw)
-    best: tuple[tuple[bool, int], Cue] | None = None
-    cues = [c for c in ctx.cues.within(lo, hi) if not ctx.in_quote(c.start, c.end)]
-    for cue in cues:
-        if cue.token < 0:
+    ranked: list[tuple[tuple[bool, int], Cue]] = []
+    for cue in ctx.cues.within(lo, hi):
+        if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
             continue
         token = ctx.doc[cue.token]
-        if not token.is_ancestor(anchor):
-            continue
-        rank = (cue.speech, sum(1 for _ in token.ancestors))
-        if best is None or rank > best[0]:
-            best = (rank, cue)
-    if best is None:
-        return None
-    cue = best[1]
-    if cue.start >= raw.after:
-        speaker = _speaker_for_cue(ctx, cue, raw.after, hi)
-    else:
-        speaker = _speaker_for_cue(ctx, cue, lo, raw.first.open_mark)
-    return (speaker, cue.text) if speaker is not None else None
+        if token.is_ancestor(anchor):
+            ranked.append(((cue.speech, sum(1 for _ in token.ancestors)), cue))
+    # the deepest speech cue first; one whose subject cannot speak ("the world lost a
+    # voice that said "..."") gives way to the next ("Penwell said the world ...")
+    for _, cue in sorted(ranked, key=lambda item: item[0], reverse=True):
+        if cue.start >= raw.after:
+            speaker = _speaker_for_cue(ctx, cue, raw.after, hi)
+        else:
+            speaker = _speaker_for_cue(ctx, cue, lo, raw.first.open_mark)
+        if speaker is not None and _can_speak(speaker):
+            return speaker, cue.text
+    return None
+
+
+def _can_speak(speaker: _Speaker) -> bool:
+    """A speaker that is a person, an organisation, a text or an outlet, not a described
+    thing ("a voice", "the primary")."""
+    if speaker.kind != "descriptor":
+        return True
+    return _head_word(speaker.name or "") in PERSON_NOUNS or (
+        speaker.written is not None and _head_word(speaker.written) in PERSON_NOUNS
+    )
 
 
 def _sentence_after(ctx: _Context, raw: _Raw) -> int:
