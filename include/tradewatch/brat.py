@@ -133,7 +133,7 @@ def load_brat_folder(folder: Path, limit: int | None = None) -> list[QuotedArtic
 def read_article(name: str, txt: Path, ann: Path) -> QuotedArticle:
     """One article: its text and the gold quotes its annotation implies."""
     try:
-        text = txt.read_text(encoding="utf-8")
+        text = txt.read_bytes().decode("utf-8")  # as written: brat offsets count "\r"
         attributions = parse_ann(ann.read_text(encoding="utf-8"), len(text))
     except (OSError, UnicodeDecodeError) as exc:
         raise BratError(f"cannot read {ann.name}: {exc}") from None

@@ -1,5 +1,8 @@
 """The ``tradewatch`` command line: ingest, reprocess, analyze, eval, demo and serve.
 
+``eval`` scores the analysis against a gold JSONL file or a brat attribution folder
+(:mod:`tradewatch.evaluate`, :mod:`tradewatch.evaluate_attribution`).
+
 ``ingest`` and ``reprocess`` run the very functions the Airflow tasks run, in one process.
 Unusable input (bad sources file, unwritable or locked database) exits 2 with a one-line
 reason; trouble with single sources or articles is recorded in ``fetch_log`` and the run
@@ -46,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     import duckdb
 
+    from tradewatch.brat import BratError
     from tradewatch.evaluate import GoldError
     from tradewatch.store import PublishError, StoreError
 
@@ -54,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except PublishError as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
         return 3
-    except (ConfigError, StoreError, UsageError, GoldError) as exc:
+    except (ConfigError, StoreError, UsageError, GoldError, BratError) as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # full disk, unwritable or non-folder data dir
@@ -139,10 +143,23 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("files", nargs="*", help=".txt or .html files; '-' or none = stdin")
     analyze.set_defaults(func=_cmd_analyze)
 
-    evaluate = sub.add_parser("eval", help="score the analysis against a gold JSONL file")
-    evaluate.add_argument("gold", type=Path, help="gold annotations (see include/gold/README.md)")
-    evaluate.add_argument("--diffs", type=Path, help="write one JSON diff per article here")
+    evaluate = sub.add_parser(
+        "eval", help="score the analysis against a gold JSONL file or a brat folder"
+    )
+    evaluate.add_argument(
+        "gold",
+        type=Path,
+        metavar="PATH",
+        help="gold JSONL file (see include/gold/README.md), or a brat folder "
+        "(text/NAME.txt + attributions/NAME_ANNOTATOR.ann) to score quotes and speakers only",
+    )
+    evaluate.add_argument(
+        "--diffs", type=Path, metavar="DIR", help="write one JSON diff per article here"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument(
+        "--limit", type=_positive, metavar="N", help="score only the first N articles"
+    )
     evaluate.add_argument(
         "--relevance-threshold", type=_threshold, default=DEFAULT_RELEVANCE_THRESHOLD
     )
@@ -164,6 +181,12 @@ def _day(value: str) -> datetime:
         return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {value!r}")
+    return int(value)
 
 
 def _threshold(value: str) -> float:
@@ -274,28 +297,59 @@ def _analysis_json(name: str, analysis: Any) -> dict[str, Any]:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from tradewatch.evaluate import evaluate, format_report, load_gold
-    from tradewatch.nlp import EXTRACTION_VERSION, analyze_texts
+    from tradewatch.nlp import EXTRACTION_VERSION
 
-    gold = load_gold(args.gold)
+    if args.gold.is_dir():
+        kind, (report, summary) = "brat folder", _eval_brat(args)
+    else:
+        kind, (report, summary) = "gold", _eval_jsonl(args)
+    _write_diffs(args.diffs, report.diffs)
+    if args.json:
+        print(json.dumps({"extraction_version": EXTRACTION_VERSION, **report.as_dict()}))
+    else:
+        print(f"extraction_version {EXTRACTION_VERSION}, {kind} {args.gold}")
+        print(summary)
+        if args.diffs:
+            print(f"{len(report.diffs)} articles with differences written to {args.diffs}")
+    return 0
+
+
+def _eval_jsonl(args: argparse.Namespace) -> tuple[Any, str]:
+    """``eval GOLD.jsonl``: relevance, quotes, speakers and entities against the gold file."""
+    from tradewatch.evaluate import evaluate, format_report, load_gold
+    from tradewatch.nlp import analyze_texts
+
+    gold = load_gold(args.gold)[: args.limit]
     analyses = analyze_texts(
         [(g.title, g.text) for g in gold], threshold=args.relevance_threshold, full=True
     )
     report = evaluate(gold, analyses)
-    if args.diffs:
-        args.diffs.mkdir(parents=True, exist_ok=True)
-        for article_id, diff in report.diffs.items():
-            (args.diffs / f"{article_id}.json").write_text(
-                json.dumps(diff, indent=1, ensure_ascii=False), encoding="utf-8"
-            )
-    if args.json:
-        print(json.dumps({"extraction_version": EXTRACTION_VERSION, **report.as_dict()}))
-    else:
-        print(f"extraction_version {EXTRACTION_VERSION}, gold {args.gold}")
-        print(format_report(report))
-        if args.diffs:
-            print(f"{len(report.diffs)} articles with differences written to {args.diffs}")
-    return 0
+    return report, format_report(report)
+
+
+def _eval_brat(args: argparse.Namespace) -> tuple[Any, str]:
+    """``eval FOLDER``: quotes and speakers against brat attribution annotations."""
+    from tradewatch.brat import load_brat_folder
+    from tradewatch.evaluate_attribution import evaluate_attribution, format_attribution
+    from tradewatch.nlp import analyze_texts
+
+    articles = load_brat_folder(args.gold, limit=args.limit)
+    # No title: the .txt is the whole article and the annotations' offsets index into it.
+    analyses = analyze_texts(
+        [(None, a.text) for a in articles], threshold=args.relevance_threshold, full=True
+    )
+    report = evaluate_attribution(articles, analyses)
+    return report, format_attribution(report)
+
+
+def _write_diffs(folder: Path | None, diffs: dict[str, dict[str, Any]]) -> None:
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, diff in diffs.items():
+        (folder / f"{name}.json").write_text(
+            json.dumps(diff, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

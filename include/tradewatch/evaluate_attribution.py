@@ -80,11 +80,27 @@ class SpeakerScore:
 
 
 @dataclass
+class QuoteScore(Score):
+    """Quote counts: ``tp``/``fn`` are gold quotes matched/missed (recall); precision is
+    over predictions, as one prediction may match several gold quotes (a split quote)."""
+
+    predictions_matched: int = 0
+
+    @property
+    def precision(self) -> float:
+        predicted = self.predictions_matched + self.fp
+        return self.predictions_matched / predicted if predicted else 1.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {**super().as_dict(), "predictions_matched": self.predictions_matched}
+
+
+@dataclass
 class AttributionReport:
     """Quote P/R/F1, speaker accuracy by source class, and per-article differences."""
 
     articles: int = 0
-    quotes: Score = field(default_factory=Score)
+    quotes: QuoteScore = field(default_factory=QuoteScore)
     named: SpeakerScore = field(default_factory=SpeakerScore)
     pronoun: SpeakerScore = field(default_factory=SpeakerScore)
     implicit: int = 0
@@ -167,6 +183,7 @@ def _score_article(
         if i not in matched_quotes
     ]
     report.quotes.fp += len(spurious)
+    report.quotes.predictions_matched += len(matched_quotes)
     diff: dict[str, Any] = {}
     if missed:
         diff["missed_quotes"] = missed
@@ -298,7 +315,8 @@ def format_attribution(report: AttributionReport) -> str:
     """The human-readable summary ``tradewatch eval FOLDER`` prints."""
     q = report.quotes
     lines = [
-        f"{report.articles} articles, {q.tp + q.fn} gold quotes, {q.tp + q.fp} predicted",
+        f"{report.articles} articles, {q.tp + q.fn} gold quotes,"
+        f" {q.predictions_matched + q.fp} predicted",
         f"quotes            P {q.precision:.3f}  R {q.recall:.3f}  F1 {q.f1:.3f}"
         f"  (tp {q.tp}, fp {q.fp}, fn {q.fn})",
     ]
