@@ -13,7 +13,8 @@ simple enough to check by hand:
   cut before a preposition, a relative pronoun or a participle ("Sen. Claire McCaskill
   (D-Mo.)" -> mccaskill, "a senior adviser to the campaign" -> adviser, "the report
   released last year" -> report); an annotated source with appositives ("X, a senior
-  adviser to Y," / "His former partner at Z, X") has one head per comma-separated part,
+  adviser to Y," / "His former partner at Z, X" / "A former candidate -- John McCain")
+  has one head per part set off by commas or spaced dashes,
   and one more for a name that closes its first part ("Former Secretary of State
   Madeleine Albright"). Case, possessives, a plural "s", "Jr.", a reflexive ("Cruz
   himself") and parentheses do not count.
@@ -42,7 +43,10 @@ from tradewatch.models import Analysis, Quote
 
 __all__ = ["AttributionReport", "evaluate_attribution", "format_attribution", "heads"]
 
-_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# parentheses and brackets, also one an annotator's span cut off ("Sen. X (R-Pa.")
+_PARENS = re.compile(r"\([^)]*(?:\)|$)|\[[^\]]*(?:\]|$)")
+# appositive separators: commas, and dashes set off by spaces ("X -- a senator --")
+_APPOSITIVE = re.compile(r",|\s+(?:--|—|–)\s+")
 _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "my", "one"})
 _CUT_WORDS = frozenset(
@@ -265,9 +269,9 @@ def _names(quote: Quote, gold: str) -> bool:
 
 def heads(phrase: str, *, appositives: bool = False) -> set[str]:
     """Head words of a speaker phrase (see the module doc); with ``appositives``, one per
-    comma-separated part."""
+    part set off by commas or spaced dashes."""
     cleaned = _PARENS.sub(" ", phrase.replace("’", "'"))
-    parts = cleaned.split(",") if appositives else [cleaned]
+    parts = _APPOSITIVE.split(cleaned) if appositives else [cleaned]
     found: set[str] = set()
     for i, part in enumerate(parts):
         found |= _head(part, gold=appositives and i == 0)
@@ -279,15 +283,13 @@ def _head(part: str, *, gold: bool = False) -> set[str]:
     if not words or words[0].casefold() in _RELATIVES:
         return set()
     kept: list[str] = []
-    for i, word in enumerate(words):
+    for word in words:
         low = word.casefold().rstrip(".")
         if not kept and low in _DETERMINERS:
             continue
         if kept and (low in _CUT_WORDS or (word.islower() and low.endswith("ed"))):
             break
         kept.append(low)
-        if i + 1 < len(words) and words[i + 1] in {"--", "—"}:
-            break
     found = {_fold_head(kept)}
     if gold and words[-1][:1].isupper():
         # "Former Secretary of State Madeleine Albright": the name closing the phrase
