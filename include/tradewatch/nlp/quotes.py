@@ -109,6 +109,12 @@ _TRAILING_ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)$")
 _DASH_SOURCE = re.compile(
     r"[ \t]*(?:\n\s*)?[-—–]+[ \t]*([A-Z][^,.\n(]{0,60}?)[ \t]*(?=[,.(]|$)", re.M
 )
+_TRAILING_ADVERBS = re.compile(
+    r"(?:\s+(?:once|also|later|then|earlier|again|previously|recently|often|first|further|"
+    r"[a-z]+ly))+\s*$"
+)
+# what ends a clause that introduces the quote after it: a colon, or a dash
+_INTRODUCER = re.compile(r"(?::|\s(?:--|—|–))\s*$")
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -470,8 +476,10 @@ def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
         before = _from_region(ctx, head_start, raw.first.open_mark, last=True)
         if before:
             return before
-    if after is None and head.rstrip().endswith(":"):
-        return _colon_subject(ctx, head_start, raw.first.open_mark)
+    if after is None and _INTRODUCER.search(head):
+        found = _colon_subject(ctx, head_start, raw.first.open_mark)
+        if found is not None or head.rstrip().endswith(":"):
+            return found
     if after is None:
         return (
             _remark_source(ctx, raw)
@@ -696,10 +704,14 @@ def _remark_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
 
 
 def _colon_subject(ctx: _Context, lo: int, hi: int) -> tuple[_Speaker, str | None] | None:
-    """``X was blunt: "..."`` / ``X put it this way: "..."``: a sentence ending in a colon
+    """``X was blunt: "..."`` / ``X put it this way: "..."`` / ``Trump embraced torture --
+    "..."``: a sentence ending in a colon (or a dash)
     right before the quote introduces it even without a speech verb; the speaker is the
     subject of that sentence's main verb (kept as the cue), if it names or describes one."""
-    colon = ctx.masked.rfind(":", lo, hi)
+    introducer = _INTRODUCER.search(ctx.masked, lo, hi)
+    if introducer is None:
+        return None
+    colon = introducer.start()
     named = _transcript_speaker(ctx, lo, colon)
     if named is not None:
         return _how(named, "transcript"), None
@@ -824,6 +836,9 @@ def _from_region(
 
 def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | None:
     subject = _parse_subject(ctx, cue)
+    if subject is not None and subject.start_char < lo <= subject.root.idx:
+        # the parser ran the subject back over a dateline or the paragraph before
+        subject = ctx.doc.char_span(lo, subject.end_char, alignment_mode="contract")
     if subject is not None and lo <= subject.start_char and subject.root.idx < max(hi, cue.end):
         speaker = _classify(ctx, subject)
         if speaker is not None:
@@ -1007,7 +1022,11 @@ def _fallback_speaker(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | N
 
 
 def _speaker_until(ctx: _Context, lo: int, end: int) -> _Speaker | None:
-    """The speaker phrase that ends at ``end`` (just before the cue)."""
+    """The speaker phrase that ends at ``end`` (just before the cue), adverbs between
+    them aside ("Ferdie Pacheco once said")."""
+    adverbs = _TRAILING_ADVERBS.search(ctx.masked, lo, end)
+    if adverbs is not None and adverbs.start() > lo:
+        end = adverbs.start()
     lead = ctx.masked[lo:end]
     pron = _TRAILING_PRONOUN.search(lead)
     if pron:
