@@ -84,7 +84,7 @@ _DESCRIPTOR_FRAME = re.compile(r"\b(?:at|of|from|for|with|in|to|by)\s+(?:the\s+)
 # "a retail analyst who asked not to be named": the clause hides the speaker, it does not
 # describe them, so it is not part of the descriptor ("a farmer who lives near the plant" is).
 _ANONYMITY = re.compile(
-    r"\s+(?:who|that)\s+(?:\w+\s+){0,4}?(?:anonymity|anonymously|named|identified)\b.*$",
+    r"\s+(?:who|that)\s+(?:\w+\s+){0,6}?(?:anonymity|anonymously|named|identified)\b.*$",
     re.DOTALL,
 )
 _APPOSITION = re.compile(r",\s+(?:(?:a|an|the|its|his|her)\s+)?(?:[\w-]+\s+){0,3}?([a-z]+)\b")
@@ -115,6 +115,7 @@ _TRAILING_ADVERBS = re.compile(
 )
 # what ends a clause that introduces the quote after it: a colon, or a dash
 _INTRODUCER = re.compile(r"(?::|\s(?:--|—|–))\s*$")
+_CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -1299,6 +1300,8 @@ def _descriptor(ctx: _Context, start: int, end: int) -> _Speaker | None:
     if comma != -1:
         end = comma
     end = start + len(_ANONYMITY.sub("", text[start:end]))
+    if len(_WORD.findall(text[start:end])) > _MAX_SPEAKER_WORDS:
+        end = start + len(_RELATIVE.sub("", text[start:end]))  # too long: drop the clause
     while end > start and text[end - 1] in " ,;:":
         end -= 1
     if start >= end or len(_WORD.findall(text[start:end])) > _MAX_SPEAKER_WORDS:
@@ -1422,7 +1425,8 @@ def _follows(ctx: _Context, prev: _Raw, raw: _Raw) -> bool:
     gap = ctx.masked[prev.after : raw.first.open_mark]
     end = _SENTENCE_END.search(gap)
     if not end:
-        return not _LETTER.search(gap)
+        # ""...," and, "..."": only punctuation and a conjunction between the two
+        return not _LETTER.search(_CONJUNCTION.sub("", gap))
     first, rest = gap[: end.end()], gap[end.end() :]
     if _LETTER.search(rest):
         return False
