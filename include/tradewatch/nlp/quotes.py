@@ -845,7 +845,15 @@ def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | No
         if speaker is not None:
             return speaker
     participle = cue.token >= 0 and ctx.doc[cue.token].tag_ == "VBG"
-    return _fallback_speaker(ctx, cue, lo, hi) if cue.speech and not participle else None
+    if cue.speech and not participle:
+        return _fallback_speaker(ctx, cue, lo, hi)
+    # a wider cue with no parsed subject still speaks for a name right before it ("...,
+    # Trump described families ... and a city of "honesty"")
+    lead = ctx.masked[lo : cue.start]
+    adverbs = _TRAILING_ADVERBS.search(lead)
+    end = lo + (adverbs.start() if adverbs else len(lead.rstrip()))
+    named = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
+    return _named_from_entity(ctx, named) if named is not None and not participle else None
 
 
 def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
