@@ -39,6 +39,7 @@ CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
     | {"accuse", "demand", "beg", "elaborate", "clarify", "allege"}
     | {"chime", "echo", "answer", "tout"}
     | {"inquire", "enquire", "react", "bark", "growl", "gripe", "crow", "exult"}
+    | {"remember", "recollect", "reminisce", "thank", "apologize", "apologise", "lecture"}
 )
 # Surface forms that are cues whatever the tagger makes of them.
 _ALWAYS = frozenset({"said", "says", "told", "tells", "added", "adds", "wrote", "writes"})

@@ -575,12 +575,10 @@ def _from_previous_sentence(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | N
         if ctx.in_quote(cue.start, cue.end):
             continue
         subject = _parse_subject(ctx, cue)
-        if subject is None or subject.start_char < lo or subject.end_char > hi:
-            continue
-        if subject.root.lower_ in _INDEFINITE:
+        if subject is not None and lo <= subject.start_char and subject.root.lower_ in _INDEFINITE:
             return None
-        speaker = _classify(ctx, subject)
-        if speaker is not None and speaker.kind != "unknown":
+        speaker = _speaker_for_cue(ctx, cue, lo, hi)
+        if speaker is not None and speaker.kind != "unknown" and _can_speak(speaker):
             return _how(speaker, "previous_sentence"), cue.text
     sentence = ctx.doc.char_span(lo, hi, alignment_mode="contract")
     if sentence is None or not len(sentence):
