@@ -772,12 +772,29 @@ def _transcript_speaker(
 
 def _tail_may_attribute(ctx: _Context, raw: _Raw) -> bool:
     """A quote closed by a full stop ends its sentence, so ``"...trust." Seko said the talks
-    would go on`` is a new statement, not an attribution; only a lowercase continuation
-    (``"...trust." he said``, common in translated copy) still attributes."""
+    would go on`` is a new statement, not an attribution; a lowercase continuation
+    (``"...trust." he said``, common in translated copy) or a sentence that is nothing but
+    a speaker and a cue (``"...missing." Trump said.``) still attributes."""
     if not raw.text.endswith("."):
         return True
     word = _WORD.search(ctx.masked, raw.after)
-    return word is not None and word.group(0)[0].islower()
+    if word is not None and word.group(0)[0].islower():
+        return True
+    # ""... are missing." Trump said.": a short sentence that is only a speaker and a
+    # cue (and an adverbial) still attributes the quote before it
+    end = _SENTENCE_END.search(ctx.masked, raw.after)
+    stop = end.start() if end else len(ctx.masked)
+    for cue in ctx.cues.within(raw.after, stop):
+        rest = ctx.masked[cue.end : stop]
+        lead = ctx.masked[raw.after : cue.start]
+        if len(_WORD.findall(rest)) > 4 or len(_WORD.findall(lead)) > 6 or "\n" in lead:
+            continue
+        reports = cue.token >= 0 and any(
+            c.dep_ in ("ccomp", "xcomp", "dobj") and c.idx >= cue.end
+            for c in ctx.doc[cue.token].children
+        )
+        return not reports  # "Moon said talks would go on." reports something new
+    return False
 
 
 def _from_tail(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str] | None:
@@ -834,6 +851,8 @@ def _from_region(
 
 
 def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | None:
+    if cue.token >= 0 and any(c.dep_ == "auxpass" for c in ctx.doc[cue.token].children):
+        return _agent(ctx, ctx.doc[cue.token], lo, hi)
     subject = _parse_subject(ctx, cue)
     if subject is not None and subject.start_char < lo <= subject.root.idx:
         # the parser ran the subject back over a dateline or the paragraph before
@@ -845,6 +864,8 @@ def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | No
     participle = cue.token >= 0 and ctx.doc[cue.token].tag_ == "VBG"
     if cue.speech and not participle:
         return _fallback_speaker(ctx, cue, lo, hi)
+    if not ctx.masked[lo : cue.start].strip(" ,"):
+        return _speaker_from(ctx, cue.end, hi)  # ""...," read the email."
     # a wider cue with no parsed subject still speaks for a name right before it ("...,
     # Trump described families ... and a city of "honesty"")
     lead = ctx.masked[lo : cue.start]
@@ -852,6 +873,17 @@ def _speaker_for_cue(ctx: _Context, cue: Cue, lo: int, hi: int) -> _Speaker | No
     end = lo + (adverbs.start() if adverbs else len(lead.rstrip()))
     named = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
     return _named_from_entity(ctx, named) if named is not None and not participle else None
+
+
+def _agent(ctx: _Context, verb: Token, lo: int, hi: int) -> _Speaker | None:
+    """A passive cue's speaker is its agent ("it was posted by X"), never its subject
+    ("That comment was posted anonymously")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and lo <= objects[0].idx < hi:
+                return _classify(ctx, _subtree(ctx.doc, objects[0]))
+    return None
 
 
 def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
