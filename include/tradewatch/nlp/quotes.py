@@ -210,6 +210,7 @@ class _Context:
     cues: Cues
     quoted: list[tuple[int, int]]
     short: list[tuple[int, int]]
+    raws: list[_Raw]
     full_names: list[str]
     named_speakers: list[tuple[int, str, str | None]] = field(default_factory=list)
     descriptors: list[tuple[int, str]] = field(default_factory=list)
@@ -219,6 +220,7 @@ class _Context:
     _genders: dict[str, str] | None = None
 
     _persons: list[EntityMention] | None = None
+    caption_side: str | None = None
 
     def person_genders(self) -> dict[str, str]:
         """Gender evidence per person, worked out on first use (see ``nlp.gender``)."""
@@ -276,6 +278,7 @@ def extract_quotes(
         cues=cues,
         quoted=[(p.start, p.end) for raw in kept for p in raw.parts],
         short=[(p.start, p.end) for raw in raws if raw not in kept for p in raw.parts],
+        raws=kept,
         full_names=[m.canonical for m in entities if m.label == "PERSON" and " " in m.canonical],
     )
     quotes: list[Quote] = []
@@ -284,7 +287,7 @@ def extract_quotes(
         found = _attribute(ctx, raw)
         inherit = found is None and previous is not None and _follows(ctx, previous[0], raw)
         if found is None and not inherit:
-            found = _from_previous_sentence(ctx, raw)
+            found = _caption_source(ctx, raw) or _from_previous_sentence(ctx, raw)
         if inherit and previous is not None:
             prior = previous[1]
             name, kind, canonical, cue = (
@@ -559,6 +562,64 @@ def _cue_comma(ctx: _Context, raw: _Raw) -> bool:
     comma = mark - (len(lead) - len(stripped)) - 1
     before = ctx.masked[:comma].rstrip()
     return any(c.end == len(before) for c in ctx.cues.within(max(0, comma - 40), comma))
+
+
+def _caption_source(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
+    """Vox-pop and listicle layouts: a quote paragraph with a line that only names its
+    speaker ("Kim Min-ji, 34, office worker in Seoul") right before or right after it.
+    Where a quote has such lines on both sides, the article's own habit decides: the side
+    its first captioned quote, with prose on the other side, uses."""
+    before, after = _captions(ctx, raw)
+    if before is None or after is None:
+        return before or after
+    return after if _caption_side(ctx) == "after" else before
+
+
+def _captions(ctx: _Context, raw: _Raw) -> tuple[tuple[_Speaker, None] | None, ...]:
+    """The name lines right before and right after a quote that is a whole paragraph."""
+    text = ctx.masked
+    para_start = text.rfind("\n", 0, raw.first.open_mark) + 1
+    para_end = text.find("\n", raw.after)
+    para_end = len(text) if para_end == -1 else para_end
+    if text[para_start : raw.first.open_mark].strip() or text[raw.after : para_end].strip():
+        return None, None
+    after = None
+    following = re.match(r"\s*\n\s*([^\n]+)", text[para_end:])
+    if following is not None:
+        start = para_end + following.start(1)
+        after = _name_line(ctx, start, start + len(following.group(1).rstrip()))
+    lead = text[:para_start].rstrip()
+    before = _name_line(ctx, lead.rfind("\n") + 1, len(lead)) if lead else None
+    return before, after
+
+
+def _caption_side(ctx: _Context) -> str:
+    """ "before" or "after": where the article puts the names of its captioned quotes."""
+    if ctx.caption_side is None:
+        ctx.caption_side = "before"
+        for raw in ctx.raws:
+            before, after = _captions(ctx, raw)
+            if (before is None) != (after is None):
+                ctx.caption_side = "before" if before is not None else "after"
+                break
+    return ctx.caption_side
+
+
+def _name_line(ctx: _Context, start: int, end: int) -> tuple[_Speaker, None] | None:
+    """A line that is a person's name with at most an age, a job and a place, no verb."""
+    line = ctx.masked[start:end].strip(" -—–")
+    if not line or len(_WORD.findall(line)) > 12 or line.endswith((":", "?", "!")):
+        return None
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or any(t.pos_ in {"VERB", "AUX"} for t in span):
+        return None
+    lead = start + len(ctx.masked[start:end]) - len(ctx.masked[start:end].lstrip(" -—–"))
+    person = next(
+        (m for m in ctx.entities if m.label == "PERSON" and lead <= m.start_char < end), None
+    )
+    if person is None or ctx.masked[lead : person.start_char].strip():
+        return None
+    return _how(_named_from_entity(ctx, person), "caption"), None
 
 
 def _from_previous_sentence(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
