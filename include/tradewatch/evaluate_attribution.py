@@ -46,7 +46,7 @@ __all__ = ["AttributionReport", "evaluate_attribution", "format_attribution", "h
 # parentheses and brackets, also one an annotator's span cut off ("Sen. X (R-Pa.")
 _PARENS = re.compile(r"\([^)]*(?:\)|$)|\[[^\]]*(?:\]|$)")
 # appositive separators: commas, and dashes set off by spaces ("X -- a senator --")
-_APPOSITIVE = re.compile(r",|\s+(?:--|—|–)\s+")
+_APPOSITIVE = re.compile(r",|\s+(?:--|—|–|―)\s+")
 _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "my", "one"})
 _CUT_WORDS = frozenset(

@@ -93,7 +93,7 @@ _INDEFINITE = frozenset(
     {"everyone", "everybody", "nobody", "anyone", "anybody", "no", "none", "all", "few"}
 )
 # "HEWITT:" at the start of a transcript line.
-_CAPS_NAME = re.compile(r"(?:^|[-—–]\s*)([A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,2})$")
+_CAPS_NAME = re.compile(r"(?:^|[-—–―‒]\s*)([A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,2})$")
 _CAPS_LABELS = frozenset(
     {"UPDATE", "BREAKING", "NOTE", "EDITOR'S NOTE", "CORRECTION", "WATCH", "READ", "VIDEO"}
     | {"PHOTO", "PHOTOS", "ALSO", "MORE", "RELATED", "QUESTION", "ANSWER", "TRANSCRIPT"}
@@ -107,15 +107,16 @@ _FRONTED = frozenset(
 _TRAILING_ASIDE = re.compile(r"\s*\([^()\n]{1,40}\)$")
 # "..." — Sanders. / a quote paragraph, then a line "-President Obama, tweeting after ..."
 _DASH_SOURCE = re.compile(
-    r"[ \t]*(?:\n\s*)?[-—–]+[ \t]*([A-Z][^,.\n(]{0,60}?)[ \t]*(?=[,.(]|$)", re.M
+    r"[ \t]*(?:\n\s*)?[-—–―‒]+[ \t]*([A-Z][^,.\n(]{0,60}?)[ \t]*(?=[,.(]|$)", re.M
 )
 _TRAILING_ADVERBS = re.compile(
     r"(?:\s+(?:once|also|later|then|earlier|again|previously|recently|often|first|further|"
     r"[a-z]+ly))+\s*$"
 )
 # what ends a clause that introduces the quote after it: a colon, or a dash
-_INTRODUCER = re.compile(r"(?::|\s(?:--|—|–))\s*$")
+_INTRODUCER = re.compile(r"(?::|\s(?:--|—|–|―))\s*$")
 _CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
+_TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?:[ \t][A-Z][A-Z'’.-]+){0,2}):[ \t]+")
 _INVERTED_STOP = re.compile(r"[,.;(]|$")
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 # "the minister said" after "Trade Minister Ahn Duk-geun" was introduced.
@@ -149,8 +150,8 @@ _REMARK_SOURCE = re.compile(
     r"(?:was|were)\s+(?:[a-z]+\s+){0,2}by)\s+"
 )
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
-_OPENERS = " \t([{—–-/'‘"
-_CLOSERS = " \t,.;:!?)]}—–-'’"
+_OPENERS = " \t([{—–―‒-/'‘"
+_CLOSERS = " \t,.;:!?)]}—–―‒-'’"
 
 
 @dataclass
@@ -173,6 +174,7 @@ class _Raw:
     text: str = ""
     start: int = 0
     end: int = 0
+    label: tuple[int, int] | None = None  # "PENCE:" opening a transcript paragraph
 
     @property
     def first(self) -> _Part:
@@ -268,7 +270,7 @@ def extract_quotes(
     """Direct quotes in ``doc`` with speakers; ``entities`` come from ``extract_entities``."""
     text = doc.text
     cues = find_cues(doc)
-    raws = _merge_split(text, _find_parts(text), cues)
+    raws = _split_transcript(text, _merge_split(text, _find_parts(text), cues))
     kept = [raw for raw in raws if _finalize(text, raw)]
     ctx = _Context(
         doc=doc,
@@ -414,6 +416,31 @@ def _merge_split(text: str, raws: list[_Raw], cues: Cues) -> list[_Raw]:
     return merged
 
 
+def _split_transcript(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """A transcript quoted paragraph by paragraph (``"WALLACE: ...`` / ``"PENCE: ...``) is
+    one quote per speaker turn, each without its label; paragraphs with no label of their
+    own continue the turn before them."""
+    split: list[_Raw] = []
+    for raw in raws:
+        labels = [_TRANSCRIPT_LABEL.match(text, part.start) for part in raw.parts]
+        labels = [m if m and m.group(1).rstrip(".") not in _CAPS_LABELS else None for m in labels]
+        if not any(labels):
+            split.append(raw)
+            continue
+        turns: list[_Raw] = []
+        for part, label in zip(raw.parts, labels, strict=True):
+            if label is not None or not turns:
+                if turns:
+                    ended = turns[-1].last
+                    ended.close_mark = ended.end
+                turns.append(_Raw(parts=[], label=label.span(1) if label else None))
+            if label is not None:
+                part.start = label.end()
+            turns[-1].parts.append(part)
+        split.extend(turns)
+    return split
+
+
 def _finalize(text: str, raw: _Raw) -> bool:
     """Set the quote text and offsets; False for scare quotes, quoted terms and quotes whose
     closing mark never comes (their extent would be a guess)."""
@@ -466,6 +493,8 @@ def _mask(text: str, entities: Sequence[EntityMention], doc: Doc, scare: Sequenc
 
 
 def _attribute(ctx: _Context, raw: _Raw) -> tuple[_Speaker, str | None] | None:
+    if raw.label is not None:
+        return _how(_named_from_text(ctx, *raw.label), "transcript"), None
     if raw.middle is not None:
         found = _from_region(ctx, *raw.middle)
         if found:
@@ -607,13 +636,13 @@ def _caption_side(ctx: _Context) -> str:
 
 def _name_line(ctx: _Context, start: int, end: int) -> tuple[_Speaker, None] | None:
     """A line that is a person's name with at most an age, a job and a place, no verb."""
-    line = ctx.masked[start:end].strip(" -—–")
+    line = ctx.masked[start:end].strip(" -—–―‒")
     if not line or len(_WORD.findall(line)) > 12 or line.endswith((":", "?", "!")):
         return None
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     if span is None or any(t.pos_ in {"VERB", "AUX"} for t in span):
         return None
-    lead = start + len(ctx.masked[start:end]) - len(ctx.masked[start:end].lstrip(" -—–"))
+    lead = start + len(ctx.masked[start:end]) - len(ctx.masked[start:end].lstrip(" -—–―‒"))
     person = next(
         (m for m in ctx.entities if m.label == "PERSON" and lead <= m.start_char < end), None
     )
@@ -819,7 +848,7 @@ def _transcript_speaker(
     person = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
     if person is not None:
         lead = ctx.masked[lo : person.start_char]
-        if loose or not lead.strip(" -—–") or re.search(r"\s[-—–]\s*$", lead):
+        if loose or not lead.strip(" -—–―‒") or re.search(r"\s[-—–―‒]\s*$", lead):
             return _named_from_entity(ctx, person)
         words = ctx.doc.char_span(lo, person.start_char, alignment_mode="contract")
         if words is not None and not any(t.pos_ in {"VERB", "AUX"} for t in words):
@@ -1382,7 +1411,7 @@ def _named_from_text(ctx: _Context, start: int, end: int) -> _Speaker:
         return _pronoun(ctx, start)
     if written.lower() in {"i", "we", "you"}:
         return _Speaker(None, "pronoun", None, start, written)
-    chain = strip_titles(written)
+    chain = strip_titles(written.title() if written.isupper() else written)
     entry = ctx.gazetteer.lookup(chain)
     if entry is not None:
         kind = kind_of_name(entry.canonical, entry.label, ctx.gazetteer)
