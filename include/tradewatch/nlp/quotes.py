@@ -998,9 +998,11 @@ def _parse_subject(ctx: _Context, cue: Cue) -> Span | None:
     # wider cues ("highlight", "blast") only borrow the subject of a coordinated verb.
     climb = ("conj", "advcl", "xcomp", "pcomp", "prep") if cue.speech else ("conj", "xcomp")
     for _ in range(4):
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if subjects and not (verb is not token and subjects[0].lower_ in {"it", "there"}):
             return _subtree(ctx.doc, subjects[0])
+        # "Suu Kyi said it was too early but added, "..."": a dummy "it" of a clause the
+        # cue hangs on is nobody; keep climbing
         if verb.dep_ == "acl":
             return _acl_subject(ctx.doc, verb)
         if verb.dep_ not in climb or verb.head.i == verb.i:
