@@ -30,7 +30,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # Bump whenever relevance rules, the gazetteer or entity/quote logic change output.
-EXTRACTION_VERSION = "2026.11.2"
+EXTRACTION_VERSION = "2026.11.3"
 BATCH_SIZE = 32
 
 
