@@ -55,7 +55,7 @@ MAX_SPEAKER_WORDS = 16
 _PRONOUN_CHAIN = 6
 
 
-PERSONAL_PRONOUN = re.compile(r"^(?:he|she)$", re.IGNORECASE)
+PERSONAL_PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.IGNORECASE)
 
 
 _TRAILING_PRONOUN = re.compile(r"\b(he|she)\s*,?\s*$", re.IGNORECASE)
@@ -269,6 +269,11 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
     if cue.token < 0:
         return None
     token = ctx.doc[cue.token]
+    if token.lemma_ == "quote":
+        # "the newspaper quoted him as saying": the one quoted said the words
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        if objects and any(c.lower_ == "as" for c in token.children):
+            return subtree(ctx.doc, objects[0])
     if token.lower_ == "according":
         to = next((t for t in token.children if t.lower_ == "to"), None)
         if to is None and token.i + 1 < len(ctx.doc):

@@ -1,0 +1,337 @@
+"""Who said it, on layouts real copy uses: titles around names, texts and outlets as sources,
+attribution outside the quote's sentence, transcripts, captions and pronouns that must agree.
+
+Every passage is written here in the style of Korean and Japanese English-language wire copy;
+the real spaCy model runs on each.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tradewatch.models import Quote
+from tradewatch.nlp import load_model
+from tradewatch.nlp.entities import extract_entities
+from tradewatch.nlp.quotes import extract_quotes
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_model()
+
+
+def quotes_of(nlp: Language, text: str) -> list[Quote]:
+    doc = nlp(text)
+    return extract_quotes(doc, extract_entities(doc))
+
+
+def only(found: list[Quote]) -> Quote:
+    assert len(found) == 1, found
+    return found[0]
+
+
+def who(q: Quote) -> tuple[str | None, str, str | None]:
+    return q.speaker, q.speaker_kind, q.attribution
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            '"We will not accept a trade deal that ignores our farmers," said Rep. Kim '
+            "Min-seok (Democratic Party), who chairs the committee.",
+            "Kim Min-seok",
+        ),
+        (
+            '"Our port workers will pay for this decision in Tokyo," said Gov. Park Wan-su of '
+            "South Gyeongsang Province.",
+            "Park Wan-su",
+        ),
+        (
+            '"The export curbs were always about security, not history," said retired Lt. Gen. '
+            "Yamaguchi Noboru.",
+            "Yamaguchi Noboru",
+        ),
+        (
+            '"Nobody in Seoul expected the curbs to last this long," Chung Eui-yong, a senior '
+            "adviser to the presidential office, told reporters.",
+            "Chung Eui-yong",
+        ),
+    ],
+)
+def test_titles_and_affiliations_around_a_name(nlp: Language, text: str, speaker: str) -> None:
+    q = only(quotes_of(nlp, text))
+    assert who(q) == (speaker, "named", "cue")
+
+
+def test_a_document_is_its_own_kind(nlp: Language) -> None:
+    text = (
+        '"Japan remains a reliable supplier of high-purity hydrogen fluoride to its partners," '
+        "the ministry's statement read."
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("ministry's statement", "document", "cue")
+    assert (q.speaker_text, q.cue, q.speaker_canonical) == (
+        "the ministry's statement",
+        "read",
+        None,
+    )
+
+
+def test_outlets_are_media_named_or_not(nlp: Language) -> None:
+    named = only(
+        quotes_of(
+            nlp,
+            '"Shipments of photoresist to South Korea resumed on Monday," Kyodo News reported, '
+            "citing trade officials.",
+        )
+    )
+    assert (named.speaker, named.speaker_kind, named.speaker_canonical) == (
+        "Kyodo News",
+        "media",
+        "Kyodo News",
+    )
+    described = only(
+        quotes_of(
+            nlp,
+            "The daily did not say how it obtained the memo.\n\n"
+            '"Seoul will answer any new restriction within a week," the newspaper said.',
+        )
+    )
+    assert (described.speaker, described.speaker_kind) == ("newspaper", "media")
+
+
+def test_a_named_organisation_links_to_its_canonical_entity(nlp: Language) -> None:
+    text = (
+        "The Ministry of Economy, Trade and Industry announced the decision on Friday.\n\n"
+        '"The measures were reviewed in line with our export control rules," METI said in '
+        "a statement."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.speaker_canonical) == (
+        "METI",
+        "organisation",
+        "Ministry of Economy, Trade and Industry",
+    )
+
+
+def test_whoever_is_quoted_as_saying_said_it(nlp: Language) -> None:
+    text = (
+        "Trade Minister Ahn Duk-geun spoke to the Korea Herald on Tuesday.\n\n"
+        '"The two governments have rebuilt trust step by step," the newspaper quoted him as '
+        "saying."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.speaker_text) == ("Ahn Duk-geun", "pronoun", "him")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind", "cue"),
+    [
+        (
+            "Trade Minister Hiroshige Seko wrote on Twitter:\n\n"
+            '"The review of export controls is not retaliation and has nothing to do with the '
+            'wartime labor issue."',
+            "Hiroshige Seko",
+            "named",
+            "wrote",
+        ),
+        (
+            "The ministry said in a statement:\n\n"
+            '"We will respond firmly to any measure that harms our companies."',
+            "ministry",
+            "organisation",
+            "said",
+        ),
+    ],
+)
+def test_attribution_in_the_paragraph_before(
+    nlp: Language, text: str, speaker: str, kind: str, cue: str
+) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue, q.attribution) == (
+        speaker,
+        kind,
+        cue,
+        "previous_sentence",
+    )
+
+
+def test_a_quote_paragraph_after_the_paragraph_that_introduces_its_speaker(
+    nlp: Language,
+) -> None:
+    text = (
+        "Park Jae-hyun, who runs a small chemical supplier in Ansan, has watched orders from "
+        "Samsung fall for three months. He now sells to Chinese buyers.\n\n"
+        '"If the curbs last another year, half of the suppliers in this town will be gone."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.speaker_text, q.attribution) == (
+        "Park Jae-hyun",
+        "pronoun",
+        "He",
+        "previous_sentence",
+    )
+
+
+def test_question_and_answer_labels(nlp: Language) -> None:
+    text = (
+        "The following is an excerpt from the interview.\n\n"
+        "Q: Will the curbs be lifted?\n\n"
+        'A: "We have seen real progress, and I expect a decision soon."\n\n'
+        'KIM: "Our companies have already diversified their suppliers of photoresist."'
+    )
+    answer, labelled = quotes_of(nlp, text)
+    assert who(answer) == (None, "unknown", None)  # "A" names nobody
+    assert (labelled.speaker_text, labelled.speaker_kind, labelled.attribution) == (
+        "KIM",
+        "named",
+        "transcript",
+    )
+
+
+def test_a_transcript_quoted_paragraph_by_paragraph_is_one_quote_per_turn(
+    nlp: Language,
+) -> None:
+    text = (
+        "Economy Minister Hong Nam-ki appeared on a KBS talk show on Sunday.\n\n"
+        '"HOST: Will the government retaliate against the curbs?\n\n'
+        '"HONG: We are preparing every option. But our first choice is dialogue.\n\n'
+        '"That has not changed since July.\n\n'
+        '"HOST: And if dialogue fails?"'
+    )
+    host, hong, host_again = quotes_of(nlp, text)
+    assert host.quote == "Will the government retaliate against the curbs?"
+    assert hong.quote.startswith("We are preparing every option.")
+    assert hong.quote.endswith("That has not changed since July.")
+    assert (hong.speaker, hong.speaker_text, hong.attribution) == (
+        "Hong Nam-ki",
+        "HONG",
+        "transcript",
+    )
+    assert host_again.quote == "And if dialogue fails?"
+    assert host.speaker_text == host_again.speaker_text == "HOST"
+    for q in (host, hong, host_again):
+        assert not q.quote.startswith(("HOST", "HONG"))
+
+
+def test_pronoun_agrees_in_gender(nlp: Language) -> None:
+    she = only(
+        quotes_of(
+            nlp,
+            "Foreign Minister Kang Kyung-wha met her Japanese counterpart Taro Kono in "
+            "Bangkok on Thursday.\n\n"
+            '"We agreed that dialogue must continue at every level," she told reporters after '
+            "the talks.",
+        )
+    )
+    assert (she.speaker, she.speaker_kind, she.speaker_text) == (
+        "Kang Kyung-wha",
+        "pronoun",
+        "she",
+    )
+    he = only(
+        quotes_of(
+            nlp,
+            "Japanese Foreign Minister Taro Kono met South Korean Foreign Minister Kang "
+            "Kyung-wha in Bangkok on Thursday.\n\n"
+            '"Seoul must correct its violation of international law," he said.',
+        )
+    )
+    assert (he.speaker, he.speaker_text) == ("Taro Kono", "he")
+
+
+def test_a_chain_of_he_goes_back_to_the_name_that_began_it(nlp: Language) -> None:
+    text = (
+        "Trade Minister Hiroshige Seko met Hong Nam-ki in Geneva on Monday. He later flew to "
+        "Tokyo, where he briefed Prime Minister Shinzo Abe's aides on the talks. He was "
+        "upbeat.\n\n"
+        '"We made more progress than either side expected," he said.'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Hiroshige Seko", "pronoun")
+
+
+def test_it_resolves_to_the_organisation(nlp: Language) -> None:
+    text = (
+        "Samsung Electronics said it had secured enough photoresist for the third quarter.\n\n"
+        '"Our production lines are running normally," it said in a statement.'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.speaker_text) == ("Samsung Electronics", "pronoun", "it")
+
+
+def test_wrote_adding_keeps_the_parts_in_one_quote_with_one_speaker(nlp: Language) -> None:
+    text = (
+        '"The curbs were a mistake from the start," Ahn Duk-geun wrote in a statement, adding, '
+        '"We expect Tokyo to restore the white list status within weeks."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert q.quote == (
+        "The curbs were a mistake from the start, We expect Tokyo to restore the white list "
+        "status within weeks."
+    )
+    assert (q.speaker, q.speaker_kind, q.cue) == ("Ahn Duk-geun", "named", "wrote")
+
+
+def test_dash_attributions(nlp: Language) -> None:
+    text = (
+        '"We stopped buying Japanese beer in July and we are not going back." ― Lee Ji-eun, '
+        "29, Seoul\n\n"
+        '"Politics should not decide what I drink on a Friday night." ― Oh Sang-min, 41, '
+        "Incheon"
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Lee Ji-eun", "named", "dash")
+    assert who(second) == ("Oh Sang-min", "named", "dash")
+
+
+def test_caption_lines_name_the_quote_they_stand_before(nlp: Language) -> None:
+    text = (
+        "Residents of Tsushima described the summer in a few words.\n\n"
+        "Kim Jae-won, 52, inn owner\n\n"
+        '"Half of my rooms were empty in August, and the ferries were full of empty seats."\n\n'
+        "Matsuda Keiko, 67, souvenir seller\n\n"
+        '"I miss the Korean tourists. They came every weekend before the boycott."'
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Kim Jae-won", "named", "caption")
+    assert who(second) == ("Matsuda Keiko", "named", "caption")
+
+
+def test_the_verb_whose_clause_holds_the_quote_beats_a_nearby_one(nlp: Language) -> None:
+    text = (
+        'Yoo Myung-hee said the restrictions were "applied only to Korea, with no reasonable '
+        'grounds," and that Tokyo had produced no evidence of the handling it has alleged.'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.cue, q.attribution) == ("Yoo Myung-hee", "said", "cue")
+
+
+def test_a_partial_quote_in_narrative_takes_the_clause_subject(nlp: Language) -> None:
+    text = (
+        "Hong Nam-ki likened the curbs to a blockade that would leave suppliers "
+        '"with nowhere to sell their chemicals."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.cue, q.attribution) == ("Hong Nam-ki", "likened", "narrative")
+
+
+def test_a_passive_cue_does_not_make_its_subject_the_speaker(nlp: Language) -> None:
+    text = (
+        "Tokyo's decision drew criticism from business groups. \"The curbs punish companies on "
+        'both sides of the strait for a political dispute." That comment was posted '
+        "anonymously on a trade forum."
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == (None, "unknown", None)
+
+
+def test_a_speech_verb_the_tagger_takes_for_a_noun(nlp: Language) -> None:
+    text = (
+        "\u201cOur factories run on Japanese precision parts, and that will not change "
+        "overnight,\u201d the federation's annual report read."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("federation's annual report", "document", "read")
