@@ -78,6 +78,7 @@ PERSON_NOUNS = frozenset(
     | {"chair", "vice", "deputy", "commissioner", "administrator", "coordinator", "fellow"}
     | {"protester", "protesters", "demonstrator", "demonstrators", "shopper", "shoppers"}
     | {"consumer", "consumers", "customer", "customers", "user", "users", "someone", "one"}
+    | {"crowd", "audience", "fans", "public", "jury", "electorate", "citizens", "americans"}
 )
 _MEDIA_NAME = re.compile(
     r"\b(?:Times|Post|Journal|News|Herald|Tribune|Gazette|Daily|Press|Shimbun|Ilbo|Sun|"

@@ -421,6 +421,12 @@ def _fallback_speaker(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker 
     if not body:
         return speaker_from(ctx, cue.end, hi)
     start = lo + skip
+    after = ctx.masked[cue.end : hi]
+    named = cue.end + len(after) - len(after.lstrip(" ,"))
+    if lead.rstrip().endswith(",") and any(
+        m.start_char == named and m.label == "PERSON" for m in ctx.entities
+    ):
+        return speaker_from(ctx, cue.end, hi)  # "The paradox of Nancy, says Carl Anthony,"
     if lead.rstrip().endswith(",") and "," in body:
         # "Seko, who heads METI, said" / "In a statement, her adviser, Jake Sullivan,
         # said" / "Of Carson, Levine, who gave to Rubio, said": the comma-separated parts
