@@ -280,7 +280,7 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
             to = ctx.doc[token.i + 1]
         objects = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
         return subtree(ctx.doc, objects[0]) if objects else None
-    if token.tag_ == "VBG" and token.i and ctx.doc[token.i - 1].text == ",":
+    if token.tag_ == "VBG" and _after_comma(ctx.doc, token):
         # "Byrne wrote the agents knew ..., saying": a trailing participle speaks for the
         # outermost clause it hangs on, whatever verb in between the parser chose.
         top = _outermost_subject(ctx, token)
@@ -304,11 +304,20 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
     return None
 
 
+def _after_comma(doc: Doc, token: Token) -> bool:
+    """ ", saying" or ","" saying" (the comma inside a closing quote mark)."""
+    before = [t.text for t in doc[max(0, token.i - 2) : token.i]]
+    return bool(before) and (before[-1] == "," or before == [",", "\u201d"] or before == [",", '"'])
+
+
 def _outermost_subject(ctx: QuoteContext, token: Token) -> Span | None:
-    """The subject of the highest verb above ``token`` that stands outside quotes."""
+    """The subject of the highest verb above ``token`` that stands outside quotes, not
+    beyond a relative clause ("... where protesters had gathered, chanting")."""
     found: Span | None = None
     node = token
     while node.head.i != node.i:
+        if found is not None and node.dep_ == "relcl":
+            break
         node = node.head
         if ctx.in_quote(node.idx, node.idx + len(node.text)):
             break
