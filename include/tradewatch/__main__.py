@@ -2,4 +2,5 @@
 
 from tradewatch.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # analysis workers re-import the main module; they must not run it
+    raise SystemExit(main())

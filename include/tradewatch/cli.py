@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tradewatch.brat import BratError
     from tradewatch.evaluate import GoldError
+    from tradewatch.progress import set_quiet
     from tradewatch.store import PublishError, StoreError
+
+    set_quiet(args.quiet)
 
     try:
         return int(args.func(args) or 0)
@@ -79,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="tradewatch", description="Korea-Japan trade news into DuckDB."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bars or progress log lines"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="fetch, analyse and load everything new")
@@ -300,7 +306,7 @@ def _analysis_json(name: str, analysis: Any) -> dict[str, Any]:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from tradewatch.nlp import EXTRACTION_VERSION
+    from tradewatch.extraction_version import EXTRACTION_VERSION
 
     if args.gold.is_dir():
         kind, (report, summary) = "brat folder", _eval_brat(args)

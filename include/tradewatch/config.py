@@ -29,6 +29,7 @@ __all__ = [
     "default_db_path",
     "default_sources_file",
     "load_sources",
+    "nlp_processes",
     "project_home",
     "spacy_model_name",
 ]
@@ -67,6 +68,24 @@ def default_sources_file() -> Path:
 def spacy_model_name() -> str:
     """spaCy pipeline to load; set ``TRADEWATCH_SPACY_MODEL`` to e.g. ``en_core_web_lg``."""
     return os.environ.get("TRADEWATCH_SPACY_MODEL") or DEFAULT_SPACY_MODEL
+
+
+# What one analysis worker needs: the spaCy model, one batch of docs, Python.
+NLP_WORKER_MB = 450
+
+
+def nlp_processes() -> int:
+    """How many processes analyse articles: ``$TRADEWATCH_NLP_PROCESSES``, or one per core
+    but no more than half the available memory holds (``NLP_WORKER_MB`` each)."""
+    raw = os.environ.get("TRADEWATCH_NLP_PROCESSES")
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ConfigError(f"TRADEWATCH_NLP_PROCESSES must be a whole number >= 1, not {raw!r}")
+        return int(raw)
+    import psutil
+
+    by_memory = psutil.virtual_memory().available // 2 // (NLP_WORKER_MB * 2**20)
+    return max(1, min(os.cpu_count() or 1, int(by_memory)))
 
 
 @dataclass(frozen=True)

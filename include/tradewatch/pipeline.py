@@ -42,14 +42,17 @@ from tradewatch.config import (
     default_db_path,
     default_sources_file,
     load_sources,
+    nlp_processes,
     project_home,
     spacy_model_name,
 )
 from tradewatch.dates import as_utc
 from tradewatch.extract import ExtractionError, extract_article
+from tradewatch.extraction_version import EXTRACTION_VERSION
 from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
 from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
 from tradewatch.models import (
+    Analysis,
     Article,
     Candidate,
     Fetched,
@@ -60,6 +63,7 @@ from tradewatch.models import (
     to_dict,
 )
 from tradewatch.politeness import FetchRequest, fetch_many
+from tradewatch.progress import StageProgress
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.store import (
@@ -72,6 +76,7 @@ from tradewatch.store import (
     parquet_export_enabled,
     publish_snapshot,
     rebuild_fts,
+    snapshot_path,
 )
 from tradewatch.store.fetch_state import read_fetch_memory, read_validators
 from tradewatch.store.load import RunRecord
@@ -423,77 +428,116 @@ def _pending(
 
 
 def extract(ctx: RunContext, fetched_file: str) -> str:
-    """Turn archived pages into articles (text + metadata); return the articles path."""
+    """Turn archived pages into articles (text + metadata); return the articles path.
+    Pages are read, extracted and written one at a time."""
     began = datetime.now(UTC)
-    articles: list[Article] = []
     log: list[FetchLogEntry] = []
-    for item in _read_jsonl(Path(fetched_file), Fetched):
-        try:
-            body = ctx.archive.read(item.raw_path).body
-            articles.append(
-                extract_article(
-                    body,
-                    url=item.final_url,
-                    source=item.candidate.source,
-                    fetched_at=item.fetched_at,
-                    feed_title=item.candidate.title,
-                    feed_published=item.candidate.published_at,
-                    feed_published_raw=item.candidate.published_raw,
-                    encoding=item.encoding,
-                    raw_path=item.raw_path,
-                )
-            )
-        except (ExtractionError, OSError) as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            log.append(
-                _log_entry(
-                    ctx,
-                    item.final_url,
-                    "extract",
-                    "extract_error",
-                    reason,
-                    source=item.candidate.source,
-                )
-            )
-    logger.info("extracted %d articles, %d failed", len(articles), len(log))
-    _record(ctx, "extract", began, {"extracted": len(articles), "extract_errors": len(log)})
+    done = {"extracted": 0}
+    total = _count_lines(Path(fetched_file))
+
+    def articles() -> Iterator[Article]:
+        with StageProgress("extract", total) as progress:
+            for item in _read_jsonl(Path(fetched_file), Fetched):
+                progress.advance()
+                try:
+                    body = ctx.archive.read(item.raw_path).body
+                    article = extract_article(
+                        body,
+                        url=item.final_url,
+                        source=item.candidate.source,
+                        fetched_at=item.fetched_at,
+                        feed_title=item.candidate.title,
+                        feed_published=item.candidate.published_at,
+                        feed_published_raw=item.candidate.published_raw,
+                        encoding=item.encoding,
+                        raw_path=item.raw_path,
+                    )
+                except (ExtractionError, OSError) as exc:
+                    reason = f"{type(exc).__name__}: {exc}"
+                    log.append(
+                        _log_entry(
+                            ctx,
+                            item.final_url,
+                            "extract",
+                            "extract_error",
+                            reason,
+                            source=item.candidate.source,
+                        )
+                    )
+                    continue
+                done["extracted"] += 1
+                yield article
+
+    path = _write_jsonl(ctx.run_dir / "articles.jsonl", articles())
+    logger.info("extracted %d articles, %d failed", done["extracted"], len(log))
+    _record(ctx, "extract", began, {"extracted": done["extracted"], "extract_errors": len(log)})
     _write_jsonl(ctx.run_dir / "log" / "extract.jsonl", log)
-    return str(_write_jsonl(ctx.run_dir / "articles.jsonl", articles))
+    return str(path)
 
 
 def analyze(ctx: RunContext, articles_file: str) -> str:
-    """Score relevance and extract entities and quotes; return the analysed-articles path."""
-    from tradewatch.nlp import EXTRACTION_VERSION, analyze_texts
+    """Score relevance and extract entities and quotes; return the analysed-articles path.
 
+    Articles stream through in batches, on ``nlp_processes()`` worker processes: one
+    reader feeds their texts to the workers while a second reader of the same file pairs
+    each article with its analysis as results come back in order, so neither the texts nor
+    the analyses of a whole run are ever in memory together.
+    """
     began = datetime.now(UTC)
-    articles = list(_read_jsonl(Path(articles_file), Article))
-    analyses = analyze_texts(
-        [(a.title, a.text) for a in articles], threshold=ctx.relevance_threshold
-    )
-    for article, analysis in zip(articles, analyses, strict=True):
-        article.analysis = analysis
-    relevant = sum(1 for a in analyses if a.relevant)
-    logger.info("analysed %d articles, %d relevant", len(articles), relevant)
+    path = Path(articles_file)
+    total = _count_lines(path)
+    analyses: Iterator[Analysis] = iter(())
+    if total:
+        from tradewatch.nlp import analyze_stream  # spaCy: only when there is work
+
+        texts = ((a.title, a.text) for a in _read_jsonl(path, Article))
+        processes = _processes(total)
+        analyses = analyze_stream(texts, threshold=ctx.relevance_threshold, processes=processes)
+    seen = {"analyzed": 0, "relevant": 0}
+
+    def analysed() -> Iterator[Article]:
+        with StageProgress("analyze", total) as progress:
+            for article, analysis in zip(_read_jsonl(path, Article), analyses, strict=True):
+                article.analysis = analysis
+                seen["analyzed"] += 1
+                seen["relevant"] += analysis.relevant
+                progress.advance()
+                yield article
+
+    out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed())
+    logger.info("analysed %d articles, %d relevant", seen["analyzed"], seen["relevant"])
     model = spacy_model_name()
     _record(
         ctx,
         "analyze",
         began,
-        {"analyzed": len(articles), "relevant": relevant},
+        seen,
         extraction_version=EXTRACTION_VERSION,
         spacy_model=model,
         spacy_model_version=_package_version(model),
     )
-    return str(_write_jsonl(ctx.run_dir / "analyzed.jsonl", articles))
+    return str(out)
+
+
+def _processes(items: int) -> int:
+    """Analysis processes for ``items`` articles: one per ``ANALYSIS_BATCH`` at most."""
+    return max(1, min(nlp_processes(), -(-items // ANALYSIS_BATCH)))
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
 
 
 def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     """Upsert the run's articles, quotes, entities, fetch log and ``pipeline_runs`` row into
     DuckDB in one transaction, then publish the read-only snapshot; return the load counts.
 
+    Articles go in batches, in publication order (see ``store.load_batch``). When no
+    article changed and a snapshot exists, the search indexes and the snapshot are left
+    as they are: a run that found nothing new costs a few polls and one small commit.
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
-    articles = list(_read_jsonl(Path(analyzed_file), Article))
     log: list[FetchLogEntry] = []
     for path in sorted((ctx.run_dir / "log").glob("*.jsonl")):
         log.extend(_read_jsonl(path, FetchLogEntry))
@@ -501,12 +545,15 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     try:
         counts = load_batch(
             con,
-            articles,
+            _in_publication_order(Path(analyzed_file)),
             log,
             log_key=ctx.run_id,
             outcomes=_outcomes(ctx),
             run=_run_record(ctx),
         )
+        if counts.nothing_changed and snapshot_path(ctx.db_path).exists():
+            logger.info("nothing changed in %s; index and snapshot kept", ctx.db_path)
+            return asdict(counts)
         try:
             rebuild_fts(con)
             publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
@@ -522,6 +569,32 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
         con.close()
     logger.info("loaded into %s: %s", ctx.db_path, counts)
     return asdict(counts)
+
+
+_UNDATED = datetime.max.replace(tzinfo=UTC)
+# tradewatch.nlp.BATCH_SIZE, known here without importing spaCy
+ANALYSIS_BATCH = 32
+
+
+def _in_publication_order(path: Path) -> Iterator[Article]:
+    """The file's articles, earliest published first (undated last), in file order for
+    equal keys, so the newer copy of a page archived twice still comes last. Only the
+    sort keys and line offsets are held; each article is read back when its turn comes."""
+    keys: list[tuple[bool, datetime, str, int, int]] = []
+    with path.open("rb") as handle:
+        offset = 0
+        for index, line in enumerate(handle):
+            if line.strip():
+                doc = json.loads(line)
+                raw = doc.get("published_at")
+                published = as_utc(datetime.fromisoformat(raw)) if raw else _UNDATED
+                keys.append((raw is None, published, doc["article_id"], index, offset))
+            offset += len(line)
+    keys.sort(key=lambda key: key[:4])
+    with path.open("rb") as handle:
+        for *_, offset in keys:
+            handle.seek(offset)
+            yield from_dict(Article, json.loads(handle.readline()))
 
 
 def ingest(ctx: RunContext) -> dict[str, int]:
@@ -745,9 +818,18 @@ def _log_entry(
 
 
 def _write_jsonl(path: Path, records: Iterable[Any]) -> Path:
-    """Write records as JSON lines, atomically."""
-    lines = (json.dumps(to_dict(record), ensure_ascii=False) + "\n" for record in records)
-    return _write_atomic(path, "".join(lines))
+    """Write records as JSON lines as they come (never all in memory), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(to_dict(record), ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _write_atomic(path: Path, text: str) -> Path:

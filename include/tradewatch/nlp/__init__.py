@@ -10,10 +10,15 @@ be worse than a failed (and retried) task.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Sequence
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
+from tradewatch.extraction_version import EXTRACTION_VERSION
 from tradewatch.models import Analysis
 from tradewatch.nlp.entities import extract_entities, load_gazetteer
 from tradewatch.nlp.model import ModelNotInstalledError, load_model
@@ -23,14 +28,13 @@ from tradewatch.nlp.relevance import score_relevance
 __all__ = [
     "EXTRACTION_VERSION",
     "ModelNotInstalledError",
+    "analyze_stream",
     "analyze_texts",
     "load_model",
 ]
 
 logger = logging.getLogger(__name__)
 
-# Bump whenever relevance rules, the gazetteer or entity/quote logic change output.
-EXTRACTION_VERSION = "2026.11.3"
 BATCH_SIZE = 32
 
 
@@ -40,33 +44,100 @@ def analyze_texts(
     threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
     full: bool = False,
     model_name: str | None = None,
+    processes: int = 1,
 ) -> list[Analysis]:
     """Analyse ``(title, text)`` pairs; one ``Analysis`` per item, in order.
 
     Items scoring below ``threshold`` get empty entities and quotes unless ``full`` is set.
     Entity and quote offsets index into ``text`` (the title is only used for relevance).
     """
-    results: list[Analysis] = []
-    for title, text in items:
-        rel = score_relevance(title, text or "")
-        results.append(
-            Analysis(
-                relevant=rel.score >= threshold,
-                relevance=rel.score,
-                topics=list(rel.topics),
-                evidence=list(rel.evidence),
-                extraction_version=EXTRACTION_VERSION,
-            )
+    return list(
+        analyze_stream(
+            items, threshold=threshold, full=full, model_name=model_name, processes=processes
         )
-    todo = [i for i, a in enumerate(results) if full or a.relevant]
-    if not todo:
-        return results
+    )
+
+
+def analyze_stream(
+    items: Iterable[tuple[str | None, str]],
+    *,
+    threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
+    full: bool = False,
+    model_name: str | None = None,
+    processes: int = 1,
+) -> Iterator[Analysis]:
+    """:func:`analyze_texts` for a stream: items are read and results yielded a batch at a
+    time, in order, so memory stays flat however many there are.
+
+    Relevance is scored here (it is cheap); the spaCy work of a batch, if any of it passes,
+    runs here with ``processes`` 1 and otherwise on that many worker processes, started at
+    the first batch that needs one and each loading the model once. A run whose articles
+    all fail the relevance filter never starts a worker or loads a model."""
+    pool: ProcessPoolExecutor | None = None
+    pending: deque[tuple[list[Analysis], list[int], Future[list[Analysis]] | None]] = deque()
+    try:
+        for batch in _batches(items, BATCH_SIZE):
+            results = [_relevance(title, text, threshold) for title, text in batch]
+            todo = [i for i, a in enumerate(results) if full or a.relevant]
+            future = None
+            if todo and processes > 1:
+                if pool is None:
+                    context = multiprocessing.get_context("forkserver")
+                    pool = ProcessPoolExecutor(processes, mp_context=context)
+                texts = [batch[i][1] or "" for i in todo]
+                future = pool.submit(_parse_batch, texts, model_name)
+            elif todo:
+                _fill(results, todo, _parse_batch([batch[i][1] or "" for i in todo], model_name))
+            pending.append((results, todo, future))
+            while pending and (pending[0][2] is None or len(pending) > 2 * processes):
+                yield from _finished(pending.popleft())
+        while pending:
+            yield from _finished(pending.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _finished(
+    item: tuple[list[Analysis], list[int], Future[list[Analysis]] | None],
+) -> list[Analysis]:
+    results, todo, future = item
+    if future is not None:
+        _fill(results, todo, future.result())
+    return results
+
+
+def _fill(results: list[Analysis], todo: list[int], parsed: list[Analysis]) -> None:
+    for i, found in zip(todo, parsed, strict=True):
+        results[i].entities, results[i].quotes = found.entities, found.quotes
+
+
+def _relevance(title: str | None, text: str, threshold: float) -> Analysis:
+    rel = score_relevance(title, text or "")
+    return Analysis(
+        relevant=rel.score >= threshold,
+        relevance=rel.score,
+        topics=list(rel.topics),
+        evidence=list(rel.evidence),
+        extraction_version=EXTRACTION_VERSION,
+    )
+
+
+def _parse_batch(texts: list[str], model_name: str | None) -> list[Analysis]:
+    """Entities and quotes of each text (in a worker process, or here)."""
     nlp = load_model(model_name)
     gazetteer = load_gazetteer()
-    docs = nlp.pipe((items[i][1] or "" for i in todo), batch_size=BATCH_SIZE)
-    for i, doc in zip(todo, docs, strict=True):
+    found: list[Analysis] = []
+    for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
         entities = extract_entities(doc, gazetteer)
-        results[i].entities = entities
-        results[i].quotes = extract_quotes(doc, entities, gazetteer)
-    logger.info("analysed %d items, %d through spaCy", len(items), len(todo))
-    return results
+        quotes = extract_quotes(doc, entities, gazetteer)
+        found.append(Analysis(relevant=True, relevance=1.0, entities=entities, quotes=quotes))
+    return found
+
+
+def _batches(
+    items: Iterable[tuple[str | None, str]], size: int
+) -> Iterator[list[tuple[str | None, str]]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch

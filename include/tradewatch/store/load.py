@@ -10,9 +10,10 @@ quotes or mentions, so reports do not count them twice.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -24,9 +25,20 @@ from tradewatch.store.db import load_fts
 from tradewatch.store.duplicates import link_duplicates
 from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
 
-__all__ = ["FetchOutcomes", "LoadCounts", "RunRecord", "entity_id", "load_batch", "rebuild_fts"]
+__all__ = [
+    "LOAD_BATCH",
+    "FetchOutcomes",
+    "LoadCounts",
+    "RunRecord",
+    "entity_id",
+    "load_batch",
+    "rebuild_fts",
+]
 
 logger = logging.getLogger(__name__)
+
+# Articles staged per Arrow batch: a few MB of text, whatever the run's size.
+LOAD_BATCH = 500
 
 _TS = pa.timestamp("us", tz="UTC")
 _ARTICLE_SCHEMA = pa.schema(
@@ -122,6 +134,8 @@ class LoadCounts:
     quotes: int = 0
     entity_mentions: int = 0
     fetch_log: int = 0
+    # no article, quote or mention was written: search indexes and snapshot stay valid
+    nothing_changed: bool = False
 
 
 @dataclass
@@ -153,26 +167,64 @@ class RunRecord:
 
 def load_batch(
     con: duckdb.DuckDBPyConnection,
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     fetch_log: Sequence[FetchLogEntry],
     *,
     log_key: str,
     outcomes: FetchOutcomes | None = None,
     run: RunRecord | None = None,
+    batch_size: int = LOAD_BATCH,
 ) -> LoadCounts:
     """Upsert ``articles`` (with their analyses), append ``fetch_log``, store the fetch
     state and the ``run``'s ``pipeline_runs`` row, all in one transaction.
 
-    ``log_key`` names the batch the log entries came from (e.g. the run id); log rows get
-    ids derived from it, so a retried load does not log the same requests twice.
+    Articles are staged ``batch_size`` at a time (Arrow tables per batch), so a run of any
+    size loads in flat memory. Give them in publication order (``pipeline.load`` does):
+    an original then always comes before its copies, whatever the batches. ``log_key``
+    names the batch the log entries came from (e.g. the run id); log rows get ids derived
+    from it, so a retried load does not log the same requests twice.
     """
     outcomes = outcomes or FetchOutcomes()
     counts = LoadCounts()
-    by_id = {a.article_id: a for a in articles}
+    seen: set[str] = set()
     con.execute("BEGIN TRANSACTION")
     try:
-        link_duplicates(con, list(by_id.values()))
-        con.register("staged_articles", _article_table(list(by_id.values())))
+        for batch in _batches(articles, batch_size):
+            _load_articles(con, batch, counts, seen)
+        if fetch_log:
+            con.register("staged_log", _log_table(fetch_log, log_key))
+            try:
+                before = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
+                con.execute(
+                    "INSERT INTO fetch_log BY NAME SELECT * FROM staged_log "
+                    "ON CONFLICT (log_id) DO NOTHING"
+                )
+                after = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
+                counts.fetch_log = after - before
+            finally:
+                con.unregister("staged_log")
+        upsert_validators(con, outcomes.validators, datetime.now(UTC))
+        record_pending(con, outcomes.failures)
+        resolve_pending(con, outcomes.resolved)
+        counts.nothing_changed = counts.articles_new + counts.articles_updated == 0
+        if run is not None:
+            _upsert_run(con, run, counts)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def _load_articles(
+    con: duckdb.DuckDBPyConnection, batch: list[Article], counts: LoadCounts, seen: set[str]
+) -> None:
+    """Stage and upsert one batch; an id an earlier batch of this load already wrote
+    (a page archived twice) replaces it without being counted again."""
+    by_id = {a.article_id: a for a in batch}
+    link_duplicates(con, list(by_id.values()))
+    con.register("staged_articles", _article_table(list(by_id.values())))
+    try:
         changed = _changed_ids(con)
         existing = {
             row[0]
@@ -181,60 +233,55 @@ def load_batch(
             ).fetchall()
         }
         if changed:
-            con.register("changed_ids", pa.table({"article_id": sorted(changed)}))
-            assignments = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
-            con.execute(
-                "INSERT INTO articles BY NAME SELECT s.* FROM staged_articles s "
-                "JOIN changed_ids USING (article_id) "
-                f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
-            )
-            for table in ("quotes", "entity_mentions"):
-                con.execute(
-                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM changed_ids)"
-                )
-            writable = [by_id[i] for i in sorted(changed)]
-            quotes, mentions, entities = _child_tables(writable)
-            con.register("staged_quotes", quotes)
-            con.register("staged_mentions", mentions)
-            con.register("staged_entities", entities)
-            con.execute(
-                "INSERT INTO entities BY NAME SELECT * FROM staged_entities "
-                "ON CONFLICT (entity_id) DO NOTHING"
-            )
-            con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
-            con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
-            counts.quotes, counts.entity_mentions = quotes.num_rows, mentions.num_rows
-        if fetch_log:
-            con.register("staged_log", _log_table(fetch_log, log_key))
-            before = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
-            con.execute(
-                "INSERT INTO fetch_log BY NAME SELECT * FROM staged_log "
-                "ON CONFLICT (log_id) DO NOTHING"
-            )
-            counts.fetch_log = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0] - before
-        upsert_validators(con, outcomes.validators, datetime.now(UTC))
-        record_pending(con, outcomes.failures)
-        resolve_pending(con, outcomes.resolved)
-        counts.articles_new = len(changed - existing)
-        counts.articles_updated = len(changed & existing)
-        counts.articles_unchanged = len(by_id) - len(changed)
-        counts.duplicates = sum(1 for a in by_id.values() if a.duplicate_of)
-        if run is not None:
-            _upsert_run(con, run, counts)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+            _write_changed(con, [by_id[i] for i in sorted(changed)], counts)
     finally:
-        for view in (
-            "staged_articles",
-            "changed_ids",
-            "staged_quotes",
-            "staged_mentions",
-            "staged_log",
-        ):
+        con.unregister("staged_articles")
+    counts.articles_new += len(changed - existing - seen)
+    counts.articles_updated += len((changed & existing) - seen)
+    counts.articles_unchanged += len(set(by_id) - changed - seen)
+    counts.duplicates += sum(
+        1 for a in by_id.values() if a.duplicate_of and a.article_id not in seen
+    )
+    seen.update(by_id)
+
+
+def _write_changed(
+    con: duckdb.DuckDBPyConnection, writable: list[Article], counts: LoadCounts
+) -> None:
+    """Upsert the changed articles and replace their quotes, mentions and entities."""
+    con.register("changed_ids", pa.table({"article_id": [a.article_id for a in writable]}))
+    quotes, mentions, entities = _child_tables(writable)
+    con.register("staged_quotes", quotes)
+    con.register("staged_mentions", mentions)
+    con.register("staged_entities", entities)
+    try:
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
+        con.execute(
+            "INSERT INTO articles BY NAME SELECT s.* FROM staged_articles s "
+            "JOIN changed_ids USING (article_id) "
+            f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
+        )
+        for table in ("quotes", "entity_mentions"):
+            con.execute(
+                f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM changed_ids)"
+            )
+        con.execute(
+            "INSERT INTO entities BY NAME SELECT * FROM staged_entities "
+            "ON CONFLICT (entity_id) DO NOTHING"
+        )
+        con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
+        con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
+    finally:
+        for view in ("changed_ids", "staged_quotes", "staged_mentions", "staged_entities"):
             con.unregister(view)
-    return counts
+    counts.quotes += quotes.num_rows
+    counts.entity_mentions += mentions.num_rows
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord, counts: LoadCounts) -> None:
