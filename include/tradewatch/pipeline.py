@@ -47,7 +47,7 @@ from tradewatch.config import (
 )
 from tradewatch.dates import as_utc
 from tradewatch.extract import ExtractionError, extract_article
-from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
+from tradewatch.fetching import FetchRequest, FetchResult, HttpClient, HttpConfig, fetch_many
 from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
 from tradewatch.models import (
     Article,
@@ -59,7 +59,6 @@ from tradewatch.models import (
     from_dict,
     to_dict,
 )
-from tradewatch.politeness import FetchRequest, fetch_many
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.store import (
@@ -693,6 +692,8 @@ def _as_date(value: date | str) -> date:
 def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None) -> HttpClient:
     """The run's HTTP client; the sources file may shorten the per-host gap (local replicas).
 
+    Its per-host slots are lock files under ``<data_dir>/hosts/``, so parallel task
+    processes (mapped ``discover``, ``fetch``) still send one request at a time per host.
     A replaying ``poll`` gets a :class:`ReplayClient` over its snapshots, which only goes
     to the network for URLs missing from them (and then only for look-back sources).
     """
@@ -702,6 +703,7 @@ def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None
     options: dict[str, Any] = {
         "allow_private_network": config.allow_private_network,
         "run_id": ctx.run_id,
+        "lease_dir": ctx.data_dir / "hosts",
     }
     if poll is not None and poll.mode == "replay":
         return ReplayClient(
