@@ -34,7 +34,7 @@ from typing import Any
 
 from tradewatch.archive import RawArchive
 from tradewatch.dates import as_utc
-from tradewatch.fetch import FetchResult, HttpClient
+from tradewatch.fetching import FetchResult, HttpClient
 from tradewatch.models import SourceSpec
 
 __all__ = [

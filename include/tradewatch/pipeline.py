@@ -49,7 +49,7 @@ from tradewatch.config import (
 from tradewatch.dates import as_utc
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.extraction_version import EXTRACTION_VERSION
-from tradewatch.fetch import FetchResult, HttpClient, HttpConfig
+from tradewatch.fetching import FetchRequest, FetchResult, HttpClient, HttpConfig, fetch_many
 from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
 from tradewatch.models import (
     Analysis,
@@ -62,7 +62,6 @@ from tradewatch.models import (
     from_dict,
     to_dict,
 )
-from tradewatch.politeness import FetchRequest, fetch_many
 from tradewatch.progress import StageProgress
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
@@ -766,6 +765,8 @@ def _as_date(value: date | str) -> date:
 def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None) -> HttpClient:
     """The run's HTTP client; the sources file may shorten the per-host gap (local replicas).
 
+    Its per-host slots are lock files under ``<data_dir>/hosts/``, so parallel task
+    processes (mapped ``discover``, ``fetch``) still send one request at a time per host.
     A replaying ``poll`` gets a :class:`ReplayClient` over its snapshots, which only goes
     to the network for URLs missing from them (and then only for look-back sources).
     """
@@ -775,6 +776,7 @@ def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None
     options: dict[str, Any] = {
         "allow_private_network": config.allow_private_network,
         "run_id": ctx.run_id,
+        "lease_dir": ctx.data_dir / "hosts",
     }
     if poll is not None and poll.mode == "replay":
         return ReplayClient(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tradewatch.fetch import FetchResult
+from tradewatch.fetching import FetchResult
 from tradewatch.models import Candidate
 from tradewatch.store.fetch_state import FetchMemory, normalize_title
 from tradewatch.urls import canonicalize_url

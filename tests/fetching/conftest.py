@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from servers.fault import FaultServer
-from tradewatch.fetch import HttpClient, HttpConfig
+from tradewatch.fetching import HttpClient, HttpConfig
 
 # No gap, no retries, short timeouts: tests switch on what they examine.
 FAST = HttpConfig(

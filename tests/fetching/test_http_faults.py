@@ -29,7 +29,7 @@ from servers.fault import (
     status,
     truncated_gzip,
 )
-from tradewatch.fetch import OUTCOMES
+from tradewatch.fetching import OUTCOMES
 
 HUGE = 64 * 1024 * 1024
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import threading
+from pathlib import Path
 
 import pytest
 
 from servers.fault import Exchange, FaultServer, Handler, ok
-from tradewatch.politeness import FetchRequest, HostThrottle, fetch_many, host_key
+from tradewatch.fetching import FetchRequest, HostThrottle, fetch_many, host_key
 
 GAP = 0.2
 TOLERANCE = 0.02  # monotonic clocks of client and server threads, same process
@@ -61,10 +62,14 @@ def test_throttle_waits_for_gap_and_holds() -> None:
     assert slept == [2.5, 60.0]
 
 
-def test_same_host_is_serialized_with_the_gap(server: FaultServer, make_client) -> None:
+@pytest.mark.parametrize("leased", [False, True], ids=["in-process", "lease"])
+def test_same_host_is_serialized_with_the_gap(
+    server: FaultServer, make_client, tmp_path: Path, leased: bool
+) -> None:
     for name in "abcd":
         server.route(f"/{name}", _slow(0.05, name.encode()))
-    client = make_client(min_host_gap=GAP, obey_robots=False)
+    lease_dir = tmp_path / "hosts" if leased else None
+    client = make_client(min_host_gap=GAP, obey_robots=False, lease_dir=lease_dir)
     threads = [
         threading.Thread(target=client.get, args=(server.url(f"/{n}"),), kwargs={"kind": "x"})
         for n in "abcd"
@@ -74,7 +79,7 @@ def test_same_host_is_serialized_with_the_gap(server: FaultServer, make_client) 
     for thread in threads:
         thread.join(timeout=30)
     hits = sorted(server.requests, key=lambda h: h.arrived)
-    assert len(hits) == 4 and len(client.log) == 4
+    assert len(hits) == 4 and len(client.log) == 4 and server.max_in_flight == 1
     for before, after in itertools.pairwise(hits):
         assert before.finished is not None
         assert after.arrived - before.finished >= GAP - TOLERANCE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servers.fault import FaultServer, ok, redirect
-from tradewatch.fetch import is_private_host
+from tradewatch.fetching import is_private_host
 
 
 def _only_loopback_ip_is_public(host: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servers.fault import FaultServer, ok, redirect, robots, sequence, status
-from tradewatch.robots import RobotsCache, parse_robots, robots_url
+from tradewatch.fetching import RobotsCache, parse_robots, robots_url
 
 ROBOTS = """\
 # rules before any user-agent line belong to no group

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
@@ -245,6 +246,14 @@ def test_raw_archive_holds_every_page(ingested, expected) -> None:
     assert len(pages) == len(expected)
     assert len(feeds) >= 4
     assert not list((ingested["data"] / "raw").rglob("*.tmp"))
+
+
+def test_requests_went_through_the_host_lease(ingested) -> None:
+    """Every request took its host's cross-process lease under ``<data_dir>/hosts/``."""
+    port = urlsplit(ingested["base"]).port
+    leases = list((ingested["data"] / "hosts").iterdir())
+    assert [p.name for p in leases] == [f"127.0.0.1-{port}.lock"]
+    assert json.loads(leases[0].read_text())["end"] is not None
 
 
 def test_fts_search_over_articles(con) -> None:

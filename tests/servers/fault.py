@@ -2,9 +2,11 @@
 
 Routes map a path (query ignored) to a handler; every request is recorded as a :class:`Hit`
 with its headers and server-side arrival/finish times, so tests can assert what the client
-sent and how requests to one host were spaced. The module-level factories are the named
-faults (``status``, ``redirect``, ``stall_body``, ``reset_mid_body``, ``gzip_bomb``, ...);
-write your own handler for anything else — it receives an :class:`Exchange`.
+sent and how requests to one host were spaced; ``max_in_flight`` is the most requests the
+server was ever handling at once (1 for a polite client, however many processes it runs).
+The module-level factories are the named faults (``status``, ``redirect``, ``stall_body``,
+``reset_mid_body``, ``gzip_bomb``, ...); write your own handler for anything else — it
+receives an :class:`Exchange`.
 
 Usage::
 
@@ -137,6 +139,8 @@ class FaultServer:
         self.routes: dict[str, Handler] = dict(routes or {})
         self.hits: Counter[str] = Counter()
         self.requests: list[Hit] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = _Server(("127.0.0.1", 0), self._handler_class())
@@ -190,13 +194,17 @@ class FaultServer:
                 with server._lock:
                     server.requests.append(hit)
                     server.hits[exchange.path] += 1
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
                     route = server.routes.get(exchange.path, status(404, b"no route"))
                 try:
                     route(exchange)
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
                 finally:
-                    hit.finished = time.monotonic()
+                    with server._lock:
+                        hit.finished = time.monotonic()
+                        server.in_flight -= 1
 
             def log_message(self, format: str, *args: object) -> None:
                 """Silent: the hits list is the log."""

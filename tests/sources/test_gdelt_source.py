@@ -12,7 +12,7 @@ import pytest
 from servers.gdelt import GdeltReplica as Replica
 from tradewatch.archive import RawArchive
 from tradewatch.config import load_sources
-from tradewatch.fetch import HttpClient, HttpConfig
+from tradewatch.fetching import HttpClient, HttpConfig
 from tradewatch.models import SourceSpec
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.sources.gdelt import parse_artlist

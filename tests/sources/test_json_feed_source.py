@@ -11,7 +11,7 @@ import pytest
 from tradewatch.archive import RawArchive
 from tradewatch.config import load_sources
 from tradewatch.devserver import serve_directory
-from tradewatch.fetch import HttpClient, HttpConfig
+from tradewatch.fetching import HttpClient, HttpConfig
 from tradewatch.models import SourceSpec
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.sources.json_feed import parse_json_feed

@@ -16,7 +16,7 @@ import pytest
 
 from tradewatch.devserver import serve_directory
 from tradewatch.extract import decode_html, extract_article
-from tradewatch.fetch import HttpClient, HttpConfig
+from tradewatch.fetching import HttpClient, HttpConfig
 from tradewatch.sources.feeds import parse_feed
 
 ENCODINGS = Path(__file__).resolve().parents[1] / "fixtures" / "encodings"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from tradewatch.archive import RawArchive
 from tradewatch.devserver import serve_directory
-from tradewatch.fetch import HttpClient, HttpConfig
+from tradewatch.fetching import HttpClient, HttpConfig
 from tradewatch.models import SourceSpec
 from tradewatch.sources import discover_source
 from tradewatch.sources.feeds import parse_feed

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from tradewatch.fetch import FetchResult
+from tradewatch.fetching import FetchResult
 from tradewatch.models import Candidate
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.store.fetch_state import FetchMemory, normalize_title

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tradewatch.archive import RawArchive
-from tradewatch.fetch import HttpClient
+from tradewatch.fetching import HttpClient
 from tradewatch.models import SourceSpec
 from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.feeds import discover_feed

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from tradewatch.archive import RawArchive
 from tradewatch.dates import as_utc
-from tradewatch.fetch import FetchResult, HttpClient
+from tradewatch.fetching import FetchResult, HttpClient
 from tradewatch.models import SourceSpec
 from tradewatch.sources.base import Window
 

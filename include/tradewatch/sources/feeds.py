@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from tradewatch.archive import RawArchive
 from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, parse_datetime
 from tradewatch.extract import decode_html
-from tradewatch.fetch import HttpClient
+from tradewatch.fetching import HttpClient
 from tradewatch.models import Candidate, SourceSpec
 from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.common import failure, fetch_snapshot

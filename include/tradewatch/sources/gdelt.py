@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from bs4 import BeautifulSoup
 
 from tradewatch.archive import RawArchive
-from tradewatch.fetch import HttpClient
+from tradewatch.fetching import HttpClient
 from tradewatch.models import Candidate, SourceSpec
 from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.common import failure, fetch_snapshot, lookback_window

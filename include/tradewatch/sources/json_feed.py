@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from tradewatch.archive import RawArchive
 from tradewatch.dates import ParsedDate, parse_datetime
-from tradewatch.fetch import HttpClient
+from tradewatch.fetching import HttpClient
 from tradewatch.models import Candidate, SourceSpec
 from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.common import failure, fetch_snapshot

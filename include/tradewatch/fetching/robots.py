@@ -5,7 +5,8 @@ welcome. Rules come from the group naming ``tradewatch`` (else ``*``), the longe
 matching ``Allow``/``Disallow`` pattern wins (``Allow`` on a tie), ``*`` matches any run
 of characters and a trailing ``$`` anchors the end. A 4xx robots.txt means "no rules"; a
 5xx or unreachable one means "stay away" until it can be read. ``Crawl-delay`` and
-``Sitemap`` are not in the RFC but are widely published, so they are kept too.
+``Sitemap`` are not in the RFC but are widely published, so they are kept too. This module
+only parses and caches; :class:`~tradewatch.fetching.client.HttpClient` does the fetching.
 
 Usage::
 
@@ -22,11 +23,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-if TYPE_CHECKING:
-    from tradewatch.fetch import FetchResult
+from tradewatch.fetching.results import FetchResult
 
 __all__ = [
     "MAX_ROBOTS_BYTES",

@@ -7,7 +7,9 @@ with a contact URL, obeys robots.txt (every redirect hop too), sends one request
 per host with a gap between them, follows redirects by hand (each hop checked against the
 private-network guard, loops caught), caps the *decompressed* body while streaming, sends
 conditional GETs, and retries transient failures with jittered exponential backoff or the
-server's ``Retry-After``. It is safe to share between threads.
+server's ``Retry-After``. It is safe to share between threads; given a lease directory,
+its per-host politeness also holds across processes (see :mod:`tradewatch.fetching.hosts`).
+Its limits and results are the types of :mod:`tradewatch.fetching.results`.
 
 Usage::
 
@@ -29,50 +31,22 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
 import urllib3
 
-from tradewatch import __version__
+from tradewatch.fetching.hosts import HostThrottle, host_key
+from tradewatch.fetching.results import FetchResult, HttpConfig
+from tradewatch.fetching.robots import RobotsCache, RobotsRules
 from tradewatch.models import FetchLogEntry, Validators
-from tradewatch.politeness import HostThrottle, host_key
-from tradewatch.robots import RobotsCache, RobotsRules
 
-__all__ = ["OUTCOMES", "FetchResult", "HttpClient", "HttpConfig", "is_private_host"]
+__all__ = ["HttpClient", "is_private_host"]
 
 logger = logging.getLogger(__name__)
-
-USER_AGENT = (
-    f"tradewatch/{__version__} (+https://github.com/tradewatch/tradewatch; news monitoring bot)"
-)
-
-#: Every outcome :meth:`HttpClient.get` can log, with what it means.
-OUTCOMES: dict[str, str] = {
-    "ok": "2xx; the whole body arrived within the size cap",
-    "not_modified": "304 to a conditional GET: unchanged since the sent ETag/Last-Modified",
-    "http_error": "4xx, 5xx or unexpected 3xx (5xx and 429 only after retries); reason has it",
-    "deferred": "Retry-After (429/503) longer than max_retry_after; retry_after says when",
-    "robots_disallowed": "robots.txt forbids this URL or a redirect hop; reason names the rule",
-    "robots_absent": "robots.txt answered 4xx: the host has no rules, everything allowed",
-    "timeout": "connect timeout or read timeout (reason says which); retried",
-    "connection_error": "refused, reset or DNS failure before a response arrived; retried",
-    "truncated": "body cut short: connection broke mid-body or compressed stream unfinished",
-    "bad_encoding": "compressed body that cannot be decoded, or an unsupported encoding",
-    "too_large": "body over max_bytes (decompressed); reading stopped, nothing kept",
-    "redirect_loop": "a redirect pointed back to a URL already in the chain",
-    "too_many_redirects": "more than max_redirects redirects",
-    "bad_redirect": "redirect without usable Location, or to a non-http(s) scheme",
-    "blocked": "the URL or a redirect hop is on a private network and that is not allowed",
-    "invalid": "the URL itself is unusable: bad scheme, no host, bad port or syntax",
-    "internal_error": "a bug in tradewatch while fetching; traceback in the task log",
-    "no_history": "replaying an interval whose archive lacks this URL, and the source cannot "
-    "look back (see tradewatch.history)",
-}
 
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
 _RETRY_CODES = {429, 500, 502, 503, 504}
@@ -80,102 +54,6 @@ _RETRY_AFTER_CODES = {429, 503}
 _RETRY_OUTCOMES = {"timeout", "connection_error", "truncated"}
 _CHUNK = 64 * 1024
 _BAD_HOST = re.compile(r"[\s\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    """Limits for one client; tests shrink gaps and backoff, production keeps the defaults.
-
-    ``min_host_gap``: seconds between the end of one request to a host and the start of
-    the next (a robots.txt ``Crawl-delay`` raises it, up to ``max_crawl_delay``).
-    ``max_retry_after``: longest ``Retry-After`` we wait for; longer ones are ``deferred``.
-    ``robots_ttl``: how long a robots.txt is trusted (RFC 9309 §2.4: at most 24 h).
-    """
-
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_redirects: int = 5
-    max_bytes: int = 10 * 1024 * 1024
-    retries: int = 2
-    backoff: float = 1.0
-    max_retry_after: float = 60.0
-    user_agent: str = USER_AGENT
-    min_host_gap: float = 3.0
-    obey_robots: bool = True
-    robots_ttl: float = 24 * 3600.0
-    max_crawl_delay: float = 60.0
-
-
-@dataclass
-class FetchResult:
-    """What a GET produced: the body when ``ok``, else the outcome and reason."""
-
-    url: str
-    final_url: str
-    outcome: str
-    status: int | None = None
-    reason: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    retry_after: float | None = None
-    archived_path: str | None = None
-
-    def archive_meta(self, url: str, source: str) -> dict[str, Any]:
-        """The HTTP facts the raw archive keeps beside a body, so it can be replayed."""
-        return {
-            "url": url,
-            "final_url": self.final_url,
-            "status": self.status,
-            "headers": self.headers,
-            "fetched_at": self.fetched_at.isoformat(),
-            "source": source,
-        }
-
-    @classmethod
-    def from_archive(
-        cls, meta: dict[str, Any], body: bytes = b"", path: str | None = None
-    ) -> FetchResult:
-        """The response :meth:`archive_meta` described, read back from the raw archive."""
-        status = meta.get("status")
-        return cls(
-            url=meta["url"],
-            final_url=meta.get("final_url") or meta["url"],
-            outcome="not_modified" if status == 304 else "ok",
-            status=status,
-            headers=meta.get("headers") or {},
-            body=body,
-            fetched_at=datetime.fromisoformat(meta["fetched_at"]),
-            archived_path=path,
-        )
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
-
-    @property
-    def content_type(self) -> str | None:
-        return self.headers.get("content-type")
-
-    @property
-    def etag(self) -> str | None:
-        """Validator to send back as ``etag=`` next time."""
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        """Validator to send back as ``last_modified=`` next time."""
-        return self.headers.get("last-modified")
-
-    @property
-    def encoding(self) -> str | None:
-        """The charset the server declared, if any."""
-        ctype = self.content_type or ""
-        for part in ctype.split(";")[1:]:
-            key, _, value = part.strip().partition("=")
-            if key.lower() == "charset" and value:
-                return value.strip("\"' ").lower()
-        return None
 
 
 class _Refused(Exception):
@@ -279,8 +157,10 @@ class HttpClient:
     """``requests`` with tradewatch's rules; collects a fetch log as it goes.
 
     ``private_host_check`` decides what counts as a private address (a seam for tests);
-    ``throttle`` may be shared between clients of one process; ``clock`` drives the
-    robots.txt cache expiry and ``sleep``/``rng`` the waits and their jitter.
+    ``throttle`` may be shared between clients of one process; ``lease_dir`` (when no
+    ``throttle`` is given) makes the client's throttle keep its per-host slots in lock files
+    there, shared with every process using the same directory; ``clock`` drives the
+    robots.txt cache expiry and the throttle, ``sleep``/``rng`` the waits and their jitter.
     """
 
     def __init__(
@@ -291,6 +171,7 @@ class HttpClient:
         run_id: str | None = None,
         private_host_check: Callable[[str], bool] = is_private_host,
         throttle: HostThrottle | None = None,
+        lease_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -301,7 +182,7 @@ class HttpClient:
         self.log: list[FetchLogEntry] = []
         self._is_private = private_host_check
         self._throttle = throttle or HostThrottle(
-            self.config.min_host_gap, clock=clock, sleep=sleep
+            self.config.min_host_gap, lease_dir=lease_dir, clock=clock, sleep=sleep
         )
         self._robots = RobotsCache(self._fetch_robots, ttl=self.config.robots_ttl, clock=clock)
         self._rng = rng or random.Random()

@@ -1,0 +1,58 @@
+"""Everything that goes to the network: the one HTTP client and the rules it keeps.
+
+The modules build on each other in one direction only, so none imports another back:
+
+- :mod:`~tradewatch.fetching.results`: the shared types, :class:`HttpConfig` (limits),
+  :data:`OUTCOMES` and :class:`FetchResult`;
+- :mod:`~tradewatch.fetching.hosts`: :func:`host_key`, :class:`HostThrottle` (one request
+  at a time per host, with a gap) and :class:`HostLease` (the same across processes);
+- :mod:`~tradewatch.fetching.robots`: robots.txt parsing and :class:`RobotsCache`;
+- :mod:`~tradewatch.fetching.client`: :class:`HttpClient`, the private-network guard and
+  the body decoders;
+- :mod:`~tradewatch.fetching.many`: :func:`fetch_many`, hosts in parallel.
+
+Usage::
+
+    from tradewatch.fetching import FetchRequest, HttpClient, HttpConfig, fetch_many
+
+    with HttpClient(HttpConfig(), lease_dir=data_dir / "hosts") as client:
+        results = fetch_many(client, [FetchRequest(url, kind="article")])
+"""
+
+from tradewatch.fetching.client import HttpClient, is_private_host
+from tradewatch.fetching.hosts import HostLease, HostPace, HostThrottle, host_key
+from tradewatch.fetching.many import FetchRequest, fetch_many
+from tradewatch.fetching.results import OUTCOMES, USER_AGENT, FetchResult, HttpConfig
+from tradewatch.fetching.robots import (
+    MAX_ROBOTS_BYTES,
+    PRODUCT_TOKEN,
+    RobotsCache,
+    RobotsRule,
+    RobotsRules,
+    parse_robots,
+    robots_url,
+    rules_from_fetch,
+)
+
+__all__ = [
+    "MAX_ROBOTS_BYTES",
+    "OUTCOMES",
+    "PRODUCT_TOKEN",
+    "USER_AGENT",
+    "FetchRequest",
+    "FetchResult",
+    "HostLease",
+    "HostPace",
+    "HostThrottle",
+    "HttpClient",
+    "HttpConfig",
+    "RobotsCache",
+    "RobotsRule",
+    "RobotsRules",
+    "fetch_many",
+    "host_key",
+    "is_private_host",
+    "parse_robots",
+    "robots_url",
+    "rules_from_fetch",
+]
