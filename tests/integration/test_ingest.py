@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
+from tradewatch.store import snapshot_path
 from tradewatch.urls import article_id
 
 CONTENT_TABLES = ("articles", "quotes", "entity_mentions")
@@ -51,6 +52,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, site_url: str, make_sourc
     first = run_cli("ingest", "--sources", sources, "--db", db, "--data-dir", data)
     assert first.returncode == 0, first.stderr
     after_first = dump(db)
+    snapshot = snapshot_path(db)
+    snapshot_first = (snapshot.stat().st_mtime_ns, snapshot.read_bytes())
     con = duckdb.connect(str(db), read_only=True)
     log_rows_first = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
     con.close()
@@ -63,6 +66,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, site_url: str, make_sourc
         "first": json.loads(first.stdout.strip().splitlines()[-1]),
         "second": json.loads(second.stdout.strip().splitlines()[-1]),
         "after_first": after_first,
+        "snapshot_first": snapshot_first,
         "log_rows_first": log_rows_first,
     }
 
@@ -238,6 +242,18 @@ def test_second_run_changes_nothing_and_fetches_no_article(ingested, con) -> Non
         [ingested["second"]["run_id"]],
     ).fetchone()[0]
     assert article_fetches == 0
+
+
+def test_a_run_with_nothing_new_keeps_index_and_snapshot(ingested, con) -> None:
+    assert ingested["first"]["nothing_changed"] is False
+    assert ingested["second"]["nothing_changed"] is True
+    snapshot = snapshot_path(ingested["db"])
+    assert (snapshot.stat().st_mtime_ns, snapshot.read_bytes()) == ingested["snapshot_first"]
+    (counts,) = con.execute(
+        "SELECT counts->'load'->>'nothing_changed' FROM pipeline_runs WHERE run_id = ?",
+        [ingested["second"]["run_id"]],
+    ).fetchone()
+    assert counts == "true"
 
 
 def test_raw_archive_holds_every_page(ingested, expected) -> None:

@@ -1,8 +1,15 @@
+import os
 from pathlib import Path
 
 import pytest
 
-from tradewatch.config import GDELT_ENDPOINT, SOURCE_TYPES, ConfigError, load_sources
+from tradewatch.config import (
+    GDELT_ENDPOINT,
+    SOURCE_TYPES,
+    ConfigError,
+    load_sources,
+    nlp_processes,
+)
 from tradewatch.sources import DISCOVERERS
 
 MINIMAL = """\
@@ -131,3 +138,17 @@ def test_bundled_sources_file_is_valid() -> None:
     config = load_sources(root / "include" / "sources.yaml")
     assert config.allow_private_network is False
     assert {s.name for s in config.sources} >= {"yonhap", "korea-herald", "japan-times"}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
+def test_bad_nlp_processes_setting_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TRADEWATCH_NLP_PROCESSES", value)
+    with pytest.raises(ConfigError, match="TRADEWATCH_NLP_PROCESSES"):
+        nlp_processes()
+
+
+def test_nlp_processes_default_is_cores_within_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRADEWATCH_NLP_PROCESSES", raising=False)
+    assert 1 <= nlp_processes() <= (os.cpu_count() or 1)
+    monkeypatch.setenv("TRADEWATCH_NLP_PROCESSES", "3")
+    assert nlp_processes() == 3
