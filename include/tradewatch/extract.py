@@ -48,7 +48,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-import trafilatura
 from bs4 import BeautifulSoup
 from lxml.etree import ParserError
 
@@ -551,6 +550,8 @@ def _looks_like_boilerplate(el: lxml.html.HtmlElement) -> bool:
 
 
 def _trafilatura_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
+    import trafilatura  # heavy; a run that extracts nothing (all feeds 304) never needs it
+
     document = trafilatura.bare_extraction(
         tree,
         url=url,
