@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import trafilatura
 
-from tradewatch import extract as extract_module
 from tradewatch.extract import ExtractionError, decode_html, extract_article
 from tradewatch.models import Article
 from tradewatch.urls import article_id, canonicalize_url, content_hash
@@ -154,7 +154,7 @@ def test_quotes_in_the_story_survive() -> None:
 
 
 def test_fallback_takes_largest_paragraph_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *a, **k: None)
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: None)
     article = run(page("seoul_jsonld.html"))
     paras = paragraphs(article)
     assert len(paras) == 7
