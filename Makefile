@@ -23,7 +23,7 @@ export PATH := $(BIN):$(PATH)
 
 # The metadata DB: postgres (embedded, the default) or sqlite (the fallback, one writer at
 # a time, with a 60 s busy timeout from plugins/tradewatch_sqlite.py).
-AIRFLOW_DB ?= postgres
+AIRFLOW_DB := $(or $(AIRFLOW_DB),postgres)
 ifeq ($(AIRFLOW_DB),sqlite)
 TRADEWATCH_PGDATA :=
 AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(AIRFLOW_HOME)/airflow.db

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import psycopg2
 
 PG_MAJOR = "16"
 PORT = 5432
@@ -116,9 +117,7 @@ class EmbeddedPostgres:
         """The SQLAlchemy URL Airflow connects with (trust auth on the socket, no password)."""
         return f"{driver}://{DB_USER}@/{database}?host={self.pgdata}"
 
-    def connect(self, database: str = "postgres") -> Any:
-        import psycopg2
-
+    def connect(self, database: str = "postgres") -> psycopg2.extensions.connection:
         return psycopg2.connect(host=str(self.pgdata), port=PORT, user=DB_USER, dbname=database)
 
     def postmaster(self) -> psutil.Process | None:
@@ -128,14 +127,12 @@ class EmbeddedPostgres:
             pid = int((self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
             proc = psutil.Process(pid)
             cmd = proc.cmdline()
+            alive = proc.status() != psutil.STATUS_ZOMBIE
         except (OSError, ValueError, psutil.Error):
             return None
-        if proc.status() == psutil.STATUS_ZOMBIE or not cmd:
-            return None
-        if Path(cmd[0]).name != "postgres" or "-D" not in cmd:
-            return None
-        data_dir = cmd[cmd.index("-D") + 1] if cmd.index("-D") + 1 < len(cmd) else ""
-        return proc if Path(data_dir).resolve() == self.pgdata.resolve() else None
+        # pg_ctl starts it as `<bin>/postgres -D <pgdata> ...`
+        ours = alive and len(cmd) > 2 and Path(cmd[0]).name == "postgres" and cmd[1] == "-D"
+        return proc if ours and Path(cmd[2]).resolve() == self.pgdata.resolve() else None
 
     def processes(self) -> list[psutil.Process]:
         """Every server process of this directory, the postmaster's orphans included: they
@@ -263,8 +260,6 @@ class EmbeddedPostgres:
 
     def ensure_database(self, name: str = DATABASE, template: str | None = None) -> None:
         """Create database ``name`` (as a copy of ``template``) unless it exists."""
-        import psycopg2
-
         try:
             con = self.connect()
         except psycopg2.Error as exc:
