@@ -1,7 +1,9 @@
 # tradewatch — developer entry points. `make help` lists them.
 #
 # Everything runs from the project virtualenv (.venv) with the Airflow settings in
-# scripts/airflow.env (AIRFLOW_HOME=./airflow_home, SQLite, LocalExecutor, dags/ + plugins/).
+# scripts/airflow.env (AIRFLOW_HOME=./airflow_home, LocalExecutor, dags/ + plugins/) and
+# Airflow's metadata in an embedded PostgreSQL 16 under airflow_home/postgres
+# (scripts/embedded_postgres.py). `AIRFLOW_DB=sqlite make run` uses SQLite instead.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -19,7 +21,23 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' scripts/airflow.en
 # `airflow standalone` starts its components as `airflow ...` from PATH.
 export PATH := $(BIN):$(PATH)
 
-INIT_STAMP := $(AIRFLOW_HOME)/.stamp-airflow-init
+# The metadata DB: postgres (embedded, the default) or sqlite (the fallback, one writer at
+# a time, with a 60 s busy timeout from plugins/tradewatch_sqlite.py).
+AIRFLOW_DB := $(or $(AIRFLOW_DB),postgres)
+ifeq ($(AIRFLOW_DB),sqlite)
+TRADEWATCH_PGDATA :=
+AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(AIRFLOW_HOME)/airflow.db
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS := tradewatch_sqlite.CONNECT_ARGS
+DB_MARKER := $(AIRFLOW_HOME)/airflow.db
+else ifeq ($(AIRFLOW_DB),postgres)
+DB_MARKER := $(TRADEWATCH_PGDATA)/PG_VERSION
+else
+$(error AIRFLOW_DB is postgres (the default) or sqlite, not "$(AIRFLOW_DB)")
+endif
+# Runs a command with the embedded Postgres up (started and stopped around it if needed).
+WITH_DB := $(BIN)/python scripts/embedded_postgres.py run --
+
+INIT_STAMP := $(AIRFLOW_HOME)/.stamp-airflow-init-$(AIRFLOW_DB)
 PASSWORDS_FILE := $(AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)
 ADMIN_PASSWORD ?= admin
 PYTEST_ARGS ?=
@@ -40,17 +58,17 @@ $(VENV_STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 airflow-init: venv  ## migrate Airflow's metadata DB, create pool duckdb_writer, set the login
-	@test -f $(AIRFLOW_HOME)/airflow.db || rm -f $(INIT_STAMP)
+	@test -f $(DB_MARKER) || rm -f $(INIT_STAMP)
 	@$(MAKE) --no-print-directory $(INIT_STAMP)
 
 $(INIT_STAMP): $(VENV_STAMP) scripts/airflow.env
 	mkdir -p $(AIRFLOW_HOME)
-	$(BIN)/airflow db migrate
-	$(BIN)/airflow pools set duckdb_writer 1 "tradewatch: one DuckDB writer at a time"
+	$(WITH_DB) bash -c 'airflow db migrate && \
+		airflow pools set duckdb_writer 1 "tradewatch: one DuckDB writer at a time"'
 	test -s $(PASSWORDS_FILE) || echo '{"admin": "$(ADMIN_PASSWORD)"}' > $(PASSWORDS_FILE)
 	touch $@
 
-run: venv airflow-init  ## start Airflow (standalone) on http://127.0.0.1:8080; Ctrl-C stops it all
+run: venv airflow-init  ## start Postgres and Airflow (standalone) on http://127.0.0.1:8080; Ctrl-C stops it all
 	$(BIN)/python scripts/airflow_standalone.py
 
 test: venv airflow-init  ## the whole suite (including the e2e Airflow run) and ruff
@@ -75,7 +93,8 @@ serve-samples: venv  ## serve include/samples on 127.0.0.1:8765 for ad-hoc runs 
 constraints: venv  ## re-lock constraints.txt from the current .venv
 	$(BIN)/pip freeze --exclude-editable > constraints.txt
 
-clean:  ## remove airflow_home (metadata DB, logs) and caches; keeps .venv and data/
+clean:  ## stop the embedded Postgres, remove airflow_home (metadata DB, logs) and caches; keeps .venv and data/
+	test ! -x $(BIN)/python || $(BIN)/python scripts/embedded_postgres.py stop
 	rm -rf $(AIRFLOW_HOME) .pytest_cache .ruff_cache build include/*.egg-info
 	find . \( -path ./.venv -o -path ./.git \) -prune -o -name __pycache__ -type d -print0 \
 		| xargs -0 rm -rf

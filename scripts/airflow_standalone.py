@@ -1,10 +1,15 @@
-"""Run ``airflow standalone`` so that Ctrl-C (or SIGTERM/SIGHUP) stops every process it started.
+"""Run ``airflow standalone`` on the embedded Postgres; Ctrl-C (or SIGTERM/SIGHUP) stops it all.
 
 ``airflow standalone`` starts the scheduler, dag-processor, triggerer and api-server as
 children, and those start workers and task processes of their own. Killing the standalone
 process alone leaves them running, so this wrapper starts it in a session of its own and,
 on shutdown, signals every process of that session and of its process tree: SIGINT first
 (Airflow's components shut down cleanly on it), then SIGTERM, then SIGKILL.
+
+Airflow's metadata is in the embedded PostgreSQL of ``TRADEWATCH_PGDATA``
+(scripts/embedded_postgres.py): it starts first, a server already running on that
+directory is taken over, and it stops after the last Airflow process, so Ctrl-C leaves no
+process behind. With ``TRADEWATCH_PGDATA`` empty (``AIRFLOW_DB=sqlite``) there is none.
 
 It also waits for the API server to answer and then prints the UI address and the login.
 The settings come from the environment (``make run`` exports scripts/airflow.env).
@@ -29,6 +34,8 @@ from pathlib import Path
 from types import FrameType
 
 import psutil
+
+import embedded_postgres
 
 GRACE_SECONDS = 30.0
 TERM_SECONDS = 10.0
@@ -67,16 +74,17 @@ def _login_lines(passwords_file: Path) -> list[str]:
     return lines
 
 
-def _banner(base: str, passwords_file: Path) -> str:
+def _banner(base: str, passwords_file: Path, database: str) -> str:
     lines = [
         "",
         "=" * 72,
         f"  Airflow UI: {base}/",
         *_login_lines(passwords_file),
+        f"  Metadata DB: {database}",
         "  DAG: tradewatch_daily (paused at creation: unpause it, or Trigger with params)",
         "  Offline samples: `make serve-samples` in another terminal, then Trigger",
         "    tradewatch_daily with sources_file = include/samples/sources.yaml",
-        "  Ctrl-C stops Airflow and every process it started.",
+        "  Ctrl-C stops Airflow, every process it started and the metadata DB.",
         "=" * 72,
         "",
     ]
@@ -168,6 +176,12 @@ def main() -> int:
     if airflow is None:
         print("[tradewatch] `airflow` is not on PATH (run `make run`).", file=sys.stderr)
         return 1
+    server = embedded_postgres.from_env()
+    database = (
+        f"PostgreSQL {embedded_postgres.PG_MAJOR} (embedded), data and socket in {server.pgdata}"
+        if server is not None
+        else os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "Airflow's default")
+    )
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         raise _Stop(signal.Signals(signum).name)
@@ -175,17 +189,24 @@ def main() -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
 
-    print(f"[tradewatch] starting airflow standalone (AIRFLOW_HOME={home})", flush=True)
     proc: subprocess.Popen[bytes] | None = None
     status = 0
     try:
+        if server is not None:
+            t0 = time.monotonic()
+            server.start()
+            print(
+                f"[tradewatch] Postgres ready in {time.monotonic() - t0:.1f}s ({server.pgdata})",
+                flush=True,
+            )
+        print(f"[tradewatch] starting airflow standalone (AIRFLOW_HOME={home})", flush=True)
         # A session of its own: its PID is the session id every descendant inherits.
         proc = subprocess.Popen([airflow, "standalone"], start_new_session=True)
         started = time.monotonic()
         announced = False
         while proc.poll() is None:
             if not announced and _healthy(f"{base}/api/v2/monitor/health"):
-                print(_banner(base, passwords_file), flush=True)
+                print(_banner(base, passwords_file, database), flush=True)
                 announced = True
             elif not announced and time.monotonic() - started > STARTUP_TIMEOUT:
                 print(f"[tradewatch] API server not healthy after {STARTUP_TIMEOUT:.0f}s")
@@ -195,6 +216,9 @@ def main() -> int:
         print(f"[tradewatch] airflow standalone exited with status {status}", flush=True)
     except _Stop as stop:
         print(f"\n[tradewatch] {stop}: stopping Airflow ...", flush=True)
+    except embedded_postgres.PostgresError as exc:
+        print(f"[tradewatch] {exc}", file=sys.stderr, flush=True)
+        status = 1
     finally:
         # A second Ctrl-C during shutdown must not abort the clean-up.
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -203,9 +227,13 @@ def main() -> int:
         if proc is not None:
             stop_all(proc.pid, sid=proc.pid)
             proc.poll()
-        print(
-            f"[tradewatch] all Airflow processes stopped ({time.monotonic() - t0:.0f}s)", flush=True
-        )
+            print(
+                f"[tradewatch] all Airflow processes stopped ({time.monotonic() - t0:.0f}s)",
+                flush=True,
+            )
+        # Last: Airflow's components write their final state on the way out.
+        if server is not None and server.stop():
+            print(f"[tradewatch] Postgres stopped ({server.pgdata})", flush=True)
     return status
 
 

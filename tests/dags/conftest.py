@@ -4,21 +4,26 @@
 what is set) makes a plain ``.venv/bin/pytest`` behave the same and keeps Airflow out of
 ``~/airflow``. It must happen before anything imports Airflow, hence at import time.
 
-Tests that run the DAG get a fresh AIRFLOW_HOME under tmp with a freshly migrated SQLite
-DB, so they never touch ``airflow_home/`` of a developer's ``make run``.
+Tests that run the DAG get a fresh AIRFLOW_HOME under tmp and a database of their own,
+copied from a freshly migrated template, on an embedded Postgres that the session starts in
+a scratch directory (and stops): they never touch ``airflow_home/`` of a developer's
+``make run``, and run on the engine ``make run`` uses.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from embedded_postgres import EmbeddedPostgres
+from pgtest import scratch_dir
 
 REPO = Path(__file__).resolve().parents[2]
 DAGS = REPO / "dags"
@@ -49,10 +54,18 @@ for _key, _value in read_env_file(REPO).items():
     os.environ.setdefault(_key, _value)
 
 
-def airflow_env(airflow_home: Path, **extra: str | Path) -> dict[str, str]:
-    """The environment for an Airflow subprocess using ``airflow_home``, plus ``extra``."""
+def airflow_env(
+    airflow_home: Path, server: EmbeddedPostgres, database: str, **extra: str | Path
+) -> dict[str, str]:
+    """The environment for an Airflow subprocess using ``airflow_home`` and ``database`` on
+    ``server``, plus ``extra``."""
     env = dict(os.environ)
-    env.update(read_env_file(REPO, {"AIRFLOW_HOME": str(airflow_home)}))
+    overrides = {
+        "AIRFLOW_HOME": str(airflow_home),
+        "TRADEWATCH_PGDATA": str(server.pgdata),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": server.url(database),
+    }
+    env.update(read_env_file(REPO, overrides))
     env.update({k: str(v) for k, v in extra.items()})
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env
@@ -72,22 +85,38 @@ def migrate(airflow_home: Path, env: dict[str, str]) -> None:
         pytest.fail(f"airflow db migrate failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
+TEMPLATE = "airflow_template"
+_databases = itertools.count(1)
+
+
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly migrated, empty Airflow metadata DB (a template to copy)."""
-    home = tmp_path_factory.mktemp("airflow_template")
-    migrate(home, airflow_env(home))
-    return home / "airflow.db"
+def metadata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+    """An embedded Postgres for the session, holding a freshly migrated, empty Airflow
+    metadata database ``airflow_template`` to copy."""
+    with scratch_dir() as scratch:
+        server = EmbeddedPostgres(scratch / "pgdata")
+        server.start()
+        try:
+            server.ensure_database(TEMPLATE)
+            home = tmp_path_factory.mktemp("airflow_template")
+            migrate(home, airflow_env(home, server, TEMPLATE))
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture
-def fresh_airflow_home(tmp_path: Path, migrated_db: Path) -> Callable[..., dict[str, str]]:
-    """Call with extra env vars; returns the env of a new AIRFLOW_HOME holding a migrated DB."""
+def fresh_airflow_home(
+    tmp_path: Path, metadata_server: EmbeddedPostgres
+) -> Callable[..., dict[str, str]]:
+    """Call with extra env vars; returns the env of a new AIRFLOW_HOME and a new metadata
+    database copied from the migrated template."""
 
     def make(**extra: str | Path) -> dict[str, str]:
         home = tmp_path / "airflow_home"
         home.mkdir(exist_ok=True)
-        shutil.copy2(migrated_db, home / "airflow.db")
-        return airflow_env(home, **extra)
+        database = f"airflow_test_{next(_databases)}"
+        metadata_server.ensure_database(database, template=TEMPLATE)
+        return airflow_env(home, metadata_server, database, **extra)
 
     return make

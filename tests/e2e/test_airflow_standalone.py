@@ -1,13 +1,20 @@
-"""End to end: a real ``airflow standalone`` runs tradewatch_daily, driven by the REST API.
+"""End to end: a real ``airflow standalone`` on the embedded Postgres, driven by the REST API.
 
 The test starts scripts/airflow_standalone.py (what ``make run`` starts) with its own
-AIRFLOW_HOME under tmp, a free port and a known login, so it never disturbs a developer's
-``make run``. It triggers the run for yesterday's data interval with the fixture news site
-and a GDELT replica as sources, waits for success, then backfills a past week with
-``airflow backfill create``: for each day the RSS feeds have no history and GDELT lists
-that day's pages of a second site (the bundled samples). It checks each day on the
-read-only snapshot, clears the whole week through the REST API so every day runs again,
-checks that the content tables did not change, and stops every process it started.
+AIRFLOW_HOME under tmp, its own Postgres data directory, a free port and a known login, so
+it never disturbs a developer's ``make run``. It migrates through
+scripts/embedded_postgres.py as ``make airflow-init`` does, triggers the run for
+yesterday's data interval with the fixture news site and a GDELT replica as sources, waits
+for success, then backfills a past week three times, each on the first call: with
+``airflow backfill create`` for the missing runs, again for all runs, and through
+``POST /api/v2/backfills`` (the UI's Backfill dialog) with at most 3 runs at a time. For
+each day the RSS feeds have no history and GDELT lists that day's pages of a second site
+(the bundled samples). It checks each day on the read-only snapshot after the first pass,
+and after each "all runs" pass (Airflow clears each day's run and runs it again, as the
+UI's Clear does) that the content tables did not change. Then Ctrl-C: no Airflow or
+Postgres process may be left. Postgres is then killed with -9, leaving a stale
+``postmaster.pid``, and a second start must come up on the same data, with every run and
+backfill still there, and stop as cleanly.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ import pytest
 import requests
 
 from dbstate import content_hashes
+from embedded_postgres import EmbeddedPostgres
+from pgtest import scratch_dir
 from servers.gdelt import GdeltReplica
 from servers.site import SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
@@ -40,13 +49,16 @@ pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
 WRAPPER = REPO / "scripts" / "airflow_standalone.py"
+WITH_DB = REPO / "scripts" / "embedded_postgres.py"
 ENV_FILE = REPO / "scripts" / "airflow.env"
 BIN = Path(sys.executable).parent
 DAG_ID = "tradewatch_daily"
 USER, PASSWORD = "admin", "e2e-admin-password"
 STARTUP_TIMEOUT = 300
+STOP_TIMEOUT = 120
 RUN_TIMEOUT = 360
 BACKFILL_TIMEOUT = 900
+MAX_ACTIVE_RUNS = 3
 SAMPLES = REPO / "include" / "samples"
 # Sample-site pages GDELT "saw" on each day of the backfilled week (day index -> paths).
 WEEK = {
@@ -82,17 +94,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(what: str, check: Callable[[], Any], timeout: float, proc: subprocess.Popen) -> Any:
-    """Poll ``check`` until it returns something truthy; fail if Airflow exits first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"airflow standalone exited ({proc.returncode}) while waiting for {what}")
-        with_value = check()
-        if with_value:
-            return with_value
-        time.sleep(2)
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+def postgres_processes(pgdata: Path) -> list[psutil.Process]:
+    """Server processes of ``pgdata``: the postmaster names it on its command line, and it
+    and its backends work in it."""
+    data = str(pgdata.resolve())
+    found = []
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if data in (proc.info["cmdline"] or []) or (
+                proc.info["name"] == "postgres" and proc.cwd() == data
+            ):
+                found.append(proc)
+    return [p for p in found if _alive(p)]
 
 
 class Tree:
@@ -119,27 +132,16 @@ class Tree:
                 continue
         return [p for p in self.seen.values() if _alive(p)]
 
-    def stop(self, proc: subprocess.Popen) -> list[str]:
-        """SIGTERM the wrapper (it stops Airflow cleanly), then SIGTERM/SIGKILL leftovers."""
-        self.scan()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=90)
-        leftovers: list[str] = []
+    def kill_leftovers(self) -> None:
+        """SIGTERM, then SIGKILL, whatever is still alive."""
         for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
             alive = self.scan()
             if not alive:
-                break
-            leftovers += [f"{p.pid} {_cmd(p)}" for p in alive]
+                return
             for p in alive:
                 with contextlib.suppress(psutil.Error):
                     p.send_signal(sig)
             psutil.wait_procs(alive, timeout=wait)
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        return leftovers
 
 
 def _alive(p: psutil.Process) -> bool:
@@ -154,6 +156,69 @@ def _cmd(p: psutil.Process) -> str:
         return " ".join(p.cmdline()[:4])
     except psutil.Error:
         return "?"
+
+
+class Standalone:
+    """scripts/airflow_standalone.py, as ``make run`` starts it, in a session of its own."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.pgdata = Path(env["TRADEWATCH_PGDATA"])
+        self.log_path = log_path
+        self.log = log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(WRAPPER)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.tree = Tree(self.proc.pid)
+        self.postgres_seen: dict[int, psutil.Process] = {}
+
+    def scan(self) -> None:
+        """Remember every Airflow and Postgres process while they run."""
+        self.tree.scan()
+        for p in postgres_processes(self.pgdata):
+            self.postgres_seen.setdefault(p.pid, p)
+
+    def wait_for(self, what: str, check: Callable[[], Any], timeout: float) -> Any:
+        """Poll ``check`` until it returns something truthy; fail if Airflow exits first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the wrapper exited ({self.proc.returncode}) waiting for {what}")
+            self.scan()
+            value = check()
+            if value:
+                return value
+            time.sleep(2)
+        pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+
+    def ctrl_c(self) -> tuple[list[str], list[str]]:
+        """SIGINT to the wrapper's process group, as Ctrl-C in ``make run``'s terminal.
+        Returns the Airflow and the Postgres processes still alive once the wrapper exited;
+        those are then killed, so a failing test leaves nothing behind either."""
+        self.scan()
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=STOP_TIMEOUT)
+        airflow_left = [f"{p.pid} {_cmd(p)}" for p in self.tree.scan()]
+        postgres = {p.pid: p for p in postgres_processes(self.pgdata)}
+        postgres.update((pid, p) for pid, p in self.postgres_seen.items() if _alive(p))
+        postgres_left = [f"{p.pid} {_cmd(p)}" for p in postgres.values()]
+        self.tree.kill_leftovers()
+        EmbeddedPostgres(self.pgdata).stop(timeout=10)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.log.close()
+        return airflow_left, postgres_left
+
+    def output(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
 class Api:
@@ -226,22 +291,48 @@ def gdelt_records(samples_base: str, first_day: datetime) -> list[dict[str, str]
     ]
 
 
-def test_standalone_runs_the_daily_dag_and_a_backfill(tmp_path: Path, site_url: str):
+def test_standalone_runs_the_daily_dag_and_backfills(tmp_path: Path, site_url: str):
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     first_day = today - timedelta(days=10)
     with (
         serve_directory(SAMPLES) as samples_base,
         GdeltReplica(gdelt_records(samples_base, first_day)) as gdelt,
+        scratch_dir() as scratch,
     ):
         gdelt_source = gdelt.source("gdelt-kj", "(Korea OR Seoul) (Japan OR Tokyo) export")
         sources_file = write_sources(tmp_path / "sources.yaml", site_url, extra=[gdelt_source])
-        run_standalone(tmp_path, sources_file, today, first_day, samples_base)
+        run_standalone(tmp_path, scratch / "pgdata", sources_file, today, first_day, samples_base)
+
+
+def airflow_init(env: dict[str, str], pgdata: Path) -> None:
+    """What ``make airflow-init`` runs: migrate and create the pool, each with the embedded
+    Postgres started for the command and stopped after it."""
+    for cmd in (
+        ["db", "migrate"],
+        ["pools", "set", "duckdb_writer", "1", "tradewatch: one DuckDB writer at a time"],
+    ):
+        done = subprocess.run(
+            [sys.executable, str(WITH_DB), "run", "--", str(BIN / "airflow"), *cmd],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, f"airflow {' '.join(cmd)}:\n{done.stdout}\n{done.stderr}"
+        assert not postgres_processes(pgdata), "`embedded_postgres.py run` left Postgres running"
+    assert (pgdata / "PG_VERSION").read_text().strip() == "16"
 
 
 def run_standalone(
-    tmp_path: Path, sources_file: Path, today: datetime, first_day: datetime, samples_base: str
+    tmp_path: Path,
+    pgdata: Path,
+    sources_file: Path,
+    today: datetime,
+    first_day: datetime,
+    samples_base: str,
 ) -> None:
-    """Start Airflow, run yesterday's interval, backfill the week twice, check DuckDB."""
+    """Start Airflow, run yesterday's interval, backfill the week, Ctrl-C, restart over a
+    stale ``postmaster.pid``, Ctrl-C again, check DuckDB."""
     home = tmp_path / "airflow_home"
     home.mkdir()
     port = free_port()
@@ -249,7 +340,15 @@ def run_standalone(
     data = tmp_path / "data"
     db = data / "tradewatch.duckdb"
     env = dict(os.environ)
-    env.update(read_env_file({"AIRFLOW_HOME": str(home), "AIRFLOW__API__PORT": str(port)}))
+    env.update(
+        read_env_file(
+            {
+                "AIRFLOW_HOME": str(home),
+                "AIRFLOW__API__PORT": str(port),
+                "TRADEWATCH_PGDATA": str(pgdata),
+            }
+        )
+    )
     env.update(
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         TRADEWATCH_DATA_DIR=str(data),
@@ -259,188 +358,54 @@ def run_standalone(
         AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{USER}:admin",
     )
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"{base}/execution/"
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == (
+        f"postgresql+psycopg2://airflow@/airflow?host={pgdata}"
+    )
     Path(env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]).write_text(
         json.dumps({USER: PASSWORD}), encoding="utf-8"
     )
-    for cmd in (
-        ["db", "migrate"],
-        ["pools", "set", "duckdb_writer", "1", "tradewatch: one DuckDB writer at a time"],
-    ):
-        done = subprocess.run(
-            [str(BIN / "airflow"), *cmd], env=env, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, f"airflow {' '.join(cmd)}:\n{done.stdout}\n{done.stderr}"
+    airflow_init(env, pgdata)
 
-    log_path = tmp_path / "standalone.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, str(WRAPPER)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    tree = Tree(proc.pid)
-    api = Api(base)
-    leftovers: list[str] = []
+    first = Standalone(env, tmp_path / "standalone.log")
     try:
-
-        def healthy() -> bool:
-            tree.scan()  # remember every process while Airflow is up
-            return _healthy(base)
-
-        wait_for("a healthy Airflow", healthy, STARTUP_TIMEOUT, proc)
-        api.login(USER, PASSWORD)
-        wait_for(
-            f"DAG {DAG_ID} to be parsed",
-            lambda: api.get(f"/dags/{DAG_ID}").status_code == 200,
-            120,
-            proc,
-        )
-        errors = api.ok("GET", "/importErrors")
-        assert errors["total_entries"] == 0, errors
-
-        # The run the scheduler would start for yesterday; triggering it first (while the
-        # DAG is paused) means the scheduler skips creating it when the DAG is unpaused.
-        start, end = today - timedelta(days=1), today
-        run_id = f"e2e__{start:%Y-%m-%d}"
-        run = api.ok(
-            "POST",
-            f"/dags/{DAG_ID}/dagRuns",
-            json={
-                "dag_run_id": run_id,
-                "logical_date": start.isoformat(),
-                "data_interval_start": start.isoformat(),
-                "data_interval_end": end.isoformat(),
-                "conf": {"sources_file": str(sources_file), "relevance_threshold": 0.5},
-            },
-        )
-        assert run["state"] == "queued", run
-        api.ok("PATCH", f"/dags/{DAG_ID}", json={"is_paused": False})
-
-        def finished() -> str | None:
-            tree.scan()
-            state = api.ok("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}")["state"]
-            return state if state in ("success", "failed") else None
-
-        state = wait_for(f"run {run_id} to finish", finished, RUN_TIMEOUT, proc)
-        assert state == "success", _failure_report(api, run_id)
-
-        tis = api.ok("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")["task_instances"]
-        assert {ti["state"] for ti in tis} == {"success"}, tis
-        assert sum(ti["task_id"] == "discover" for ti in tis) >= 2
-
-        events = api.ok(
-            "GET", "/assets/events", params={"source_dag_id": DAG_ID, "source_run_id": run_id}
-        )
-        assert events["total_entries"] == 1, events
-        assert events["asset_events"][0]["extra"], events
-
-        def backfills() -> list[dict[str, Any]]:
-            return api.ok("GET", "/backfills", params={"dag_id": DAG_ID})["backfills"]
-
-        def idle() -> bool:
-            tree.scan()
-            return all(b["completed_at"] for b in backfills())
-
-        def week_ran_since(since: datetime) -> list[dict[str, Any]] | None:
-            """The week's runs once every day has finished (again) after ``since``."""
-            if not idle():
-                return None
-            runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})
-            week = [r for r in runs["dag_runs"] if r["run_type"] == "backfill"]
-            ran = all(
-                r["state"] in ("success", "failed")
-                and r["end_date"]
-                and datetime.fromisoformat(r["end_date"]) > since
-                for r in week
-            )
-            return week if ran and len(week) == len(WEEK) else None
-
-        def wait_for_week(what: str, since: datetime) -> list[dict[str, Any]]:
-            runs = wait_for(what, lambda: week_ran_since(since), BACKFILL_TIMEOUT, proc)
-            failed = [r["dag_run_id"] for r in runs if r["state"] != "success"]
-            assert not failed, "\n".join(_failure_report(api, run_id) for run_id in failed)
-            starts = sorted(datetime.fromisoformat(r["data_interval_start"]) for r in runs)
-            assert starts == [first_day + timedelta(days=d) for d in WEEK]
-            return runs
-
-        # The UI's "Missing Runs" backfill, from the command line.
-        command = [
-            str(BIN / "airflow"),
-            "backfill",
-            "create",
-            "--dag-id",
-            DAG_ID,
-            "--from-date",
-            first_day.date().isoformat(),
-            "--to-date",
-            (first_day + timedelta(days=len(WEEK) - 1)).date().isoformat(),
-            "--max-active-runs",
-            "3",
-            "--dag-run-conf",
-            json.dumps({"sources_file": str(sources_file), "relevance_threshold": 0.5}),
-        ]
-        since = datetime.now(UTC)
-        for _ in range(4):
-            wait_for("no running backfill", idle, BACKFILL_TIMEOUT, proc)
-            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-            if done.returncode == 0:
-                break
-            # SQLite (make run's metadata DB) can refuse the CLI's write when another process
-            # writes at the same moment, after some days were created. Running the same
-            # command again is safe: it adds only the missing days.
-            assert "database is locked" in done.stderr, f"{done.stdout}\n{done.stderr}"
-        assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
-        week = wait_for_week("the backfilled week", since)
-
-        # Analysts read the snapshot, which never blocks the loader: check it between runs.
-        snapshot = db.with_name(f"{db.stem}_read.duckdb")
-        first_pass = check_backfilled_week(snapshot, samples_base, first_day)
-
-        # Clear every day and let it run again (the UI's Clear on the selected runs).
-        since = datetime.now(UTC)
-        body = {"dry_run": False, "dag_runs": [{"dag_run_id": r["dag_run_id"]} for r in week]}
-        for _ in range(3):
-            try:
-                resp = api.session.post(
-                    f"{api.base}/api/v2/dags/{DAG_ID}/clearDagRuns", json=body, timeout=180
-                )
-            except requests.ReadTimeout:
-                break  # SQLite made the server wait; the wait below tells whether it cleared
-            if resp.status_code < 500:  # a SQLite lock clash is a 5xx; clearing is repeatable
-                assert resp.status_code < 300, f"clear: {resp.status_code} {resp.text}"
-                break
-            time.sleep(2)
-        wait_for_week("the cleared week", since)
-        check_rerun_week(snapshot, first_day, first_pass)
-
-        # Nothing else may still be writing DuckDB when the test reads it.
-        wait_for(
-            "no other active runs",
-            lambda: (
-                api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"state": ["queued", "running"]})[
-                    "total_entries"
-                ]
-                == 0
-            ),
-            120,
-            proc,
-        )
+        history = exercise(first, base, env, sources_file, today, first_day, samples_base, db)
     except BaseException:
-        log.flush()
-        tail = log_path.read_text(encoding="utf-8", errors="replace")[-8000:]
-        print(f"---- tail of {log_path} ----\n{tail}")
+        print(f"---- tail of {first.log_path} ----\n{first.output()[-8000:]}")
         raise
     finally:
-        leftovers = tree.stop(proc)
-        log.close()
-
-    assert not tree.scan(), "processes survived the shutdown"
-    output = log_path.read_text(encoding="utf-8", errors="replace")
-    assert "all Airflow processes stopped" in output
+        left = first.ctrl_c()
+    assert left == ([], []), f"Airflow and Postgres processes left after Ctrl-C: {left}"
+    assert len(first.postgres_seen) > 1, "Postgres was never seen running"
+    output = first.output()
     assert f"Airflow UI: {base}/" in output and f"{USER} / {PASSWORD}" in output
-    assert not leftovers, f"the wrapper left processes behind: {leftovers}"
+    assert "all Airflow processes stopped" in output
+    assert f"Postgres stopped ({pgdata})" in output
+
+    # Postgres killed with -9 last time: its postmaster.pid stays behind.
+    server = EmbeddedPostgres(pgdata)
+    server.start()
+    master = server.postmaster()
+    assert master is not None
+    master.kill()
+    master.wait(10)
+    assert (pgdata / "postmaster.pid").exists()
+
+    second = Standalone(env, tmp_path / "standalone-2.log")
+    try:
+        second.wait_for("a healthy Airflow again", lambda: _healthy(base), STARTUP_TIMEOUT)
+        api = Api(base)
+        api.login(USER, PASSWORD)
+        runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})
+        assert sorted(r["dag_run_id"] for r in runs["dag_runs"]) == history["runs"]
+        backfills = api.ok("GET", "/backfills", params={"dag_id": DAG_ID})
+        assert backfills["total_entries"] == history["backfills"]
+    except BaseException:
+        print(f"---- tail of {second.log_path} ----\n{second.output()[-8000:]}")
+        raise
+    finally:
+        left = second.ctrl_c()
+    assert left == ([], []), f"processes left after the second Ctrl-C: {left}"
+    assert f"Postgres stopped ({pgdata})" in second.output()
 
     with duckdb.connect(str(db), read_only=True) as con:
 
@@ -451,6 +416,155 @@ def run_standalone(
         assert count("SELECT count(*) FROM articles WHERE relevant") > 0
         assert count("SELECT count(*) FROM quotes") > 0
         assert count("SELECT count(*) FROM fetch_log") > 0
+
+
+def exercise(
+    airflow: Standalone,
+    base: str,
+    env: dict[str, str],
+    sources_file: Path,
+    today: datetime,
+    first_day: datetime,
+    samples_base: str,
+    db: Path,
+) -> dict[str, Any]:
+    """Everything a user does with a running Airflow; returns the run ids and the number of
+    backfills, which a restart must keep."""
+    api = Api(base)
+    airflow.wait_for("a healthy Airflow", lambda: _healthy(base), STARTUP_TIMEOUT)
+    api.login(USER, PASSWORD)
+    airflow.wait_for(
+        f"DAG {DAG_ID} to be parsed", lambda: api.get(f"/dags/{DAG_ID}").status_code == 200, 120
+    )
+    errors = api.ok("GET", "/importErrors")
+    assert errors["total_entries"] == 0, errors
+
+    # The run the scheduler would start for yesterday; triggering it first (while the
+    # DAG is paused) means the scheduler skips creating it when the DAG is unpaused.
+    start, end = today - timedelta(days=1), today
+    run_id = f"e2e__{start:%Y-%m-%d}"
+    conf = {"sources_file": str(sources_file), "relevance_threshold": 0.5}
+    run = api.ok(
+        "POST",
+        f"/dags/{DAG_ID}/dagRuns",
+        json={
+            "dag_run_id": run_id,
+            "logical_date": start.isoformat(),
+            "data_interval_start": start.isoformat(),
+            "data_interval_end": end.isoformat(),
+            "conf": conf,
+        },
+    )
+    assert run["state"] == "queued", run
+    api.ok("PATCH", f"/dags/{DAG_ID}", json={"is_paused": False})
+
+    def finished() -> str | None:
+        state = api.ok("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}")["state"]
+        return state if state in ("success", "failed") else None
+
+    state = airflow.wait_for(f"run {run_id} to finish", finished, RUN_TIMEOUT)
+    assert state == "success", _failure_report(api, run_id)
+
+    tis = api.ok("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")["task_instances"]
+    assert {ti["state"] for ti in tis} == {"success"}, tis
+    assert sum(ti["task_id"] == "discover" for ti in tis) >= 2
+
+    events = api.ok(
+        "GET", "/assets/events", params={"source_dag_id": DAG_ID, "source_run_id": run_id}
+    )
+    assert events["total_entries"] == 1, events
+    assert events["asset_events"][0]["extra"], events
+
+    def backfills() -> list[dict[str, Any]]:
+        return api.ok("GET", "/backfills", params={"dag_id": DAG_ID})["backfills"]
+
+    def week_runs_now() -> list[dict[str, Any]]:
+        runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})
+        return [r for r in runs["dag_runs"] if r["run_type"] == "backfill"]
+
+    most_running = 0
+
+    def week_ran_since(since: datetime) -> list[dict[str, Any]] | None:
+        """The week's runs once every day has finished (again) after ``since``."""
+        nonlocal most_running
+        week = week_runs_now()
+        most_running = max(most_running, sum(r["state"] == "running" for r in week))
+        if not all(b["completed_at"] for b in backfills()):
+            return None
+        ran = all(
+            r["state"] in ("success", "failed")
+            and r["end_date"]
+            and datetime.fromisoformat(r["end_date"]) > since
+            for r in week
+        )
+        return week if ran and len(week) == len(WEEK) else None
+
+    def wait_for_week(what: str, since: datetime) -> list[dict[str, Any]]:
+        runs = airflow.wait_for(what, lambda: week_ran_since(since), BACKFILL_TIMEOUT)
+        failed = [r["dag_run_id"] for r in runs if r["state"] != "success"]
+        assert not failed, "\n".join(_failure_report(api, run_id) for run_id in failed)
+        starts = sorted(datetime.fromisoformat(r["data_interval_start"]) for r in runs)
+        assert starts == [first_day + timedelta(days=d) for d in WEEK]
+        return runs
+
+    last_day = first_day + timedelta(days=len(WEEK) - 1)
+    snapshot = db.with_name(f"{db.stem}_read.duckdb")
+    # The UI's "Missing Runs" and "All Runs" backfills, from the command line: each
+    # succeeds on its first call (SQLite used to refuse it with "database is locked").
+    first_pass: dict[str, str] = {}
+    for behavior in ("none", "completed"):
+        since = datetime.now(UTC)
+        command = [str(BIN / "airflow"), "backfill", "create", "--dag-id", DAG_ID]
+        command += ["--from-date", first_day.date().isoformat()]
+        command += ["--to-date", last_day.date().isoformat()]
+        command += ["--max-active-runs", str(MAX_ACTIVE_RUNS), "--reprocess-behavior", behavior]
+        command += ["--dag-run-conf", json.dumps(conf)]
+        done = subprocess.run(
+            command,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, f"backfill {behavior}:\n{done.stdout}\n{done.stderr}"
+        wait_for_week(f"the week backfilled ({behavior})", since)
+        # Analysts read the snapshot, which never blocks the loader: check it between runs.
+        if behavior == "none":
+            first_pass = check_backfilled_week(snapshot, samples_base, first_day)
+        else:
+            check_rerun_week(snapshot, first_day, first_pass)
+
+    # The UI's Backfill dialog: "All Runs", at most 3 runs at a time.
+    since = datetime.now(UTC)
+    most_running = 0
+    created = api.ok(
+        "POST",
+        "/backfills",
+        json={
+            "dag_id": DAG_ID,
+            "from_date": first_day.isoformat(),
+            "to_date": last_day.isoformat(),
+            "reprocess_behavior": "completed",
+            "max_active_runs": MAX_ACTIVE_RUNS,
+            "dag_run_conf": conf,
+        },
+    )
+    assert created["max_active_runs"] == MAX_ACTIVE_RUNS, created
+    week = wait_for_week("the week backfilled through the REST API", since)
+    assert {r["state"] for r in week} == {"success"}
+    assert 0 < most_running <= MAX_ACTIVE_RUNS, most_running
+    done_backfill = api.ok("GET", f"/backfills/{created['id']}")
+    assert done_backfill["completed_at"], done_backfill
+    check_rerun_week(snapshot, first_day, first_pass)
+
+    # Nothing else may still be writing DuckDB when the test reads it.
+    def no_active_runs() -> bool:
+        active = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"state": ["queued", "running"]})
+        return active["total_entries"] == 0
+
+    airflow.wait_for("no other active runs", no_active_runs, 120)
+    runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})["dag_runs"]
+    return {"runs": sorted(r["dag_run_id"] for r in runs), "backfills": len(backfills())}
 
 
 def week_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, datetime, str, dict]]:

@@ -25,13 +25,15 @@ AIRFLOW_SERVICES = {
 
 
 def _pins(path: Path) -> dict[str, str]:
-    """``name==version`` lines of a requirements/constraints file, names normalised."""
+    """``name==version`` lines of a requirements/constraints file, names normalised and
+    extras (``apache-airflow[postgres]``) dropped."""
     pins = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             name, sep, version = line.partition("==")
             assert sep, f"{path.name}: not pinned with ==: {line!r}"
+            name = name.split("[", 1)[0]
             pins[re.sub(r"[-_.]+", "-", name).lower()] = version.strip()
     return pins
 
