@@ -48,7 +48,7 @@ def topic_trend_svg(
                 scale=alt.Scale(domain=[first, last]),
                 axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=8),
             ),
-            y=alt.Y("sum(articles):Q", title="relevant articles", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("sum(articles):Q", title="articles (once per topic)", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "topic:N",
                 title="topic",
