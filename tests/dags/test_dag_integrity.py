@@ -165,3 +165,37 @@ def test_reprocess_load_is_the_single_duckdb_writer(reprocess, daily) -> None:
     assert load.outlets == daily.task_dict["load"].outlets
     others = [t for t in reprocess.tasks if t.task_id != "load"]
     assert all(t.pool != "duckdb_writer" and not t.outlets for t in others)
+
+
+@pytest.fixture(scope="module")
+def report(dagbag: DagBag):
+    return dagbag.dags["tradewatch_report"]
+
+
+def test_report_runs_after_every_load_of_either_dag(report, daily, reprocess) -> None:
+    """Data-aware: scheduled on the very Asset both load tasks announce."""
+    outlets = daily.task_dict["load"].outlets
+    assert outlets == reprocess.task_dict["load"].outlets and len(outlets) == 1
+    assert report.timetable.asset_condition.objects == (outlets[0],)
+    assert report.catchup is False and report.max_active_runs == 1
+
+
+def test_report_is_one_reading_task_that_documents_where_the_files_are(report) -> None:
+    assert set(report.task_dict) == {"write_brief"}
+    task = report.task_dict["write_brief"]
+    assert task.pool != "duckdb_writer" and not task.outlets
+    assert report.doc_md and "data/reports" in report.doc_md and "latest.html" in report.doc_md
+    assert "Trade brief" in report.doc_md and "read-only snapshot" in report.doc_md
+    days = report.params.get_param("days")
+    assert days.value == 30 and days.schema["minimum"] == 1 and days.description
+
+
+def test_the_load_policy_is_shared_by_both_loading_dags(daily, reprocess) -> None:
+    from tradewatch_dag_policy import LOAD_TASK
+
+    for dag in (daily, reprocess):
+        load = dag.task_dict["load"]
+        assert load.pool == LOAD_TASK["pool"] == "duckdb_writer"
+        assert load.retries == LOAD_TASK["retries"]
+        assert load.retry_delay == LOAD_TASK["retry_delay"]
+        assert load.max_retry_delay == LOAD_TASK["max_retry_delay"]

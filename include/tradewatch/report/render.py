@@ -68,9 +68,10 @@ _ENV.filters.update(web_url=_web_url, signed=_signed, when=_when, topic=topic_la
 
 def render_day_index(days: list[date], current: date | None) -> str:
     """The list of briefs (links to ``YYYY-MM-DD.html`` beside the page), newest first."""
-    return _ENV.get_template("days.html").render(
+    html = _ENV.get_template("days.html").render(
         days=days, current=current, recent=RECENT_DAYS, start=DAYS_START, end=DAYS_END
     )
+    return html.rstrip("\n")
 
 
 def render_brief(
