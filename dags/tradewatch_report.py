@@ -35,6 +35,8 @@ from tradewatch_dag_policy import DEFAULT_ARGS, TRADEWATCH_DB
     schedule=[TRADEWATCH_DB],
     start_date=datetime(2026, 11, 1),
     catchup=False,
+    # Nothing to decide: it only follows loads, so it is on from the start.
+    is_paused_upon_creation=False,
     max_active_runs=1,
     doc_md=__doc__,
     tags=["tradewatch"],
