@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import soupsieve
 import yaml
 
 from tradewatch.models import SourceSpec
@@ -179,6 +178,8 @@ def _flag(value: Any) -> str | None:
 
 
 def _css(value: Any) -> str | None:
+    import soupsieve  # only html_listing sources need it; it is slow to import
+
     problem = _text(value)
     if problem:
         return problem

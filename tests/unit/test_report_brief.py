@@ -15,6 +15,7 @@ import pytest
 
 from reportdb import AHN, DAY, HOSTILE_ENTITY, HOSTILE_QUOTE, HOSTILE_TITLE, JS_URL, build_report_db
 from tradewatch.report import write_brief, write_briefs_after_loads
+from tradewatch.report.facts import Period, read_facts
 from tradewatch.report.files import LATEST, brief_days, with_day_index
 from tradewatch.store import StoreError, connect, migrate
 from tradewatch.store.db import MIGRATIONS_DIR
@@ -221,3 +222,15 @@ def test_cli_writes_the_brief_and_fails_cleanly(db: Path, tmp_path: Path) -> Non
     assert "Traceback" not in missing.stderr
     assert _cli("--date", "2026-13-01").returncode == 2
     assert _cli("--days", "0").returncode == 2
+
+
+def test_the_brief_ranks_speakers_as_report_daily_speakers_counts_them(db: Path) -> None:
+    with duckdb.connect(str(db), read_only=True) as con:
+        period = Period(DAY, 30)
+        brief = {s.name: (s.quotes, s.articles) for s in read_facts(con, period).speakers}
+        view = con.execute(
+            "SELECT speaker, sum(quotes), sum(articles) FROM report_daily_speakers "
+            "WHERE day BETWEEN ? AND ? GROUP BY speaker",
+            [period.start, period.day],
+        ).fetchall()
+    assert brief == {name: (q, a) for name, q, a in view}

@@ -71,16 +71,17 @@ JOIN report_articles a USING (article_id)
 GROUP BY a.day, m.label, m.canonical;
 
 CREATE VIEW report_entity_first_seen AS
-SELECT label,
-       canonical,
-       any_value(entity_id) AS entity_id,
-       min(day) AS first_day,
-       max(day) AS last_day,
-       count(*) AS days,
-       sum(mentions)::BIGINT AS mentions,
-       sum(articles)::BIGINT AS articles
-FROM report_daily_mentions
-GROUP BY label, canonical;
+SELECT m.label,
+       m.canonical,
+       any_value(m.entity_id) AS entity_id,
+       min(a.day) AS first_day,
+       max(a.day) AS last_day,
+       count(DISTINCT a.day) AS days,
+       count(*) AS mentions,
+       count(DISTINCT m.article_id) AS articles
+FROM entity_mentions m
+JOIN report_articles a USING (article_id)
+GROUP BY m.label, m.canonical;
 
 CREATE VIEW report_fetch_failures AS
 SELECT run_id,

@@ -3,6 +3,11 @@
 The views (``include/sql/migrations/007_reporting_views.sql``) decide what counts as a
 relevant article, an identified speaker, a new entity or a failure; this module only picks
 a day and a window out of them, so the brief, ``include/sql/queries`` and analysts agree.
+
+The views join and aggregate up to a year of rows on every read, so the brief reads each
+one once: the rows of its two windows (the period and the one before) go into temporary
+tables of the session (``brief_*``, gone when it closes), and the sections are cut from
+those. A read-only database allows temporary tables.
 """
 
 from __future__ import annotations
@@ -220,15 +225,17 @@ def latest_news_day(con: duckdb.DuckDBPyConnection, not_after: date) -> date | N
 
 
 def read_facts(con: duckdb.DuckDBPyConnection, period: Period) -> BriefFacts:
-    """Everything the brief for ``period`` shows, in a handful of queries on the views."""
+    """Everything the brief for ``period`` shows, from one read of each view it needs."""
+    _stage(con, period)
     materials, organisations, new_entities = _entities(con, period)
+    articles = _articles(con, period)
     return BriefFacts(
         period=period,
         headlines=_headlines(con, period),
         topic_days=_topic_days(con, period),
         topics=[row[0] for row in con.execute(_ALL_TOPICS).fetchall()],
-        articles=_articles(con, period),
-        latest_news_day=latest_news_day(con, period.day),
+        articles=articles,
+        latest_news_day=period.day if articles else latest_news_day(con, period.day),
         speakers=_speakers(con, period),
         materials=materials,
         organisations=organisations,
@@ -237,40 +244,50 @@ def read_facts(con: duckdb.DuckDBPyConnection, period: Period) -> BriefFacts:
     )
 
 
+_STAGED = {
+    "brief_articles": "SELECT * FROM report_articles WHERE day BETWEEN $first AND $day",
+    "brief_topics": "SELECT * FROM report_daily_topics WHERE day BETWEEN $first AND $day",
+    "brief_quotes": "SELECT * FROM report_quotes WHERE day BETWEEN $first AND $day",
+    "brief_mentions": (
+        "SELECT * FROM report_daily_mentions "
+        "WHERE day BETWEEN $first AND $day AND list_contains($labels, label)"
+    ),
+    "brief_first_seen": (
+        "SELECT label, canonical, first_day FROM report_entity_first_seen "
+        "WHERE list_contains($labels, label) AND first_day <= $day"
+    ),
+}
+
+
+def _stage(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """The views' rows of both windows, once, into this session's temporary tables."""
+    params = {"first": period.previous_start, "day": period.day, "labels": list(NOTABLE_LABELS)}
+    for table, select in _STAGED.items():
+        used = {name: value for name, value in params.items() if f"${name}" in select}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}", used)
+
+
 _COUNTS = """
 SELECT count({what}) FILTER (WHERE day = $day),
        count({what}) FILTER (WHERE day = $day - 1),
        count({what}) FILTER (WHERE day >= $start),
        count({what}) FILTER (WHERE day < $start)
-FROM {view}
-WHERE day BETWEEN $start - $days AND $day
+FROM {table}
 """
 
 
 def _headlines(con: duckdb.DuckDBPyConnection, period: Period) -> list[Headline]:
-    params = {**period.params(), "days": period.days}
     measures = (
-        ("Relevant articles", "*", "report_articles"),
-        ("Quotes", "*", "report_quotes"),
-        ("Identified speakers", "DISTINCT speaker", "report_daily_speakers"),
-        ("Sources with news", "DISTINCT source", "report_articles"),
+        ("Relevant articles", "*", "brief_articles"),
+        ("Quotes", "*", "brief_quotes"),
+        ("Identified speakers", "DISTINCT speaker", "(FROM brief_quotes WHERE identified)"),
+        ("Sources with news", "DISTINCT source", "brief_articles"),
+        ("Newly seen entities", "*", "(SELECT first_day AS day FROM brief_first_seen)"),
     )
     out = []
-    for name, what, view in measures:
-        counts = con.execute(_COUNTS.format(what=what, view=view), params).fetchone()
+    for name, what, table in measures:
+        counts = con.execute(_COUNTS.format(what=what, table=table), period.params()).fetchone()
         out.append(Headline(name, *counts))
-    new = con.execute(
-        """
-        SELECT count(*) FILTER (WHERE first_day = $day),
-               count(*) FILTER (WHERE first_day = $day - 1),
-               count(*) FILTER (WHERE first_day >= $start),
-               count(*) FILTER (WHERE first_day < $start)
-        FROM report_entity_first_seen
-        WHERE first_day BETWEEN $start - $days AND $day AND list_contains($labels, label)
-        """,
-        {**params, "labels": list(NOTABLE_LABELS)},
-    ).fetchone()
-    out.append(Headline("Newly seen entities", *new))
     return out
 
 
@@ -281,10 +298,10 @@ def _topic_days(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple[da
     rows = con.execute(
         """
         SELECT day, topic, sum(articles)::BIGINT
-        FROM report_daily_topics WHERE day BETWEEN $start AND $day
+        FROM brief_topics WHERE day >= $start
         GROUP BY day, topic ORDER BY day, topic
         """,
-        period.params(),
+        {"start": period.start},
     ).fetchall()
     return [(day, topic, int(n)) for day, topic, n in rows]
 
@@ -293,7 +310,7 @@ def _articles(con: duckdb.DuckDBPyConnection, period: Period) -> list[ArticleRow
     rows = con.execute(
         """
         SELECT a.title, a.url, a.source, a.published_at, a.topics, count(q.quote_id)
-        FROM report_articles a LEFT JOIN report_quotes q USING (article_id)
+        FROM brief_articles a LEFT JOIN brief_quotes q USING (article_id)
         WHERE a.day = $day
         GROUP BY a.article_id, a.title, a.url, a.source, a.published_at, a.topics
         ORDER BY a.published_at DESC, a.title
@@ -307,15 +324,13 @@ def _articles(con: duckdb.DuckDBPyConnection, period: Period) -> list[ArticleRow
 def _speakers(con: duckdb.DuckDBPyConnection, period: Period) -> list[Speaker]:
     top = con.execute(
         """
-        SELECT speaker,
-               array_to_string(list_sort(list_distinct(flatten(list(string_split(kinds, '/'))))),
-                               '/'),
-               sum(quotes)::BIGINT AS quotes, sum(articles)::BIGINT AS articles
-        FROM report_daily_speakers WHERE day BETWEEN $start AND $day
+        SELECT speaker, string_agg(DISTINCT speaker_kind, '/' ORDER BY speaker_kind),
+               count(*) AS quotes, count(DISTINCT article_id) AS articles
+        FROM brief_quotes WHERE identified AND day >= $start
         GROUP BY speaker ORDER BY quotes DESC, articles DESC, speaker
         LIMIT $limit
         """,
-        {**period.params(), "limit": TOP_SPEAKERS},
+        {"start": period.start, "limit": TOP_SPEAKERS},
     ).fetchall()
     if not top:
         return []
@@ -323,12 +338,12 @@ def _speakers(con: duckdb.DuckDBPyConnection, period: Period) -> list[Speaker]:
     for speaker, *quote in con.execute(
         """
         SELECT speaker, quote, title, url, source, published_at
-        FROM report_quotes
-        WHERE identified AND day BETWEEN $start AND $day AND list_contains($names, speaker)
+        FROM brief_quotes
+        WHERE identified AND day >= $start AND list_contains($names, speaker)
         QUALIFY row_number() OVER (PARTITION BY speaker ORDER BY published_at DESC, seq) <= $n
         ORDER BY speaker, published_at DESC, seq
         """,
-        {**period.params(), "names": [row[0] for row in top], "n": QUOTES_PER_SPEAKER},
+        {"start": period.start, "names": [row[0] for row in top], "n": QUOTES_PER_SPEAKER},
     ).fetchall():
         latest.setdefault(speaker, []).append(QuoteRow(*quote))
     return [Speaker(name, kinds, q, a, latest.get(name, [])) for name, kinds, q, a in top]
@@ -343,7 +358,7 @@ def _entities(
         WITH window_counts AS (
             SELECT label, canonical, sum(mentions)::BIGINT AS mentions,
                    sum(articles)::BIGINT AS articles
-            FROM report_daily_mentions WHERE day BETWEEN $start AND $day
+            FROM brief_mentions WHERE day >= $start
             GROUP BY label, canonical
         ),
         ranked AS (
@@ -354,8 +369,7 @@ def _entities(
                    row_number() OVER (PARTITION BY f.first_day >= $start
                                       ORDER BY w.articles DESC, w.mentions DESC,
                                                f.first_day DESC, w.canonical) AS new_rank
-            FROM window_counts w JOIN report_entity_first_seen f USING (label, canonical)
-            WHERE list_contains($labels, w.label)
+            FROM window_counts w JOIN brief_first_seen f USING (label, canonical)
         )
         SELECT label, canonical, mentions, articles, first_day, new,
                top_rank <= $top AND label IN ('MATERIAL', 'ORG') AS top,
@@ -364,7 +378,7 @@ def _entities(
         WHERE (top_rank <= $top AND label IN ('MATERIAL', 'ORG')) OR (new AND new_rank <= $top)
         ORDER BY articles DESC, mentions DESC, canonical
         """,
-        {**period.params(), "labels": list(NOTABLE_LABELS), "top": TOP_ENTITIES},
+        {"start": period.start, "top": TOP_ENTITIES},
     ).fetchall()
     materials, organisations, notable = [], [], []
     for label, canonical, mentions, articles, first_day, new, top, is_notable in rows:
