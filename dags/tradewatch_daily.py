@@ -18,7 +18,8 @@ stages of `tradewatch.pipeline`:
 Stages hand each other JSONL files under `<data_dir>/runs/<run_id>/`; only paths and
 counts go through XCom. The DuckDB file is `$TRADEWATCH_DB` (default
 `$TRADEWATCH_HOME/data/tradewatch.duckdb`) and is published as the Asset
-`tradewatch_duckdb`.
+`tradewatch_duckdb`, on which `tradewatch_report` is scheduled: every successful load is
+followed by the daily brief (**Trade brief** in the navigation).
 
 **Ad-hoc runs:** *Trigger* → set `sources_file` (absolute, or relative to
 `$TRADEWATCH_HOME`, e.g. `include/samples/sources.yaml` while `make serve-samples` runs),

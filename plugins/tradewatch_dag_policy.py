@@ -10,12 +10,12 @@ imported whenever a DAG file is parsed.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, get_current_context
 
-__all__ = ["DEFAULT_ARGS", "LOAD_TASK", "TRADEWATCH_DB", "announce_load"]
+__all__ = ["DEFAULT_ARGS", "LOAD_TASK", "TRADEWATCH_DB", "announce_load", "load_event_extra"]
 
 TRADEWATCH_DB = Asset(name="tradewatch_duckdb", uri="duckdb://tradewatch/main", group="tradewatch")
 """The DuckDB tables (articles, quotes, entity_mentions, fetch_log...) the load tasks write."""
@@ -42,13 +42,21 @@ with exponential backoff while an analyst holds the file, announcing ``TRADEWATC
 _BOUNDED_RUN_TYPES = ("scheduled", "backfill")
 
 
-def announce_load(counts: dict[str, int]) -> None:
-    """Attach the load's counts to the Asset event, and for a scheduled or backfill run the
-    end of its data interval, which tells ``tradewatch_report`` which day the load was for."""
-    context = get_current_context()
+def load_event_extra(
+    counts: dict[str, int], run_type: str, interval_end: datetime | None
+) -> dict[str, Any]:
+    """The Asset event's extra: the load's counts, and for a scheduled or backfill run the
+    end of its data interval, which tells ``tradewatch_report`` which day the load was for
+    (a manual run means "look now", so the brief is about the latest news)."""
     extra: dict[str, Any] = {key: int(value) for key, value in counts.items()}
-    interval_end = context.get("data_interval_end")
-    if context["dag_run"].run_type in _BOUNDED_RUN_TYPES and interval_end is not None:
+    if run_type in _BOUNDED_RUN_TYPES and interval_end is not None:
         extra["interval_end"] = interval_end.isoformat()
+    return extra
+
+
+def announce_load(counts: dict[str, int]) -> None:
+    """Attach :func:`load_event_extra` to this load task's ``TRADEWATCH_DB`` event."""
+    context = get_current_context()
+    extra = load_event_extra(counts, context["dag_run"].run_type, context.get("data_interval_end"))
     outlet_events: Any = context["outlet_events"]
     outlet_events[TRADEWATCH_DB].extra = extra

@@ -199,3 +199,18 @@ def test_the_load_policy_is_shared_by_both_loading_dags(daily, reprocess) -> Non
         assert load.retries == LOAD_TASK["retries"]
         assert load.retry_delay == LOAD_TASK["retry_delay"]
         assert load.max_retry_delay == LOAD_TASK["max_retry_delay"]
+
+
+def test_a_load_of_an_interval_tells_the_report_its_day() -> None:
+    from datetime import UTC, datetime
+
+    from airflow.utils.types import DagRunType
+
+    from tradewatch_dag_policy import load_event_extra
+
+    end = datetime(2026, 11, 20, tzinfo=UTC)
+    for run_type in (DagRunType.SCHEDULED, DagRunType.BACKFILL_JOB):
+        extra = load_event_extra({"articles_new": 3}, run_type, end)
+        assert extra == {"articles_new": 3, "interval_end": "2026-11-20T00:00:00+00:00"}
+    assert load_event_extra({"quotes": 1}, DagRunType.MANUAL, end) == {"quotes": 1}
+    assert load_event_extra({}, DagRunType.SCHEDULED, None) == {}
