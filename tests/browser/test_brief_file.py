@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from browser import Shots, chromium
+from chromium import Shots, chromium
 from reportdb import AHN, DAY, HOSTILE_QUOTE, HOSTILE_TITLE, build_report_db
 from tradewatch.report import write_brief
 

@@ -40,7 +40,7 @@ from test_airflow_standalone import (
     wait_for,
 )
 
-from browser import Shots, chromium
+from chromium import Shots, chromium
 from tradewatch.devserver import serve_directory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
