@@ -14,7 +14,8 @@ permission 403.
 
 Airflow imports every module of this folder in every component and task process, so the
 Airflow API modules (over a second to import) and the report code are imported only when
-a request arrives, in the API server.
+a request arrives, in the API server. The pages are read from disk in FastAPI's thread
+pool (plain ``def`` routes), not on the event loop.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ async def root() -> RedirectResponse:
 
 
 @app.get("/brief/", response_class=HTMLResponse)
-async def latest_brief() -> HTMLResponse:
+def latest_brief() -> HTMLResponse:
     """The newest day's brief, or a page saying when the first one will appear."""
     from tradewatch.report.files import LATEST
 
@@ -108,7 +109,7 @@ async def latest_brief() -> HTMLResponse:
 
 
 @app.get("/brief/{name}", response_class=HTMLResponse)
-async def brief_of_day(name: str) -> HTMLResponse:
+def brief_of_day(name: str) -> HTMLResponse:
     """``YYYY-MM-DD.html``: that day's brief (only names of that form are served)."""
     from tradewatch.report.files import brief_path
 

@@ -268,8 +268,8 @@ def test_an_analyst_triggers_a_run_and_reads_the_trade_brief(tmp_path: Path) -> 
         sources = samples_sources(tmp_path / "samples-sources.yaml", samples_base)
         # Also the sources_file default, should the scheduler start a run once it is unpaused.
         with (
-            standalone(tmp_path, TRADEWATCH_SOURCES=str(sources)) as airflow,
             chromium() as browser,
+            standalone(tmp_path, TRADEWATCH_SOURCES=str(sources)) as airflow,
         ):
             check_refuses_strangers(airflow)
             page = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from tradewatch.report.charts import entity_bars_svg, topic_trend_svg
 from tradewatch.report.facts import Period, latest_news_day, missing_views, read_facts
 from tradewatch.report.files import brief_days, brief_path, refresh_latest, write_atomic
+from tradewatch.report.render import render_brief
 from tradewatch.store.db import StoreError, connect
 
 __all__ = ["DEFAULT_DAYS", "BriefResult", "write_brief", "write_briefs_after_loads"]
@@ -44,9 +46,6 @@ def write_brief(
 ) -> BriefResult:
     """Write ``<out_dir>/<day>.html`` and refresh ``latest.html``; raises StoreError when
     the database is missing or older than the reporting views."""
-    from tradewatch.report.charts import entity_bars_svg, topic_trend_svg
-    from tradewatch.report.render import render_brief
-
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
     started = time.perf_counter()
