@@ -42,7 +42,7 @@ PASSWORDS_FILE := $(AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)
 ADMIN_PASSWORD ?= admin
 PYTEST_ARGS ?=
 
-.PHONY: help venv airflow-init run test test-fast lint demo serve-samples constraints clean \
+.PHONY: help venv airflow-init run test test-fast lint demo report serve-samples constraints clean \
 	distclean
 
 help:  ## list the targets
@@ -83,8 +83,11 @@ lint: venv  ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-demo: venv  ## offline: serve include/samples, ingest into data/demo.duckdb, print reports
+demo: venv  ## offline: serve include/samples, ingest into data/demo.duckdb, print reports, write the brief
 	$(BIN)/tradewatch demo
+
+report: venv  ## write the daily brief from data/tradewatch_read.duckdb into data/reports/
+	$(BIN)/tradewatch report
 
 serve-samples: venv  ## serve include/samples on 127.0.0.1:8765 for ad-hoc runs under `make run`
 	@echo "In the Airflow UI, trigger tradewatch_daily with sources_file = include/samples/sources.yaml"
@@ -93,9 +96,9 @@ serve-samples: venv  ## serve include/samples on 127.0.0.1:8765 for ad-hoc runs 
 constraints: venv  ## re-lock constraints.txt from the current .venv
 	$(BIN)/pip freeze --exclude-editable > constraints.txt
 
-clean:  ## stop the embedded Postgres, remove airflow_home (metadata DB, logs) and caches; keeps .venv and data/
+clean:  ## stop the embedded Postgres, remove airflow_home (metadata DB, logs) and caches and test screenshots; keeps .venv and data/
 	test ! -x $(BIN)/python || $(BIN)/python scripts/embedded_postgres.py stop
-	rm -rf $(AIRFLOW_HOME) .pytest_cache .ruff_cache build include/*.egg-info
+	rm -rf $(AIRFLOW_HOME) .pytest_cache .ruff_cache build include/*.egg-info artifacts
 	find . \( -path ./.venv -o -path ./.git \) -prune -o -name __pycache__ -type d -print0 \
 		| xargs -0 rm -rf
 

@@ -18,7 +18,8 @@ stages of `tradewatch.pipeline`:
 Stages hand each other JSONL files under `<data_dir>/runs/<run_id>/`; only paths and
 counts go through XCom. The DuckDB file is `$TRADEWATCH_DB` (default
 `$TRADEWATCH_HOME/data/tradewatch.duckdb`) and is published as the Asset
-`tradewatch_duckdb`.
+`tradewatch_duckdb`, on which `tradewatch_report` is scheduled: every successful load is
+followed by the daily brief (**Trade brief** in the navigation).
 
 **Ad-hoc runs:** *Trigger* → set `sources_file` (absolute, or relative to
 `$TRADEWATCH_HOME`, e.g. `include/samples/sources.yaml` while `make serve-samples` runs),
@@ -35,20 +36,18 @@ See `tradewatch.history`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD, default_sources_file
+from tradewatch_dag_policy import DEFAULT_ARGS, LOAD_TASK, announce_load
 
 if TYPE_CHECKING:
     from tradewatch.pipeline import RunContext
 
 # Heavy libraries (spaCy, DuckDB, trafilatura) are imported inside the tasks only, so the
 # dag-processor parses this file quickly.
-
-TRADEWATCH_DB = Asset(name="tradewatch_duckdb", uri="duckdb://tradewatch/main", group="tradewatch")
-"""The DuckDB tables (articles, quotes, entity_mentions, fetch_log) the load task writes."""
 
 
 def _run_context() -> RunContext:
@@ -74,9 +73,7 @@ def _run_context() -> RunContext:
     doc_md=__doc__,
     tags=["tradewatch"],
     default_args={
-        "owner": "tradewatch",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=1),
+        **DEFAULT_ARGS,
         "execution_timeout": timedelta(hours=1),
     },
     params={
@@ -137,21 +134,12 @@ def tradewatch_daily() -> None:
 
         return pipeline.analyze(_run_context(), articles_file)
 
-    @task(
-        pool="duckdb_writer",
-        retries=3,
-        retry_delay=timedelta(seconds=30),
-        retry_exponential_backoff=2.0,
-        max_retry_delay=timedelta(minutes=5),
-        outlets=[TRADEWATCH_DB],
-        multiple_outputs=False,
-    )
+    @task(**LOAD_TASK)
     def load(analyzed_file: str) -> dict[str, int]:
         from tradewatch import pipeline
 
         counts = pipeline.load(_run_context(), analyzed_file)
-        outlet_events: Any = get_current_context()["outlet_events"]
-        outlet_events[TRADEWATCH_DB].extra = {k: int(v) for k, v in counts.items()}
+        announce_load(counts)
         return counts
 
     candidates = discover.expand(source_name=plan())

@@ -25,19 +25,17 @@ one load transaction; unchanged ones stay. The run gets a `pipeline_runs` row wi
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
+from tradewatch_dag_policy import DEFAULT_ARGS, LOAD_TASK, announce_load
 
 if TYPE_CHECKING:
     from tradewatch.pipeline import RunContext
 
 # Heavy libraries (spaCy, DuckDB, trafilatura) are imported inside the tasks only.
-
-TRADEWATCH_DB = Asset(name="tradewatch_duckdb", uri="duckdb://tradewatch/main", group="tradewatch")
-"""The DuckDB tables the load task writes (the same Asset as tradewatch_daily's)."""
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -65,9 +63,7 @@ def _run_context() -> RunContext:
     doc_md=__doc__,
     tags=["tradewatch"],
     default_args={
-        "owner": "tradewatch",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=1),
+        **DEFAULT_ARGS,
         "execution_timeout": timedelta(hours=2),
     },
     params={
@@ -139,21 +135,12 @@ def tradewatch_reprocess() -> None:
 
         return pipeline.analyze(_run_context(), articles_file)
 
-    @task(
-        pool="duckdb_writer",
-        retries=3,
-        retry_delay=timedelta(seconds=30),
-        retry_exponential_backoff=2.0,
-        max_retry_delay=timedelta(minutes=5),
-        outlets=[TRADEWATCH_DB],
-        multiple_outputs=False,
-    )
+    @task(**LOAD_TASK)
     def load(analyzed_file: str) -> dict[str, int]:
         from tradewatch import pipeline
 
         counts = pipeline.load(_run_context(), analyzed_file)
-        outlet_events: Any = get_current_context()["outlet_events"]
-        outlet_events[TRADEWATCH_DB].extra = {k: int(v) for k, v in counts.items()}
+        announce_load(counts)
         return counts
 
     load(analyze(extract(collect())))

@@ -1,4 +1,6 @@
-"""The ``tradewatch`` command line: ingest, reprocess, analyze, eval, demo and serve.
+"""The ``tradewatch`` command line: ingest, reprocess, report, analyze, eval, demo and serve.
+
+``report`` writes the daily brief (:mod:`tradewatch.report`) from the read-only snapshot.
 
 ``eval`` scores the analysis against a gold JSONL file or a brat attribution folder
 (:mod:`tradewatch.evaluate`, :mod:`tradewatch.evaluate_attribution`).
@@ -26,6 +28,7 @@ from tradewatch.config import (
     ConfigError,
     default_data_dir,
     default_db_path,
+    default_reports_dir,
     default_sources_file,
 )
 
@@ -36,6 +39,7 @@ logger = logging.getLogger("tradewatch")
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "sql" / "queries"
 DEMO_PORT = 8765
+DEMO_BRIEF_DAYS = 150  # the sample site's articles span March to July 2023
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,6 +149,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     reprocess.set_defaults(func=_cmd_reprocess)
 
+    report = sub.add_parser("report", help="write the daily brief (static HTML) for a day")
+    report.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database to read, read-only (default: the snapshot data/tradewatch_read.duckdb)",
+    )
+    report.add_argument(
+        "--out", type=Path, default=None, help="folder of the briefs (default: data/reports)"
+    )
+    report.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help="UTC day of the brief, YYYY-MM-DD (default: the latest day with relevant news)",
+    )
+    report.add_argument(
+        "--days", type=_positive, default=None, help="days of the trend window (default 30)"
+    )
+    report.set_defaults(func=_cmd_report)
+
     analyze = sub.add_parser("analyze", help="print the analysis of text or HTML files as JSON")
     analyze.add_argument("files", nargs="*", help=".txt or .html files; '-' or none = stdin")
     analyze.set_defaults(func=_cmd_analyze)
@@ -185,6 +210,13 @@ def _parser() -> argparse.ArgumentParser:
 def _day(value: str) -> datetime:
     try:
         return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
 
@@ -242,6 +274,21 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     )
     counts = reprocess(ctx, args.start, args.end, args.source, stages=args.stages)
     print(json.dumps({"run_id": ctx.run_id, **counts}))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from tradewatch.report import DEFAULT_DAYS, write_brief
+    from tradewatch.store import snapshot_path
+
+    result = write_brief(
+        args.db or snapshot_path(default_db_path()),
+        args.out or default_reports_dir(),
+        day=args.date,
+        days=args.days or DEFAULT_DAYS,
+    )
+    print(f"wrote the brief for {result.day} to {result.path} ({result.seconds:.2f} s)")
+    print(f"latest: {result.latest}")
     return 0
 
 
@@ -368,7 +415,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     from tradewatch.devserver import serve_directory
     from tradewatch.pipeline import RunContext, ingest
-    from tradewatch.store import connect
+    from tradewatch.report import write_brief
+    from tradewatch.store import connect, snapshot_path
 
     db_path = args.db or default_data_dir() / "demo.duckdb"
     sources = yaml.safe_load((SAMPLES_DIR / "sources.yaml").read_text(encoding="utf-8"))
@@ -390,6 +438,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             con.sql(sql).show(max_width=160)
     finally:
         con.close()
+    brief = write_brief(
+        snapshot_path(db_path), db_path.parent / "demo" / "reports", days=DEMO_BRIEF_DAYS
+    )
+    print(f"\nthe daily brief for the sample site ({brief.day}): {brief.path}")
+    print(f"open it in a browser: file://{brief.path.resolve()}")
     return 0
 
 

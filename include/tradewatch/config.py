@@ -26,6 +26,7 @@ __all__ = [
     "SourcesConfig",
     "default_data_dir",
     "default_db_path",
+    "default_reports_dir",
     "default_sources_file",
     "load_sources",
     "nlp_processes",
@@ -55,6 +56,11 @@ def default_data_dir() -> Path:
 
 def default_db_path() -> Path:
     return Path(os.environ.get("TRADEWATCH_DB") or default_data_dir() / "tradewatch.duckdb")
+
+
+def default_reports_dir() -> Path:
+    """Where the daily briefs go: ``$TRADEWATCH_REPORTS_DIR`` or ``<data dir>/reports``."""
+    return Path(os.environ.get("TRADEWATCH_REPORTS_DIR") or default_data_dir() / "reports")
 
 
 def default_sources_file() -> Path:

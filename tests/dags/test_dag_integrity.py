@@ -165,3 +165,52 @@ def test_reprocess_load_is_the_single_duckdb_writer(reprocess, daily) -> None:
     assert load.outlets == daily.task_dict["load"].outlets
     others = [t for t in reprocess.tasks if t.task_id != "load"]
     assert all(t.pool != "duckdb_writer" and not t.outlets for t in others)
+
+
+@pytest.fixture(scope="module")
+def report(dagbag: DagBag):
+    return dagbag.dags["tradewatch_report"]
+
+
+def test_report_runs_after_every_load_of_either_dag(report, daily, reprocess) -> None:
+    """Data-aware: scheduled on the very Asset both load tasks announce."""
+    outlets = daily.task_dict["load"].outlets
+    assert outlets == reprocess.task_dict["load"].outlets and len(outlets) == 1
+    assert report.timetable.asset_condition.objects == (outlets[0],)
+    assert report.catchup is False and report.max_active_runs == 1
+
+
+def test_report_is_one_reading_task_that_documents_where_the_files_are(report) -> None:
+    assert set(report.task_dict) == {"write_brief"}
+    task = report.task_dict["write_brief"]
+    assert task.pool != "duckdb_writer" and not task.outlets
+    assert report.doc_md and "data/reports" in report.doc_md and "latest.html" in report.doc_md
+    assert "Trade brief" in report.doc_md and "read-only snapshot" in report.doc_md
+    days = report.params.get_param("days")
+    assert days.value == 30 and days.schema["minimum"] == 1 and days.description
+
+
+def test_the_load_policy_is_shared_by_both_loading_dags(daily, reprocess) -> None:
+    from tradewatch_dag_policy import LOAD_TASK
+
+    for dag in (daily, reprocess):
+        load = dag.task_dict["load"]
+        assert load.pool == LOAD_TASK["pool"] == "duckdb_writer"
+        assert load.retries == LOAD_TASK["retries"]
+        assert load.retry_delay == LOAD_TASK["retry_delay"]
+        assert load.max_retry_delay == LOAD_TASK["max_retry_delay"]
+
+
+def test_a_load_of_an_interval_tells_the_report_its_day() -> None:
+    from datetime import UTC, datetime
+
+    from airflow.utils.types import DagRunType
+
+    from tradewatch_dag_policy import load_event_extra
+
+    end = datetime(2026, 11, 20, tzinfo=UTC)
+    for run_type in (DagRunType.SCHEDULED, DagRunType.BACKFILL_JOB):
+        extra = load_event_extra({"articles_new": 3}, run_type, end)
+        assert extra == {"articles_new": 3, "interval_end": "2026-11-20T00:00:00+00:00"}
+    assert load_event_extra({"quotes": 1}, DagRunType.MANUAL, end) == {"quotes": 1}
+    assert load_event_extra({}, DagRunType.SCHEDULED, None) == {}

@@ -117,3 +117,33 @@ def test_reprocess_run_rescores_an_ingested_archive(
         ).fetchall()
     assert [r[:2] for r in runs] == [("cli", "ok"), ("reprocess", "ok")]
     assert int(runs[1][2]) > 0
+
+
+def test_report_run_writes_the_brief_from_the_snapshot(
+    tmp_path: Path, sources_file: Path, fresh_airflow_home: Callable[..., dict[str, str]]
+) -> None:
+    """Ingest with the CLI, then dag.test() tradewatch_report: the brief shows the quotes."""
+    data = tmp_path / "data"
+    db = data / "tradewatch.duckdb"
+    cli = [sys.executable, "-m", "tradewatch", "ingest", "--sources", str(sources_file)]
+    proc = subprocess.run(
+        [*cli, "--db", str(db), "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with duckdb.connect(str(db.with_name("tradewatch_read.duckdb")), read_only=True) as con:
+        day, speaker = con.execute(
+            "SELECT day, speaker FROM report_quotes WHERE identified "
+            "ORDER BY published_at DESC, seq LIMIT 1"
+        ).fetchone()
+
+    env = fresh_airflow_home(TRADEWATCH_DATA_DIR=data, TRADEWATCH_DB=db)
+    log = tmp_path / "dag_test.log"
+    result = run_dag_test(env, {}, log, dag_id="tradewatch_report")
+    assert result["state"] == "success", f"{result}\n{log.read_text(encoding='utf-8')[-6000:]}"
+    assert result["tasks"] == {"write_brief": "success"}
+    brief = (data / "reports" / f"{day}.html").read_text(encoding="utf-8")
+    assert speaker in brief and "<svg" in brief
+    assert (data / "reports" / "latest.html").read_text(encoding="utf-8") == brief

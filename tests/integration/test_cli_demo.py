@@ -1,4 +1,5 @@
-"""``tradewatch demo`` (what ``make demo`` runs): ingests the sample site, prints every report."""
+"""``tradewatch demo`` (what ``make demo`` runs): ingests the sample site, prints every report
+query and writes the daily brief."""
 
 from __future__ import annotations
 
@@ -27,3 +28,9 @@ def test_demo_ingests_the_samples_and_runs_every_report_query(tmp_path: Path) ->
     assert "Error" not in done.stdout and "Traceback" not in done.stderr
     coverage = reports.split("-- 07_run_coverage.sql", 1)[1]
     assert "│ cli " in coverage and "│      3 │" in coverage
+    brief = tmp_path / "demo" / "reports" / "2023-07-21.html"  # the samples' latest news day
+    assert f"the daily brief for the sample site (2023-07-21): {brief}" in done.stdout
+    html = brief.read_text(encoding="utf-8")
+    assert "Koo Ja-yeol" in html and "Our members have waited four years" in html
+    assert html.count("<svg") == 3
+    assert (brief.parent / "latest.html").read_text(encoding="utf-8") == html

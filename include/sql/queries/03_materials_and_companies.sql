@@ -1,7 +1,6 @@
--- Materials and organisations named in relevant articles.
-SELECT label, canonical, count(*) AS mentions, count(DISTINCT article_id) AS articles
-FROM entity_mentions
+-- Materials and organisations named in relevant articles, with the day each was first seen.
+SELECT label, canonical, mentions, articles, first_day
+FROM report_entity_first_seen
 WHERE label IN ('MATERIAL', 'ORG')
-GROUP BY label, canonical
 ORDER BY articles DESC, mentions DESC, canonical
 LIMIT 12;

@@ -1,6 +1,5 @@
--- Requests and polls that did not succeed, with an example reason.
+-- Requests, polls and extractions that failed, with an example reason.
 SELECT kind, outcome, status, count(*) AS requests, any_value(reason) AS example_reason
-FROM fetch_log
-WHERE outcome NOT IN ('ok', 'not_modified', 'robots_absent')
+FROM report_fetch_failures
 GROUP BY kind, outcome, status
 ORDER BY requests DESC;

@@ -1,12 +1,13 @@
 -- What the latest runs are built from: interval, trigger, and how their sources answered
 -- (live, replayed from the interval's archive, no history for a past day, failed).
 SELECT interval_start::DATE AS day, trigger, status,
-       (counts->>'$.discover.sources_polled')::INT AS polled,
-       coalesce((counts->>'$.discover.sources_replayed')::INT, 0) AS replayed,
-       coalesce((counts->>'$.discover.sources_no_history')::INT, 0) AS no_history,
-       (counts->>'$.discover.sources_failed')::INT AS failed,
-       (counts->>'$.load.articles_new')::INT AS new_articles,
+       sources_polled AS polled,
+       sources_replayed AS replayed,
+       sources_no_history AS no_history,
+       sources_failed AS failed,
+       articles_new AS new_articles,
+       failures,
        run_id
-FROM pipeline_runs
+FROM report_runs
 ORDER BY finished_at DESC
 LIMIT 20;

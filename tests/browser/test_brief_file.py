@@ -1,0 +1,67 @@
+"""The brief opened from disk (file://) in headless Chromium: what a reader sees."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from chromium import Shots, chromium
+from reportdb import AHN, DAY, HOSTILE_QUOTE, HOSTILE_TITLE, build_report_db
+from tradewatch.report import write_brief
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = build_report_db(tmp_path_factory.mktemp("db") / "tw.duckdb")
+    out = tmp_path_factory.mktemp("reports")
+    write_brief(db, out, day=DAY - timedelta(days=1))
+    write_brief(db, out, day=DAY)
+    return out
+
+
+def marks_drawn(page: Page, chart: str) -> int:
+    """Bars of the chart in ``chart`` that the browser laid out with a non-empty box."""
+    bars = page.locator(f"{chart} svg .mark-rect path")
+    return sum(
+        1
+        for i in range(bars.count())
+        if (box := bars.nth(i).bounding_box()) and box["height"] * box["width"] > 0
+    )
+
+
+def test_the_brief_reads_right_offline_in_a_browser(reports: Path) -> None:
+    shots = Shots("brief-file")
+    requests: list[str] = []
+    dialogs: list[str] = []
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto((reports / "latest.html").as_uri())
+        shots.take(page, "latest")
+
+        assert page.locator("h1").inner_text() == f"Korea–Japan trade brief · {DAY:%A, %d %B %Y}"
+        speakers = page.locator("#speakers")
+        assert AHN in speakers.inner_text() and "Yasutoshi Nishimura" in speakers.inner_text()
+        quote = speakers.locator("blockquote", has_text="We will respond firmly")
+        assert HOSTILE_QUOTE in quote.inner_text()  # shown as text, not run
+        assert quote.locator("a").get_attribute("href") == "http://wire.example/a1-day"
+        assert HOSTILE_TITLE in page.locator("#articles").inner_text()
+
+        assert page.locator("#topics svg").count() == 1
+        assert marks_drawn(page, "#topics") >= 3
+        assert marks_drawn(page, "#materials") >= 2 and marks_drawn(page, "#organisations") >= 3
+        page.locator("#topics svg").screenshot(path=str(shots.folder / "topics-chart.png"))
+
+        page.get_by_role("link", name=str(DAY - timedelta(days=1))).click()
+        page.wait_for_url(f"**/{DAY - timedelta(days=1)}.html")
+        assert "Seoul weighs response" in page.locator("#articles").inner_text()
+        shots.take(page, "previous-day")
+
+    assert dialogs == []
+    assert requests and all(url.startswith("file://") for url in requests), requests
