@@ -12,7 +12,8 @@ hosts with RSS feeds, then runs the real CLI as a subprocess and prints:
   its ratio to raw ``nlp.pipe`` on all cores;
 * a re-run with nothing new (wall seconds of the whole command);
 * ``tradewatch reprocess --stages analyze`` articles/s over the same archive;
-* pre-filter ingest (default threshold, off-topic pages the relevance filter drops);
+* pre-filter ingest (default threshold, off-topic pages the relevance filter drops, all
+  of them: pages it would keep are drawn again);
 * peak RSS of every command, summed over the process and its children.
 """
 
@@ -37,7 +38,9 @@ from pathlib import Path
 import psutil
 import yaml
 
+from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
 from tradewatch.devserver import serve_directory
+from tradewatch.nlp.relevance import score_relevance
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "include" / "gold" / "dev.jsonl"
@@ -57,7 +60,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="tw-bench-") as tmp:
             work = Path(tmp)
             texts = _build_site(work / "site", pages, args.hosts, args.feeds, relevant, 1)
-            _build_site(work / "offtopic", pages, args.hosts, args.feeds, offtopic, 2)
+            _build_site(work / "offtopic", pages, args.hosts, args.feeds, offtopic, 2, False)
             row = {"pages": pages, **_raw_pipe(texts, args.processes)}
             with _serve(work / "site", args.hosts) as bases:
                 sources = _sources(work / "sources.yaml", bases, args.feeds, args.hosts)
@@ -115,20 +118,32 @@ def _paragraph_pools() -> tuple[list[str], list[str]]:
 
 
 def _build_site(
-    root: Path, pages: int, hosts: int, feeds: int, pool: list[str], seed: int
+    root: Path,
+    pages: int,
+    hosts: int,
+    feeds: int,
+    pool: list[str],
+    seed: int,
+    relevant: bool | None = None,
 ) -> list[str]:
     """Write ``pages`` article pages spread over ``hosts`` folders and ``feeds`` RSS feeds;
-    return the article texts in page order."""
+    return the article texts in page order. With ``relevant`` set, a page whose draw of
+    paragraphs the relevance filter judges otherwise is drawn again, so the pre-filter
+    run measures the path where nothing reaches spaCy."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     texts: list[str] = []
     items: dict[int, list[str]] = {f: [] for f in range(feeds)}
     for i in range(pages):
         host = (i % feeds) % hosts  # the host of the feed that lists the page
-        paragraphs: list[str] = []
-        while sum(len(p.split()) for p in paragraphs) < WORDS_PER_PAGE:
-            paragraphs.append(rng.choice(pool))
-        title = f"{paragraphs[0].split('.')[0][:80]} (report {i})"
+        while True:
+            paragraphs: list[str] = []
+            while sum(len(p.split()) for p in paragraphs) < WORDS_PER_PAGE:
+                paragraphs.append(rng.choice(pool))
+            title = f"{paragraphs[0].split('.')[0][:80]} (report {i})"
+            score = score_relevance(title, "\n\n".join(paragraphs)).score
+            if relevant is None or (score >= DEFAULT_RELEVANCE_THRESHOLD) == relevant:
+                break
         published = now - timedelta(minutes=i % 600)
         path = root / f"h{host}" / "news" / f"{i}.html"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ from tradewatch.config import (
     spacy_model_name,
 )
 from tradewatch.dates import as_utc
-from tradewatch.extract import ExtractionError, extract_article
+from tradewatch.extract_many import extract_processes, extract_stream
 from tradewatch.extraction_version import EXTRACTION_VERSION
 from tradewatch.fetching import FetchRequest, FetchResult, HttpClient, HttpConfig, fetch_many
 from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
@@ -428,44 +428,32 @@ def _pending(
 
 def extract(ctx: RunContext, fetched_file: str) -> str:
     """Turn archived pages into articles (text + metadata); return the articles path.
-    Pages are read, extracted and written one at a time."""
+    Pages stream through in batches, on every core for large runs (``extract_many``)."""
     began = datetime.now(UTC)
     log: list[FetchLogEntry] = []
     done = {"extracted": 0}
     total = _count_lines(Path(fetched_file))
 
     def articles() -> Iterator[Article]:
+        items = _read_jsonl(Path(fetched_file), Fetched)
+        outcomes = extract_stream(ctx.data_dir, items, extract_processes(total))
         with StageProgress("extract", total) as progress:
-            for item in _read_jsonl(Path(fetched_file), Fetched):
+            for item, outcome in outcomes:
                 progress.advance()
-                try:
-                    body = ctx.archive.read(item.raw_path).body
-                    article = extract_article(
-                        body,
-                        url=item.final_url,
-                        source=item.candidate.source,
-                        fetched_at=item.fetched_at,
-                        feed_title=item.candidate.title,
-                        feed_published=item.candidate.published_at,
-                        feed_published_raw=item.candidate.published_raw,
-                        encoding=item.encoding,
-                        raw_path=item.raw_path,
-                    )
-                except (ExtractionError, OSError) as exc:
-                    reason = f"{type(exc).__name__}: {exc}"
+                if isinstance(outcome, str):
                     log.append(
                         _log_entry(
                             ctx,
                             item.final_url,
                             "extract",
                             "extract_error",
-                            reason,
+                            outcome,
                             source=item.candidate.source,
                         )
                     )
                     continue
                 done["extracted"] += 1
-                yield article
+                yield outcome
 
     path = _write_jsonl(ctx.run_dir / "articles.jsonl", articles())
     logger.info("extracted %d articles, %d failed", done["extracted"], len(log))
