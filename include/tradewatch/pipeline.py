@@ -521,8 +521,9 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     DuckDB in one transaction, then publish the read-only snapshot; return the load counts.
 
     Articles go in batches, in publication order (see ``store.load_batch``). When no
-    article changed and a snapshot exists, the search indexes and the snapshot are left
-    as they are: a run that found nothing new costs a few polls and one small commit.
+    article changed, the full-text indexes (rebuilt whole, DuckDB's fts is not
+    incremental) are left as they are. The snapshot is always republished: the run's own
+    row, fetch log and retries are news to whoever reads it (the brief's health section).
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
     log: list[FetchLogEntry] = []
@@ -538,11 +539,12 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
             outcomes=_outcomes(ctx),
             run=_run_record(ctx),
         )
-        if counts.nothing_changed and snapshot_path(ctx.db_path).exists():
-            logger.info("nothing changed in %s; index and snapshot kept", ctx.db_path)
-            return asdict(counts)
+        keep_index = counts.nothing_changed and snapshot_path(ctx.db_path).exists()
         try:
-            rebuild_fts(con)
+            if keep_index:
+                logger.info("no article changed in %s; full-text index kept", ctx.db_path)
+            else:
+                rebuild_fts(con)
             publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
         except (OSError, duckdb.Error, StoreError) as exc:
             first_line = (str(exc).splitlines() or [type(exc).__name__])[0]

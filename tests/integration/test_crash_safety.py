@@ -34,7 +34,6 @@ import yaml
 from servers.fault import FaultServer, ok, stall_body, status
 from tradewatch.archive import RawArchive
 from tradewatch.models import Candidate, to_dict
-from tradewatch.store.snapshot import snapshot_path
 
 STATE_TABLES = (
     "articles",
@@ -522,14 +521,10 @@ def _limit_file_size(limit: int):
 def test_full_disk_fails_cleanly_and_keeps_stored_data(ingested_once, where) -> None:
     """Writes beyond a size limit fail with EFBIG, as on a full disk. A 4 KiB limit stops
     the run at its first archive/staging write; a limit above every staging file but
-    below the database (and its write-ahead log) stops it in the loader. The re-run
-    fetches the same pages, so the database case removes the published snapshot first:
-    otherwise a load that changed nothing keeps index and snapshot and writes too little
-    to hit the limit."""
+    below the database (and its write-ahead log) stops it in the loader."""
     db, data = ingested_once["db"], ingested_once["data"]
     limit = 4096
     if where == "database":
-        snapshot_path(db).unlink()
         staging = max(p.stat().st_size for p in data.rglob("*") if p.is_file())
         wal = db.with_name(db.name + ".wal")
         limit = staging + 4096

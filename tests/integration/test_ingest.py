@@ -67,6 +67,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, site_url: str, make_sourc
         "second": json.loads(second.stdout.strip().splitlines()[-1]),
         "after_first": after_first,
         "snapshot_first": snapshot_first,
+        "first_log": first.stderr,
+        "second_log": second.stderr,
         "log_rows_first": log_rows_first,
     }
 
@@ -244,16 +246,30 @@ def test_second_run_changes_nothing_and_fetches_no_article(ingested, con) -> Non
     assert article_fetches == 0
 
 
-def test_a_run_with_nothing_new_keeps_index_and_snapshot(ingested, con) -> None:
+def test_a_run_with_nothing_new_keeps_the_index_and_publishes_its_run(ingested, con) -> None:
+    """No article changed: the full-text index is not rebuilt, but the snapshot is
+    republished, so readers see the run, its polls and its counts."""
     assert ingested["first"]["nothing_changed"] is False
     assert ingested["second"]["nothing_changed"] is True
+    assert "full-text index kept" in ingested["second_log"]
+    assert "full-text index kept" not in ingested["first_log"]
+    run_id = ingested["second"]["run_id"]
     snapshot = snapshot_path(ingested["db"])
-    assert (snapshot.stat().st_mtime_ns, snapshot.read_bytes()) == ingested["snapshot_first"]
-    (counts,) = con.execute(
-        "SELECT counts->'load'->>'nothing_changed' FROM pipeline_runs WHERE run_id = ?",
-        [ingested["second"]["run_id"]],
-    ).fetchone()
+    assert snapshot.stat().st_mtime_ns > ingested["snapshot_first"][0]
+    with duckdb.connect(str(snapshot), read_only=True) as published:
+        (counts,) = published.execute(
+            "SELECT counts->'load'->>'nothing_changed' FROM pipeline_runs WHERE run_id = ?",
+            [run_id],
+        ).fetchone()
+        polls = published.execute(
+            "SELECT count(*) FROM fetch_log WHERE run_id = ? AND kind = 'poll'", [run_id]
+        ).fetchone()[0]
+        assert (
+            published.execute("SELECT count(*) FROM articles").fetchone()
+            == con.execute("SELECT count(*) FROM articles").fetchone()
+        )
     assert counts == "true"
+    assert polls == 4
 
 
 def test_raw_archive_holds_every_page(ingested, expected) -> None:
