@@ -16,13 +16,11 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
 from tradewatch.extraction_version import EXTRACTION_VERSION
 from tradewatch.models import Analysis
-from tradewatch.nlp.entities import extract_entities, load_gazetteer
-from tradewatch.nlp.model import ModelNotInstalledError, load_model
-from tradewatch.nlp.quotes import extract_quotes
 from tradewatch.nlp.relevance import score_relevance
 
 __all__ = [
@@ -127,8 +125,22 @@ def _relevance(title: str | None, text: str, threshold: float) -> Analysis:
     )
 
 
+def __getattr__(name: str) -> Any:
+    """``load_model`` and ``ModelNotInstalledError`` on first use: importing spaCy takes
+    over a second, and a run whose articles all fail the relevance filter never needs it."""
+    if name in ("load_model", "ModelNotInstalledError"):
+        from tradewatch.nlp import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _parse_batch(texts: list[str], model_name: str | None) -> list[Analysis]:
     """Entities and quotes of each text (in a worker process, or here)."""
+    from tradewatch.nlp.entities import extract_entities, load_gazetteer
+    from tradewatch.nlp.model import load_model
+    from tradewatch.nlp.quotes import extract_quotes
+
     nlp = load_model(model_name)
     gazetteer = load_gazetteer()
     found: list[Analysis] = []

@@ -239,20 +239,34 @@ def score_relevance(title: str | None, text: str) -> RelevanceResult:
         parts.append((title, TITLE_WEIGHT, "title"))
     body = _DATELINE.sub("", text or "", count=1)
     parts.extend((s, 1.0, "body") for s in _SENTENCE_SPLIT.split(body) if s.strip())
+    # A pattern (none has anchors or lookarounds) that matches in no part of the article
+    # matches in none of its sentences: try only the others sentence by sentence. Same
+    # result, a fraction of the regex work on the many articles that mention few topics.
+    whole = f"{title or ''}\n{body}"
+    rules = [rule for rule in TOPIC_RULES if rule.pattern.search(whole)]
+    distractors = DISTRACTORS.search(whole) is not None
     for sentence, weight, where in parts:
-        _tally_sentence(tally, sentence, weight, where)
+        _tally_sentence(tally, sentence, weight, where, rules, distractors)
     return _finish(tally)
 
 
-def _tally_sentence(tally: _Tally, sentence: str, weight: float, where: str) -> None:
+def _tally_sentence(
+    tally: _Tally,
+    sentence: str,
+    weight: float,
+    where: str,
+    rules: list[_Topic],
+    distractors: bool,
+) -> None:
     korea = _korea_hit(sentence)
     japan = JAPAN.search(sentence)
     trade = TRADE.search(sentence)
     tally.has_korea |= korea is not None
     tally.has_japan |= japan is not None
     tally.has_trade |= trade is not None
-    tally.distractors += weight * len(DISTRACTORS.findall(sentence))
-    for rule in TOPIC_RULES:
+    if distractors:
+        tally.distractors += weight * len(DISTRACTORS.findall(sentence))
+    for rule in rules:
         hits = rule.pattern.findall(sentence)
         if not hits:
             continue

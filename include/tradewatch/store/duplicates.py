@@ -47,12 +47,14 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, articles: Sequence[Article])
                 "GROUP BY a.content_hash"
             ).fetchall()
         )
+        stored_near = _stored_near_candidates(con, articles)
         batch_exact: dict[str, str] = {}
         originals: list[Article] = []
         for article in sorted(articles, key=_publication_order):
             target = stored_exact.get(article.content_hash) or batch_exact.get(article.content_hash)
             if target is None and article.near_dup_key:
-                target = _stored_near(con, article) or _batch_near(article, originals)
+                candidates = stored_near.get(article.article_id, [])
+                target = _confirmed(con, article, candidates) or _batch_near(article, originals)
             article.duplicate_of = target
             if target is None:
                 originals.append(article)
@@ -65,16 +67,52 @@ def _publication_order(article: Article) -> tuple[bool, datetime, str]:
     return (article.published_at is None, article.published_at or _LAST, article.article_id)
 
 
-def _stored_near(con: duckdb.DuckDBPyConnection, article: Article) -> str | None:
-    rows = con.execute(
-        "SELECT article_id, text FROM articles "
-        "WHERE duplicate_of IS NULL AND near_dup_key IS NOT NULL AND near_dup_key <> 0 "
-        "AND bit_count(xor(near_dup_key, ?::BIGINT)) <= ? "
-        "AND article_id NOT IN (SELECT article_id FROM staged_keys) "
-        "ORDER BY bit_count(xor(near_dup_key, ?::BIGINT)), article_id",
-        [article.near_dup_key, MAX_DISTANCE, article.near_dup_key],
-    ).fetchall()
-    return next((aid for aid, text in rows if is_near_duplicate(article.text, text)), None)
+def _stored_near_candidates(
+    con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
+) -> dict[str, list[str]]:
+    """Stored originals whose SimHash key is close to each batch article's, closest first
+    (then by id): one query for the whole batch, texts not read yet."""
+    keyed = [a for a in articles if a.near_dup_key]
+    if not keyed:
+        return {}
+    con.register(
+        "staged_near",
+        pa.table(
+            {
+                "article_id": [a.article_id for a in keyed],
+                "near_dup_key": pa.array([a.near_dup_key for a in keyed], pa.int64()),
+            }
+        ),
+    )
+    try:
+        rows = con.execute(
+            "SELECT s.article_id, a.article_id FROM staged_near s JOIN articles a "
+            "ON bit_count(xor(a.near_dup_key, s.near_dup_key)) <= ? "
+            "WHERE a.duplicate_of IS NULL AND a.near_dup_key IS NOT NULL "
+            "AND a.near_dup_key <> 0 "
+            "AND a.article_id NOT IN (SELECT article_id FROM staged_keys) "
+            "ORDER BY s.article_id, bit_count(xor(a.near_dup_key, s.near_dup_key)), a.article_id",
+            [MAX_DISTANCE],
+        ).fetchall()
+    finally:
+        con.unregister("staged_near")
+    found: dict[str, list[str]] = {}
+    for staged, stored in rows:
+        found.setdefault(staged, []).append(stored)
+    return found
+
+
+def _confirmed(
+    con: duckdb.DuckDBPyConnection, article: Article, candidates: list[str]
+) -> str | None:
+    """The first candidate whose stored text confirms the copy."""
+    for candidate in candidates:
+        (text,) = con.execute(
+            "SELECT text FROM articles WHERE article_id = ?", [candidate]
+        ).fetchone()
+        if is_near_duplicate(article.text, text):
+            return candidate
+    return None
 
 
 def _batch_near(article: Article, originals: list[Article]) -> str | None:
