@@ -7,6 +7,8 @@ own dev-set articles, written here.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -140,3 +142,17 @@ def test_a_copy_in_a_later_batch_links_to_its_original(tmp_path: Path) -> None:
         con.close()
     assert linked == (original.article_id,)
     assert counts.duplicates == 1
+
+
+def test_off_topic_articles_never_import_spacy() -> None:
+    """Importing spaCy takes over a second; a stream that nothing passes must not pay it."""
+    code = (
+        "import sys\n"
+        "from tradewatch.nlp import analyze_texts\n"
+        "found = analyze_texts([('Rain ahead', 'Heavy rain is expected in Busan on Friday.')])\n"
+        "assert not found[0].relevant\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
