@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tradewatch.urls import SUBSTANTIVE_WORDS
 
@@ -141,8 +142,11 @@ def is_near_duplicate(text_a: str, text_b: str) -> bool:
     return found.jaccard >= MIN_JACCARD or trimmed
 
 
+@lru_cache(maxsize=256)
 def _shingles(text: str) -> frozenset[bytes]:
-    """8-byte blake2b digests of the word 3-shingles of the substantive paragraphs."""
+    """8-byte blake2b digests of the word 3-shingles of the substantive paragraphs.
+    Cached: a batch compares each new article with several candidates, and a popular
+    original with many new articles."""
     words = _WORD.findall(_substance(text))
     if len(words) < SHINGLE_WORDS:
         return frozenset([_digest(" ".join(words))]) if words else frozenset()
