@@ -88,6 +88,31 @@ def read_env_file(overrides: dict[str, str]) -> dict[str, str]:
     return values
 
 
+def airflow_env(tmp_path: Path, pgdata: Path, port: int, user: str, **extra: str) -> dict[str, str]:
+    """The environment ``make run`` gives Airflow, with its own home, Postgres data
+    directory, port, data folder and an admin login ``user``, under ``tmp_path``."""
+    home = tmp_path / "airflow_home"
+    home.mkdir()
+    env = dict(os.environ)
+    env.update(
+        read_env_file(
+            {
+                "AIRFLOW_HOME": str(home),
+                "AIRFLOW__API__PORT": str(port),
+                "TRADEWATCH_PGDATA": str(pgdata),
+            }
+        )
+    )
+    env.update(
+        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        TRADEWATCH_DATA_DIR=str(tmp_path / "data"),
+        TRADEWATCH_DB=str(tmp_path / "data" / "tradewatch.duckdb"),
+        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{user}:admin",
+        **extra,
+    )
+    return env
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -333,30 +358,12 @@ def run_standalone(
 ) -> None:
     """Start Airflow, run yesterday's interval, backfill the week, Ctrl-C, restart over a
     stale ``postmaster.pid``, Ctrl-C again, check DuckDB."""
-    home = tmp_path / "airflow_home"
-    home.mkdir()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     data = tmp_path / "data"
     db = data / "tradewatch.duckdb"
-    env = dict(os.environ)
-    env.update(
-        read_env_file(
-            {
-                "AIRFLOW_HOME": str(home),
-                "AIRFLOW__API__PORT": str(port),
-                "TRADEWATCH_PGDATA": str(pgdata),
-            }
-        )
-    )
-    env.update(
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        TRADEWATCH_DATA_DIR=str(data),
-        TRADEWATCH_DB=str(db),
-        # Also the default of the sources_file param, should the scheduler start a run itself.
-        TRADEWATCH_SOURCES=str(sources_file),
-        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{USER}:admin",
-    )
+    # TRADEWATCH_SOURCES: also the sources_file default, should the scheduler start a run.
+    env = airflow_env(tmp_path, pgdata, port, USER, TRADEWATCH_SOURCES=str(sources_file))
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"{base}/execution/"
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == (
         f"postgresql+psycopg2://airflow@/airflow?host={pgdata}"

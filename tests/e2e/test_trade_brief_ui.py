@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,15 +26,14 @@ import requests
 import yaml
 from playwright.sync_api import FrameLocator, Page
 from test_airflow_standalone import (
-    BIN,
     STARTUP_TIMEOUT,
     Api,
     Standalone,
     _failure_report,
     _healthy,
+    airflow_env,
     airflow_init,
     free_port,
-    read_env_file,
 )
 
 from chromium import Shots, chromium
@@ -70,28 +68,10 @@ class Airflow:
 @contextlib.contextmanager
 def standalone(tmp_path: Path, **extra_env: str) -> Iterator[Airflow]:
     """Migrate, start, log in; on the way out Ctrl-C, and no process may be left."""
-    home = tmp_path / "airflow_home"
-    home.mkdir()
     port = free_port()
     with scratch_dir() as scratch:
         pgdata = scratch / "pgdata"
-        env = dict(os.environ)
-        env.update(
-            read_env_file(
-                {
-                    "AIRFLOW_HOME": str(home),
-                    "AIRFLOW__API__PORT": str(port),
-                    "TRADEWATCH_PGDATA": str(pgdata),
-                }
-            )
-        )
-        env.update(
-            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-            TRADEWATCH_DATA_DIR=str(tmp_path / "data"),
-            TRADEWATCH_DB=str(tmp_path / "data" / "tradewatch.duckdb"),
-            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{USER}:admin",
-            **extra_env,
-        )
+        env = airflow_env(tmp_path, pgdata, port, USER, **extra_env)
         Path(env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]).write_text(
             json.dumps({USER: PASSWORD}), encoding="utf-8"
         )
