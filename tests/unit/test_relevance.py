@@ -235,3 +235,30 @@ def test_every_topic_is_reachable() -> None:
     )
     seen = {t for title, text in texts for t in score_relevance(title, text).topics}
     assert seen == set(TOPICS)
+
+
+def test_matching_ignores_case_the_way_python_re_does() -> None:
+    """Patterns run on lowercased text for speed; a character that ``re`` folds to an
+    ASCII letter but ``str.lower`` does not (long s, dotless i, Kelvin sign) still counts
+    as that letter, and the evidence quotes the text as written."""
+    sentence = "{k} and {j}'s government traded accusations over export curbs."
+    plain = score_relevance(None, sentence.format(k="Seoul", j="Kishida"))
+    assert plain.score > 0.2
+    for korea, japan in (
+        ("\u017feoul", "Kishida"),
+        ("Seoul", "K\u0131shida"),
+        ("\u212aorea", "KISHIDA"),
+    ):
+        found = score_relevance(None, sentence.format(k=korea, j=japan))
+        assert found.score == plain.score, (korea, japan)
+        assert any(korea in line and japan in line for line in found.evidence), (korea, japan)
+
+
+def test_case_sensitive_abbreviations_stay_case_sensitive() -> None:
+    """ "ROK" and "US" are country signals only in capitals: "rok" or "us" is not."""
+    sentence = "{k} and Japan traded accusations over export curbs on chip materials."
+    assert score_relevance(None, sentence.format(k="ROK")).score > 0.2
+    assert score_relevance(None, sentence.format(k="rok")).score <= 0.2
+    third = "South Korea and Japan discussed chip trade, {u} officials said."
+    assert "third-country" in " ".join(score_relevance(None, third.format(u="US")).evidence)
+    assert "third-country" not in " ".join(score_relevance(None, third.format(u="us")).evidence)
