@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,14 +111,24 @@ class SourcesConfig:
 
 
 def load_sources(path: str | Path) -> SourcesConfig:
-    """Read and validate a sources file; raise :class:`ConfigError` with a one-line reason."""
+    """Read and validate a sources file; raise :class:`ConfigError` with a one-line reason.
+
+    The result is kept for the same path and text: every stage of a run reads the file.
+    """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"sources file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read sources file {path}: {exc}") from None
+    return _parse_sources(path, text)
+
+
+@lru_cache(maxsize=8)
+def _parse_sources(path: Path, text: str) -> SourcesConfig:
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         reason = str(exc).splitlines()[0]
         raise ConfigError(f"sources file {path} is not valid YAML: {reason}") from None

@@ -66,6 +66,7 @@ from tradewatch.progress import StageProgress
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.store import (
+    RUN_TABLES,
     FetchOutcomes,
     PublishError,
     StoreError,
@@ -522,8 +523,9 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
 
     Articles go in batches, in publication order (see ``store.load_batch``). When no
     article changed, the full-text indexes (rebuilt whole, DuckDB's fts is not
-    incremental) are left as they are. The snapshot is always republished: the run's own
-    row, fetch log and retries are news to whoever reads it (the brief's health section).
+    incremental) are left as they are, and the snapshot gets only the run's bookkeeping
+    tables: its own row, fetch log and retries are news to whoever reads it (the brief's
+    health section), the rest of the old snapshot is still right.
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
     log: list[FetchLogEntry] = []
@@ -545,7 +547,12 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
                 logger.info("no article changed in %s; full-text index kept", ctx.db_path)
             else:
                 rebuild_fts(con)
-            publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
+            publish_snapshot(
+                con,
+                ctx.db_path,
+                parquet=parquet_export_enabled(),
+                refresh=RUN_TABLES if keep_index else (),
+            )
         except (OSError, duckdb.Error, StoreError) as exc:
             first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise PublishError(

@@ -36,6 +36,17 @@ def test_minimal_contract_form(tmp_path: Path) -> None:
     assert config.get("demo-wire").type == "rss"
 
 
+def test_an_edited_sources_file_is_read_again(tmp_path: Path) -> None:
+    """Reads are kept while the file is unchanged; an edit (same size, too) is seen."""
+    path = _write(tmp_path, MINIMAL)
+    assert load_sources(path).sources[0].name == "demo-wire"
+    path.write_text(MINIMAL.replace("demo-wire", "demo-feed"), encoding="utf-8")
+    assert load_sources(path).sources[0].name == "demo-feed"
+    path.write_text("sources: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="lists no sources"):
+        load_sources(path)
+
+
 def test_private_network_defaults_off(tmp_path: Path) -> None:
     text = MINIMAL.replace("allow_private_network: true\n", "")
     assert load_sources(_write(tmp_path, text)).allow_private_network is False

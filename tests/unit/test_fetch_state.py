@@ -106,6 +106,24 @@ def test_validators_kept_per_url(tmp_path: Path) -> None:
     assert read_validators(tmp_path / "none.duckdb", "http://w/feed") is None
 
 
+def test_validators_read_again_after_the_database_changes(tmp_path: Path) -> None:
+    """Reads are kept per state of the file; a load in between must not leave them stale."""
+    db = tmp_path / "t.duckdb"
+    _load(db, "r1", validators=[Validators("http://w/feed", '"v1"', None, "wire")])
+    assert read_validators(db, "http://w/feed").etag == '"v1"'
+    assert read_validators(db, "http://w/late") is None
+    _load(
+        db,
+        "r2",
+        validators=[
+            Validators("http://w/feed", '"v2"', None, "wire"),
+            Validators("http://w/late", '"l1"', None, "wire"),
+        ],
+    )
+    assert read_validators(db, "http://w/feed").etag == '"v2"'
+    assert read_validators(db, "http://w/late").etag == '"l1"'
+
+
 def test_known_urls_and_recent_titles(tmp_path: Path) -> None:
     db = tmp_path / "t.duckdb"
     article = Article(

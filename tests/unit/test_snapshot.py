@@ -13,9 +13,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tradewatch.models import Analysis, Article, EntityMention, Quote
-from tradewatch.store import StoreError, connect, load_batch, publish_snapshot, rebuild_fts
+from tradewatch.models import Analysis, Article, EntityMention, FetchLogEntry, Quote
+from tradewatch.store import (
+    RUN_TABLES,
+    StoreError,
+    connect,
+    load_batch,
+    publish_snapshot,
+    rebuild_fts,
+)
 from tradewatch.store.db import fts_extension_path, load_fts
+from tradewatch.store.load import RunRecord
 from tradewatch.store.snapshot import parquet_dir, snapshot_path
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
@@ -237,3 +245,88 @@ def test_in_memory_database_cannot_be_published(tmp_path: Path) -> None:
     finally:
         con.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of ``path``, fts index tables included."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL"
+        ).fetchall()
+        return {
+            f"{schema}.{name}": con.execute(
+                f"SELECT * FROM {schema}.{name} ORDER BY ALL"
+            ).fetchall()
+            for schema, name in names
+        }
+    finally:
+        con.close()
+
+
+def _quiet_load(db: Path, run_id: str) -> Path:
+    """A load that changed no article: one fetch-log row and its run row, refresh publish."""
+    entry = FetchLogEntry(
+        url="http://wire.example/feed.xml",
+        kind="poll",
+        outcome="not_modified",
+        requested_at=WHEN,
+        source="wire",
+        run_id=run_id,
+    )
+    con = connect(db)
+    try:
+        counts = load_batch(
+            con,
+            [],
+            [entry],
+            log_key=run_id,
+            run=RunRecord(run_id=run_id, trigger="cli", tradewatch_version="t"),
+        )
+        assert counts.nothing_changed
+        return publish_snapshot(con, db, refresh=RUN_TABLES)
+    finally:
+        con.close()
+
+
+def test_a_load_that_changed_no_article_refreshes_only_its_own_tables(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(db, PHOTORESIST, FLUORIDE)
+
+    def full_copy(*args: object) -> None:
+        raise AssertionError("the whole database was copied")
+
+    monkeypatch.setattr("tradewatch.store.snapshot._write_snapshot", full_copy)
+    snap = _quiet_load(db, "quiet-1")
+    assert _tables(snap) == _tables(db)  # the new run row and log row, and all the rest
+    assert _count(snap, "SELECT count(*) FROM pipeline_runs WHERE run_id = 'quiet-1'") == 1
+    assert _count(snap, "SELECT count(*) FROM fetch_log WHERE outcome = 'not_modified'") == 1
+    if FTS:
+        search = (
+            "SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(article_id, 'fluoride')"
+            " AS s FROM articles) WHERE s IS NOT NULL"
+        )
+        assert _count(snap, search) == 1
+    assert _leftovers(db.parent) == []
+
+
+def test_a_stale_snapshot_is_copied_whole_even_when_no_article_changed(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The previous publish failed after its load committed: the old snapshot lacks an
+    article, so reusing it for a quiet run would hide that article from analysts."""
+    snap = _load(db, PHOTORESIST)
+    with monkeypatch.context() as patch:
+        patch.setattr("tradewatch.store.snapshot.os.replace", _no_space)
+        with pytest.raises(StoreError):
+            _load(db, FLUORIDE)
+    assert _count(snap) == 1
+    _quiet_load(db, "quiet-2")
+    assert _count(snap) == 2
+    assert _tables(snap) == _tables(db)
+    assert _leftovers(db.parent) == []
+
+
+def _no_space(src: object, dst: object) -> None:
+    raise OSError(28, "No space left on device")

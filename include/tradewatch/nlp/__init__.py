@@ -71,47 +71,41 @@ def analyze_stream(
     """:func:`analyze_texts` for a stream: items are read and results yielded a batch at a
     time, in order, so memory stays flat however many there are.
 
-    Relevance is scored here (it is cheap); the spaCy work of a batch, if any of it passes,
-    runs here with ``processes`` 1 and otherwise on that many worker processes, started at
-    the first batch that needs one and each loading the model once. A run whose articles
-    all fail the relevance filter never starts a worker or loads a model."""
+    With ``processes`` 1 each batch is analysed here; otherwise batches go to that many
+    worker processes (relevance and spaCy both, so neither waits on this process), started
+    at the first batch. spaCy is imported and its model loaded, once per process, only
+    when a batch has an article that passes the relevance filter (or ``full``)."""
     pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[list[Analysis], list[int], Future[list[Analysis]] | None]] = deque()
+    pending: deque[Future[list[Analysis]]] = deque()
     try:
         for batch in _batches(items, BATCH_SIZE):
-            results = [_relevance(title, text, threshold) for title, text in batch]
-            todo = [i for i, a in enumerate(results) if full or a.relevant]
-            future = None
-            if todo and processes > 1:
-                if pool is None:
-                    context = multiprocessing.get_context("forkserver")
-                    pool = ProcessPoolExecutor(processes, mp_context=context)
-                texts = [batch[i][1] or "" for i in todo]
-                future = pool.submit(_parse_batch, texts, model_name)
-            elif todo:
-                _fill(results, todo, _parse_batch([batch[i][1] or "" for i in todo], model_name))
-            pending.append((results, todo, future))
-            while pending and (pending[0][2] is None or len(pending) > 2 * processes):
-                yield from _finished(pending.popleft())
+            if processes <= 1:
+                yield from _analyze_batch(batch, threshold, full, model_name)
+                continue
+            if pool is None:
+                context = multiprocessing.get_context("forkserver")
+                pool = ProcessPoolExecutor(processes, mp_context=context)
+            pending.append(pool.submit(_analyze_batch, batch, threshold, full, model_name))
+            if len(pending) > 2 * processes:
+                yield from pending.popleft().result()
         while pending:
-            yield from _finished(pending.popleft())
+            yield from pending.popleft().result()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
 
-def _finished(
-    item: tuple[list[Analysis], list[int], Future[list[Analysis]] | None],
+def _analyze_batch(
+    batch: list[tuple[str | None, str]], threshold: float, full: bool, model_name: str | None
 ) -> list[Analysis]:
-    results, todo, future = item
-    if future is not None:
-        _fill(results, todo, future.result())
+    """Relevance of every item, entities and quotes of those that pass (in a worker, or here)."""
+    results = [_relevance(title, text, threshold) for title, text in batch]
+    todo = [i for i, found in enumerate(results) if full or found.relevant]
+    if todo:
+        parsed = _parse_batch([batch[i][1] or "" for i in todo], model_name)
+        for i, found in zip(todo, parsed, strict=True):
+            results[i].entities, results[i].quotes = found.entities, found.quotes
     return results
-
-
-def _fill(results: list[Analysis], todo: list[int], parsed: list[Analysis]) -> None:
-    for i, found in zip(todo, parsed, strict=True):
-        results[i].entities, results[i].quotes = found.entities, found.quotes
 
 
 def _relevance(title: str | None, text: str, threshold: float) -> Analysis:

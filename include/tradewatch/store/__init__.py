@@ -2,10 +2,11 @@
 wait and the read-only snapshot for analysts."""
 
 from tradewatch.store.db import PublishError, StoreError, connect, lock_wait_seconds, migrate
-from tradewatch.store.load import FetchOutcomes, LoadCounts, load_batch, rebuild_fts
+from tradewatch.store.load import RUN_TABLES, FetchOutcomes, LoadCounts, load_batch, rebuild_fts
 from tradewatch.store.snapshot import parquet_export_enabled, publish_snapshot, snapshot_path
 
 __all__ = [
+    "RUN_TABLES",
     "FetchOutcomes",
     "LoadCounts",
     "PublishError",

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -65,16 +66,41 @@ def read_fetch_memory(db_path: Path, *, now: datetime | None = None) -> FetchMem
     return _read_only(db_path, lambda con: _read(con, moment), FetchMemory())
 
 
+# DuckDB's file header and its two alternating database headers.
+_HEADERS_SIZE = 3 * 4096
+
+
 def read_validators(db_path: Path, url: str) -> Validators | None:
-    """The validators stored for one polled URL (what a source poll needs, nothing more)."""
+    """The validators stored for one polled URL (what a source poll needs, nothing more).
 
-    def query(con: duckdb.DuckDBPyConnection) -> Validators | None:
-        row = con.execute(
-            "SELECT url, etag, last_modified, source FROM http_validators WHERE url = ?", [url]
-        ).fetchone()
-        return Validators(*row) if row else None
+    All of them are read at once and kept while the database file is unchanged: a run
+    that polls its sources in one process (``tradewatch ingest``) opens the file once,
+    not once per source."""
+    return _all_validators(db_path, _file_state(db_path)).get(url)
 
-    return _read_only(db_path, query, None)
+
+@lru_cache(maxsize=4)
+def _all_validators(db_path: Path, state: tuple[bytes, int, int]) -> dict[str, Validators]:
+    def query(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
+        rows = con.execute("SELECT url, etag, last_modified, source FROM http_validators")
+        return {row[0]: Validators(*row) for row in rows.fetchall()}
+
+    return _read_only(db_path, query, {})
+
+
+def _file_state(db_path: Path) -> tuple[bytes, int, int]:
+    """What changes whenever the database does: the file's headers (DuckDB counts its
+    checkpoints there) and the size and time of its WAL (commits not yet checkpointed)."""
+    try:
+        with db_path.open("rb") as handle:
+            headers = handle.read(_HEADERS_SIZE)
+    except OSError:
+        headers = b""
+    try:
+        wal = Path(f"{db_path}.wal").stat()
+    except OSError:
+        return headers, 0, 0
+    return headers, wal.st_size, wal.st_mtime_ns
 
 
 def _read_only(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], _T], default: _T) -> _T:

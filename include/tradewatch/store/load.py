@@ -27,6 +27,7 @@ from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert
 
 __all__ = [
     "LOAD_BATCH",
+    "RUN_TABLES",
     "FetchOutcomes",
     "LoadCounts",
     "RunRecord",
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 # Articles staged per Arrow batch: a few MB of text, whatever the run's size.
 LOAD_BATCH = 500
+# The tables a load writes whether or not any article changed (the run's bookkeeping).
+RUN_TABLES = ("fetch_log", "http_validators", "pending_fetches", "pipeline_runs")
 
 _TS = pa.timestamp("us", tz="UTC")
 _ARTICLE_SCHEMA = pa.schema(
