@@ -89,7 +89,7 @@ def near_dup_key(text: str) -> int:
     shingles = _shingles(text)
     if not shingles:
         return 0
-    digests = b"".join(shingles)
+    digests = b"".join(map(_digest, shingles))
     half = len(shingles) / 2
     key = 0
     for byte in range(_DIGEST_BYTES):  # count each bit position over all shingles, in C
@@ -143,15 +143,14 @@ def is_near_duplicate(text_a: str, text_b: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _shingles(text: str) -> frozenset[bytes]:
-    """8-byte blake2b digests of the word 3-shingles of the substantive paragraphs.
-    Cached: a batch compares each new article with several candidates, and a popular
-    original with many new articles."""
+def _shingles(text: str) -> frozenset[str]:
+    """The word 3-shingles of the substantive paragraphs. Compared as strings (one hash
+    each, in C); only the SimHash needs stable digests. Cached: a batch compares each new
+    article with several candidates, and a popular original with many new articles."""
     words = _WORD.findall(_substance(text))
     if len(words) < SHINGLE_WORDS:
-        return frozenset([_digest(" ".join(words))]) if words else frozenset()
-    shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
-    return frozenset(map(_digest, shingles))
+        return frozenset([" ".join(words)]) if words else frozenset()
+    return frozenset(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
 def _substance(text: str) -> str:
