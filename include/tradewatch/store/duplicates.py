@@ -48,13 +48,14 @@ def link_duplicates(con: duckdb.DuckDBPyConnection, articles: Sequence[Article])
             ).fetchall()
         )
         stored_near = _stored_near_candidates(con, articles)
+        texts = _stored_texts(con, {c for found in stored_near.values() for c in found})
         batch_exact: dict[str, str] = {}
         originals: list[Article] = []
         for article in sorted(articles, key=_publication_order):
             target = stored_exact.get(article.content_hash) or batch_exact.get(article.content_hash)
             if target is None and article.near_dup_key:
                 candidates = stored_near.get(article.article_id, [])
-                target = _confirmed(con, article, candidates) or _batch_near(article, originals)
+                target = _confirmed(article, candidates, texts) or _batch_near(article, originals)
             article.duplicate_of = target
             if target is None:
                 originals.append(article)
@@ -102,15 +103,21 @@ def _stored_near_candidates(
     return found
 
 
-def _confirmed(
-    con: duckdb.DuckDBPyConnection, article: Article, candidates: list[str]
-) -> str | None:
+def _stored_texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
+    """The texts of the stored candidates of a whole batch, in one query."""
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?))",
+        [sorted(ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def _confirmed(article: Article, candidates: list[str], texts: dict[str, str]) -> str | None:
     """The first candidate whose stored text confirms the copy."""
     for candidate in candidates:
-        (text,) = con.execute(
-            "SELECT text FROM articles WHERE article_id = ?", [candidate]
-        ).fetchone()
-        if is_near_duplicate(article.text, text):
+        if is_near_duplicate(article.text, texts[candidate]):
             return candidate
     return None
 
