@@ -58,6 +58,12 @@ def who(q: Quote) -> tuple[str | None, str, str | None]:
             "adviser to the presidential office, told reporters.",
             "Chung Eui-yong",
         ),
+        (
+            # the parser ends the subject at "Capt": the name after the title speaks
+            '"The export curbs will not change our plans for the Pyeongtaek line," said Army '
+            "Capt. Ahn Jae-won, who spoke at the base.",
+            "Ahn Jae-won",
+        ),
     ],
 )
 def test_titles_and_affiliations_around_a_name(nlp: Language, text: str, speaker: str) -> None:
@@ -335,3 +341,33 @@ def test_a_speech_verb_the_tagger_takes_for_a_noun(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("federation's annual report", "document", "read")
+
+
+def test_a_later_quote_in_the_paragraph_keeps_its_speaker(nlp: Language) -> None:
+    text = (
+        '"The talks were useful but far too short," Hiroshige Seko told reporters in Tokyo. '
+        'The next round is due in Seoul in March. "We expect a clear answer from Korea by then."'
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Hiroshige Seko", "named", "cue")
+    assert who(second) == ("Hiroshige Seko", "named", "inherited")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            '"Tokyo has never explained these export curbs to anyone," Yoo Myung-hee charged '
+            "at a briefing in Seoul.",
+            "Yoo Myung-hee",
+        ),
+        (
+            '"Would the ministry consider lifting the curbs before the summit?" the reporter '
+            "pressed.",
+            "reporter",
+        ),
+    ],
+)
+def test_sharper_speech_verbs_attribute(nlp: Language, text: str, speaker: str) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.attribution) == (speaker, "cue")

@@ -39,7 +39,14 @@ from tradewatch.nlp.speakers import (
     subtree,
 )
 
-__all__ = ["attribute", "caption_source", "follows", "from_previous_sentence", "how_found"]
+__all__ = [
+    "attribute",
+    "caption_source",
+    "continues",
+    "follows",
+    "from_previous_sentence",
+    "how_found",
+]
 
 _INHERIT_MAX_PARAGRAPHS = 1
 
@@ -544,3 +551,23 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
         return False  # a new paragraph's sentence, not the previous quote's attribution
     lo = prev.after
     return "\n" not in first.strip() and ctx.cues.any_within(lo, lo + len(first))
+
+
+def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | None) -> bool:
+    """A quote later in the paragraph of an attributed quote, after a narrative sentence
+    with no cue that names nobody else (``"..." Seko said. He called the talks useful.
+    "..."``, ``"..." Seko said. Instead, "..."``): the reporter is still quoting the same
+    person."""
+    if raw.first.paragraph != prev.last.paragraph:
+        return False
+    lo, hi = prev.after, raw.first.open_mark
+    end = SENTENCE_END.search(ctx.masked, lo, hi)
+    if end is None:
+        return False
+    rest = end.end()
+    if any(not ctx.in_quote(c.start, c.end) for c in ctx.cues.within(rest, hi)):
+        return False
+    return not any(
+        m.label == "PERSON" and m.canonical != speaker and rest <= m.start_char < hi
+        for m in ctx.entities
+    )
