@@ -371,3 +371,56 @@ def test_a_later_quote_in_the_paragraph_keeps_its_speaker(nlp: Language) -> None
 def test_sharper_speech_verbs_attribute(nlp: Language, text: str, speaker: str) -> None:
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.attribution) == (speaker, "cue")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        (
+            "Exporters expect the curbs to stay through the summer - Korea Development "
+            'Institute: "Shipments of etching gas to Korean chipmakers fell by two thirds in '
+            'the second quarter."',
+            "Korea Development Institute",
+            "organisation",
+        ),
+        (
+            "The ministry published its review on Friday. From the ministry's report: "
+            '"Japanese suppliers have lost a quarter of their Korean market since July."',
+            "ministry's report",
+            "document",
+        ),
+        (
+            "Hiroshige Seko was asked whether the curbs would be lifted before the summit. "
+            'Seko\'s reply was: "That depends entirely on what Seoul does about the rulings."',
+            "Hiroshige Seko",
+            "named",
+        ),
+        (
+            'Former secretary of state Hiroshige Seko Jr:"These are not countermeasures, and '
+            'they are fully consistent with WTO rules."',
+            "Hiroshige Seko Jr",
+            "named",
+        ),
+        (
+            "Shinzo Abe spoke in Osaka. Here\u2019s Abe in 2019: \u201cThe measures are a review "
+            "of export controls and not retaliation of any kind.\u201d",
+            "Shinzo Abe",
+            "named",
+        ),
+    ],
+)
+def test_clauses_ending_in_a_colon_name_the_source(
+    nlp: Language, text: str, speaker: str, kind: str
+) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (speaker, kind, "colon")
+
+
+def test_a_name_line_ending_in_a_colon_over_a_quote_paragraph(nlp: Language) -> None:
+    text = (
+        "Officials in Tokyo gave a different account on Monday.\n\n"
+        "Former trade minister Hiroshige Seko:\n\n"
+        '"These are not countermeasures, and they are fully consistent with WTO rules."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Hiroshige Seko", "named")
