@@ -424,3 +424,13 @@ def test_a_name_line_ending_in_a_colon_over_a_quote_paragraph(nlp: Language) -> 
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind) == ("Hiroshige Seko", "named")
+
+
+def test_the_subject_next_to_the_verb_not_a_timestamp_run_into_it(nlp: Language) -> None:
+    text = (
+        "6:50 p.m.\n\nWith his deputy, trade official Kim Jae-won, standing by his side, "
+        "Hiroshige Seko has told reporters that \u201cthe controls will stay in place until "
+        "Seoul answers.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "cue")

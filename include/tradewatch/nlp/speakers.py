@@ -305,6 +305,9 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
     climb = ("conj", "advcl", "xcomp", "pcomp", "prep") if cue.speech else ("conj", "xcomp")
     for _ in range(4):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        # "6:50 p.m. With ..., Kim has told ...": of two subjects the parser gave, the one
+        # next to the verb; the other is a timestamp or dateline it ran together
+        subjects.sort(key=lambda c: abs(c.i - verb.i))
         if subjects and not (verb is not token and subjects[0].lower_ in {"it", "there"}):
             return subtree(ctx.doc, subjects[0])
         # "Suu Kyi said it was too early but added, "..."": a dummy "it" of a clause the
