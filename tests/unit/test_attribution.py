@@ -434,3 +434,22 @@ def test_the_subject_next_to_the_verb_not_a_timestamp_run_into_it(nlp: Language)
     )
     q = only(quotes_of(nlp, text))
     assert who(q) == ("Hiroshige Seko", "named", "cue")
+
+
+def test_a_statement_and_a_comma_introduce_its_words(nlp: Language) -> None:
+    text = (
+        "Immediately after the ruling, Hiroshige Seko released a statement, \u201cLast night, "
+        "our exporters were hit by a court ruling that ignores the 1965 treaty. It was the "
+        "worst decision since the war.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "colon")
+
+
+def test_questioners_are_people(nlp: Language) -> None:
+    text = (
+        "At a briefing in Seoul on Monday, Tokyo's questioners ranged from skeptical to "
+        'hostile: "Is it time for your strategy on export controls to change?"'
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Tokyo's questioners", "descriptor", "colon")

@@ -17,9 +17,7 @@ from spacy.tokens import Span
 
 from tradewatch.nlp.cues import Cue
 from tradewatch.nlp.quote_layout import CAPS_LABELS, LETTER, MARK, SENTENCE_END, WORD, RawQuote
-from tradewatch.nlp.speaker_kinds import (
-    PERSON_NOUNS,
-)
+from tradewatch.nlp.speaker_kinds import DOCUMENT_NOUNS, PERSON_NOUNS
 from tradewatch.nlp.speakers import (
     INVERTED_STOP,
     MAX_SPEAKER_WORDS,
@@ -119,6 +117,10 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
         found = _colon_subject(ctx, head_start, raw.first.open_mark)
         if found is not None or head.rstrip().endswith(":"):
             return found
+    if after is None and _introduces_text(head):
+        found = _colon_clause_subject(ctx, head_start, head_start + head.rstrip().rfind(","))
+        if found is not None:
+            return found
     if after is None:
         return (
             _remark_source(ctx, raw)
@@ -126,6 +128,13 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
             or _narrative_subject(ctx, raw, head_start)
         )
     return after
+
+
+def _introduces_text(head: str) -> bool:
+    """ "Seko issued a statement, "..."": a clause ending in a text and a comma introduces
+    that text's words like a colon would."""
+    words = WORD.findall(head.rstrip()[-40:])
+    return head.rstrip().endswith(",") and bool(words) and words[-1].lower() in DOCUMENT_NOUNS
 
 
 def how_found(speaker: Speaker, how: str) -> Speaker:
