@@ -58,6 +58,12 @@ def who(q: Quote) -> tuple[str | None, str, str | None]:
             "adviser to the presidential office, told reporters.",
             "Chung Eui-yong",
         ),
+        (
+            # the parser ends the subject at "Capt": the name after the title speaks
+            '"The export curbs will not change our plans for the Pyeongtaek line," said Army '
+            "Capt. Ahn Jae-won, who spoke at the base.",
+            "Ahn Jae-won",
+        ),
     ],
 )
 def test_titles_and_affiliations_around_a_name(nlp: Language, text: str, speaker: str) -> None:
@@ -335,3 +341,115 @@ def test_a_speech_verb_the_tagger_takes_for_a_noun(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("federation's annual report", "document", "read")
+
+
+def test_a_later_quote_in_the_paragraph_keeps_its_speaker(nlp: Language) -> None:
+    text = (
+        '"The talks were useful but far too short," Hiroshige Seko told reporters in Tokyo. '
+        'The next round is due in Seoul in March. "We expect a clear answer from Korea by then."'
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Hiroshige Seko", "named", "cue")
+    assert who(second) == ("Hiroshige Seko", "named", "inherited")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            '"Tokyo has never explained these export curbs to anyone," Yoo Myung-hee charged '
+            "at a briefing in Seoul.",
+            "Yoo Myung-hee",
+        ),
+        (
+            '"Would the ministry consider lifting the curbs before the summit?" the reporter '
+            "pressed.",
+            "reporter",
+        ),
+    ],
+)
+def test_sharper_speech_verbs_attribute(nlp: Language, text: str, speaker: str) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.attribution) == (speaker, "cue")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        (
+            "Exporters expect the curbs to stay through the summer - Korea Development "
+            'Institute: "Shipments of etching gas to Korean chipmakers fell by two thirds in '
+            'the second quarter."',
+            "Korea Development Institute",
+            "organisation",
+        ),
+        (
+            "The ministry published its review on Friday. From the ministry's report: "
+            '"Japanese suppliers have lost a quarter of their Korean market since July."',
+            "ministry's report",
+            "document",
+        ),
+        (
+            "Hiroshige Seko was asked whether the curbs would be lifted before the summit. "
+            'Seko\'s reply was: "That depends entirely on what Seoul does about the rulings."',
+            "Hiroshige Seko",
+            "named",
+        ),
+        (
+            'Former secretary of state Hiroshige Seko Jr:"These are not countermeasures, and '
+            'they are fully consistent with WTO rules."',
+            "Hiroshige Seko Jr",
+            "named",
+        ),
+        (
+            "Shinzo Abe spoke in Osaka. Here\u2019s Abe in 2019: \u201cThe measures are a review "
+            "of export controls and not retaliation of any kind.\u201d",
+            "Shinzo Abe",
+            "named",
+        ),
+    ],
+)
+def test_clauses_ending_in_a_colon_name_the_source(
+    nlp: Language, text: str, speaker: str, kind: str
+) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (speaker, kind, "colon")
+
+
+def test_a_name_line_ending_in_a_colon_over_a_quote_paragraph(nlp: Language) -> None:
+    text = (
+        "Officials in Tokyo gave a different account on Monday.\n\n"
+        "Former trade minister Hiroshige Seko:\n\n"
+        '"These are not countermeasures, and they are fully consistent with WTO rules."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Hiroshige Seko", "named")
+
+
+def test_the_subject_next_to_the_verb_not_a_timestamp_run_into_it(nlp: Language) -> None:
+    text = (
+        "6:50 p.m.\n\nWith his deputy, trade official Kim Jae-won, standing by his side, "
+        "Hiroshige Seko has told reporters that \u201cthe controls will stay in place until "
+        "Seoul answers.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "cue")
+
+
+def test_a_statement_and_a_comma_introduce_its_words(nlp: Language) -> None:
+    text = (
+        "Immediately after the ruling, Hiroshige Seko released a statement, \u201cLast night, "
+        "our exporters were hit by a court ruling that ignores the 1965 treaty. It was the "
+        "worst decision since the war.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "colon")
+
+
+def test_questioners_are_people(nlp: Language) -> None:
+    text = (
+        "At a briefing in Seoul on Monday, Tokyo's questioners ranged from skeptical to "
+        'hostile: "Is it time for your strategy on export controls to change?"'
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Tokyo's questioners", "descriptor", "colon")

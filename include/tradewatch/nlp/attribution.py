@@ -17,9 +17,7 @@ from spacy.tokens import Span
 
 from tradewatch.nlp.cues import Cue
 from tradewatch.nlp.quote_layout import CAPS_LABELS, LETTER, MARK, SENTENCE_END, WORD, RawQuote
-from tradewatch.nlp.speaker_kinds import (
-    PERSON_NOUNS,
-)
+from tradewatch.nlp.speaker_kinds import DOCUMENT_NOUNS, PERSON_NOUNS
 from tradewatch.nlp.speakers import (
     INVERTED_STOP,
     MAX_SPEAKER_WORDS,
@@ -39,7 +37,14 @@ from tradewatch.nlp.speakers import (
     subtree,
 )
 
-__all__ = ["attribute", "caption_source", "follows", "from_previous_sentence", "how_found"]
+__all__ = [
+    "attribute",
+    "caption_source",
+    "continues",
+    "follows",
+    "from_previous_sentence",
+    "how_found",
+]
 
 _INHERIT_MAX_PARAGRAPHS = 1
 
@@ -68,6 +73,17 @@ _DASH_SOURCE = re.compile(
 
 # what ends a clause that introduces the quote after it: a colon, or a dash
 _INTRODUCER = re.compile(r"(?::|\s(?:--|—|–|―))\s*$")
+
+
+# "Seko's reply was: "..."": the owner of these words speaks
+_SPEECH_NOUNS = frozenset(
+    {"response", "reply", "answer", "reaction", "retort", "message", "words", "advice"}
+)
+
+
+# "... are the focus - Park Ji-won:" / "From the ministry's report:"
+_DASH_LABEL = re.compile(r"\s[-—–―‒]+\s+([A-Z][^:\n]{0,60}?)\s*$")
+_FROM_SOURCE = re.compile(r"\s*From\s+([^:\n]{2,80}?)\s*$")
 
 
 _CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
@@ -101,6 +117,10 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
         found = _colon_subject(ctx, head_start, raw.first.open_mark)
         if found is not None or head.rstrip().endswith(":"):
             return found
+    if after is None and _introduces_text(head):
+        found = _colon_clause_subject(ctx, head_start, head_start + head.rstrip().rfind(","))
+        if found is not None:
+            return found
     if after is None:
         return (
             _remark_source(ctx, raw)
@@ -108,6 +128,13 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
             or _narrative_subject(ctx, raw, head_start)
         )
     return after
+
+
+def _introduces_text(head: str) -> bool:
+    """ "Seko issued a statement, "..."": a clause ending in a text and a comma introduces
+    that text's words like a colon would."""
+    words = WORD.findall(head.rstrip()[-40:])
+    return head.rstrip().endswith(",") and bool(words) and words[-1].lower() in DOCUMENT_NOUNS
 
 
 def how_found(speaker: Speaker, how: str) -> Speaker:
@@ -248,6 +275,8 @@ def from_previous_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, s
         speaker = speaker_for_cue(ctx, cue, lo, hi)
         if speaker is not None and speaker.kind != "unknown" and can_speak(speaker):
             return how_found(speaker, "previous_sentence"), cue.text
+    if ctx.masked[lo:hi].rstrip().endswith(":"):
+        return _colon_subject(ctx, lo, hi)  # "Former minister Yoo Myung-hee:" over a quote
     sentence = ctx.doc.char_span(lo, hi, alignment_mode="contract")
     if sentence is None or not len(sentence):
         return None
@@ -385,8 +414,57 @@ def _colon_subject(ctx: QuoteContext, lo: int, hi: int) -> tuple[Speaker, str | 
     found = _colon_clause_subject(ctx, lo, colon)
     if found is not None:
         return found
-    named = _transcript_speaker(ctx, lo, colon, loose=True)
+    named = (
+        _transcript_speaker(ctx, lo, colon, loose=True)
+        or _dash_label(ctx, lo, colon)
+        or _from_source(ctx, lo, colon)
+        or _name_line_label(ctx, lo, colon)
+    )
     return (how_found(named, "colon"), None) if named is not None else None
+
+
+def _dash_label(ctx: QuoteContext, lo: int, colon: int) -> Speaker | None:
+    """Poll roundups and digests: ``Exporters are wary - Kim Hyun-chul: "..."``, ``... -
+    Korea Development Institute: "..."``: a name after a spaced dash ends the clause."""
+    m = _DASH_LABEL.search(ctx.masked, lo, colon)
+    if m is None or not NAME_CHAIN.fullmatch(m.group(1)):
+        return None
+    entity = next((e for e in ctx.entities if (e.start_char, e.end_char) == m.span(1)), None)
+    if entity is not None:
+        return named_from_entity(ctx, entity)
+    return named_from_text(ctx, m.start(1), m.end(1))
+
+
+def _from_source(ctx: QuoteContext, lo: int, colon: int) -> Speaker | None:
+    """``From the ministry's report: "..."``: the text or source the excerpt comes from."""
+    m = _FROM_SOURCE.match(ctx.masked, lo, colon)
+    if m is None:
+        return None
+    span = ctx.doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    speaker = classify(ctx, span)
+    return speaker if speaker is not None and can_speak(speaker) else None
+
+
+def _name_line_label(ctx: QuoteContext, lo: int, colon: int) -> Speaker | None:
+    """``Former trade minister Yoo Myung-hee: "..."``: a line with no verb ending in a
+    name of two words or more (a title may stand before it, not a preposition: "On
+    NHK:" names a channel, not a speaker)."""
+    if ctx.masked[ctx.masked.rfind("\n", 0, lo) + 1 : lo].strip():
+        return None
+    span = ctx.doc.char_span(lo, colon, alignment_mode="contract")
+    if span is None or any(t.pos_ in {"VERB", "AUX"} for t in span):
+        return None
+    before = ctx.masked[lo:colon].rstrip()
+    chain = NAME_CHAIN.search(before)
+    if chain is None or len(chain.group(0).split()) < 2:
+        return None
+    start = lo + chain.start()
+    word = ctx.doc.char_span(start, start + 1, alignment_mode="expand")
+    if word is not None and word.start and ctx.doc[word.start - 1].pos_ == "ADP":
+        return None
+    return named_from_text(ctx, start, lo + len(before))
 
 
 def _colon_clause_subject(
@@ -397,7 +475,10 @@ def _colon_clause_subject(
     if span is None or not len(span):
         return None
     roots = [t for t in span if t.head == t or t.head.i >= span.end or t.head.i < span.start]
-    verbs = [t for t in roots if t.pos_ in {"VERB", "AUX"}]
+    # "Here's Kim in 2019:": the tagger may take a contracted verb for punctuation
+    verbs = [t for t in roots if t.pos_ in {"VERB", "AUX"}] or [
+        t for t in roots if any(c.dep_ == "nsubj" for c in t.children)
+    ]
     if not verbs:
         return None
     verb = verbs[0]
@@ -405,6 +486,9 @@ def _colon_clause_subject(
     if not subjects:
         return None
     subject = subtree(ctx.doc, subjects[0])
+    owners = [c for c in subjects[0].children if c.dep_ == "poss"]
+    if subjects[0].lemma_.lower() in _SPEECH_NOUNS and owners:
+        subject = subtree(ctx.doc, owners[0])  # "Seko's reply was:": Seko speaks
     if subject.start_char < lo:
         return None
     speaker = classify(ctx, subject)
@@ -544,3 +628,23 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
         return False  # a new paragraph's sentence, not the previous quote's attribution
     lo = prev.after
     return "\n" not in first.strip() and ctx.cues.any_within(lo, lo + len(first))
+
+
+def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | None) -> bool:
+    """A quote later in the paragraph of an attributed quote, after a narrative sentence
+    with no cue that names nobody else (``"..." Seko said. He called the talks useful.
+    "..."``, ``"..." Seko said. Instead, "..."``): the reporter is still quoting the same
+    person."""
+    if raw.first.paragraph != prev.last.paragraph:
+        return False
+    lo, hi = prev.after, raw.first.open_mark
+    end = SENTENCE_END.search(ctx.masked, lo, hi)
+    if end is None:
+        return False
+    rest = end.end()
+    if any(not ctx.in_quote(c.start, c.end) for c in ctx.cues.within(rest, hi)):
+        return False
+    return not any(
+        m.label == "PERSON" and m.canonical != speaker and rest <= m.start_char < hi
+        for m in ctx.entities
+    )

@@ -40,6 +40,7 @@ CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
     | {"chime", "echo", "answer", "tout"}
     | {"inquire", "enquire", "react", "bark", "growl", "gripe", "crow", "exult"}
     | {"remember", "recollect", "reminisce", "thank", "apologize", "apologise", "lecture"}
+    | {"charge", "press", "exhort", "riff", "retaliate", "challenge", "question"}
 )
 # Surface forms that are cues whatever the tagger makes of them.
 _ALWAYS = frozenset({"said", "says", "told", "tells", "added", "adds", "wrote", "writes"})

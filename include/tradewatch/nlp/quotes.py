@@ -42,7 +42,13 @@ from collections.abc import Sequence
 from spacy.tokens import Doc
 
 from tradewatch.models import EntityMention, Quote
-from tradewatch.nlp.attribution import attribute, caption_source, follows, from_previous_sentence
+from tradewatch.nlp.attribution import (
+    attribute,
+    caption_source,
+    continues,
+    follows,
+    from_previous_sentence,
+)
 from tradewatch.nlp.cues import find_cues
 from tradewatch.nlp.entities import Gazetteer, load_gazetteer
 from tradewatch.nlp.quote_layout import (
@@ -87,7 +93,7 @@ def extract_quotes(
     previous: tuple[RawQuote, Quote] | None = None
     for raw in kept:
         found = attribute(ctx, raw)
-        inherit = found is None and previous is not None and follows(ctx, previous[0], raw)
+        inherit = found is None and previous is not None and _inherits(ctx, previous, raw)
         if found is None and not inherit:
             found = caption_source(ctx, raw) or from_previous_sentence(ctx, raw)
         if inherit and previous is not None:
@@ -128,3 +134,8 @@ def extract_quotes(
         previous = (raw, quote) if quote.speaker_kind != "unknown" else None
     logger.debug("found %d quotes (%d candidates)", len(quotes), len(raws))
     return quotes
+
+
+def _inherits(ctx: QuoteContext, previous: tuple[RawQuote, Quote], raw: RawQuote) -> bool:
+    prev, quote = previous
+    return follows(ctx, prev, raw) or continues(ctx, prev, raw, quote.speaker_canonical)

@@ -79,6 +79,10 @@ PERSON_NOUNS = frozenset(
     | {"protester", "protesters", "demonstrator", "demonstrators", "shopper", "shoppers"}
     | {"consumer", "consumers", "customer", "customers", "user", "users", "someone", "one"}
     | {"crowd", "audience", "fans", "public", "jury", "electorate", "citizens", "americans"}
+    | {"questioner", "questioners", "interviewer", "caller", "callers", "graduate", "cleric"}
+    | {"brother", "sister", "nephew", "niece", "cousin", "uncle", "aunt", "constituent"}
+    | {"constituents", "pastor", "priest", "bishop", "imam", "rabbi", "impostor", "comedian"}
+    | {"two", "three", "four", "both"}
 )
 _MEDIA_NAME = re.compile(
     r"\b(?:Times|Post|Journal|News|Herald|Tribune|Gazette|Daily|Press|Shimbun|Ilbo|Sun|"

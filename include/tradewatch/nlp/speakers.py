@@ -238,7 +238,7 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
     if subject is not None and lo <= subject.start_char and subject.root.idx < max(hi, cue.end):
         speaker = classify(ctx, subject)
         if speaker is not None:
-            return speaker
+            return _title_cut(ctx, cue, subject, speaker, hi)
     participle = cue.token >= 0 and ctx.doc[cue.token].tag_ == "VBG"
     if cue.speech and not participle:
         return _fallback_speaker(ctx, cue, lo, hi)
@@ -251,6 +251,19 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
     end = lo + (adverbs.start() if adverbs else len(lead.rstrip()))
     named = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
     return named_from_entity(ctx, named) if named is not None and not participle else None
+
+
+def _title_cut(ctx: QuoteContext, cue: Cue, subject: Span, speaker: Speaker, hi: int) -> Speaker:
+    """ "said Army Capt. Ahn Jae-won", "mused TV co-host Ito Ken": after an inverted cue the
+    parser may stop the subject inside the title; when the phrase up to the clause's end
+    names a person, that person speaks, not the unit or the title's first word."""
+    inverted = subject.start_char >= cue.end
+    if speaker.kind == "named" or not inverted or ctx.masked[cue.end : subject.start_char].strip():
+        return speaker
+    person = speaker_from(ctx, cue.end, hi)
+    if person is None or person.kind != "named" or person.position < subject.end_char:
+        return speaker  # "said Seko's deputy, ...": the subject is the whole title
+    return person
 
 
 def _agent(ctx: QuoteContext, verb: Token, lo: int, hi: int) -> Speaker | None:
@@ -292,6 +305,9 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
     climb = ("conj", "advcl", "xcomp", "pcomp", "prep") if cue.speech else ("conj", "xcomp")
     for _ in range(4):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        # "6:50 p.m. With ..., Kim has told ...": of two subjects the parser gave, the one
+        # next to the verb; the other is a timestamp or dateline it ran together
+        subjects.sort(key=lambda c: abs(c.i - verb.i))
         if subjects and not (verb is not token and subjects[0].lower_ in {"it", "there"}):
             return subtree(ctx.doc, subjects[0])
         # "Suu Kyi said it was too early but added, "..."": a dummy "it" of a clause the
