@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from tradewatch.nlp.doc_text import doc_text
+
 __all__ = ["CUE_LEMMAS", "SPEECH_LEMMAS", "Cue", "Cues", "find_cues"]
 
 # Speech verbs proper: with these, pattern fallbacks may find the speaker when the parse
@@ -109,7 +111,7 @@ def _mistagged(token: Token) -> bool:
         return False
     # only right after a quote ("...," the editorial read.), where a noun reading ("in
     # the primary states.") makes no sense
-    line = doc.text[max(0, token.idx - 80) : token.idx].rsplit("\n", 1)[-1]
+    line = doc_text(doc)[max(0, token.idx - 80) : token.idx].rsplit("\n", 1)[-1]
     return _AFTER_QUOTE.search(line) is not None
 
 
@@ -117,7 +119,7 @@ def find_cues(doc: Doc) -> Cues:
     """Every cue in ``doc``: lexicon verbs by lemma, fixed surface forms and phrases."""
     found: list[Cue] = []
     taken: set[int] = set()
-    for m in _PHRASES.finditer(doc.text):
+    for m in _PHRASES.finditer(doc_text(doc)):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         index = span.start if span is not None else -1
         found.append(Cue(m.start(), m.end(), " ".join(m.group(1).lower().split()), index))

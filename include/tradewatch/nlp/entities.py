@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 import tradewatch
 from tradewatch.models import EntityMention
+from tradewatch.nlp.doc_text import doc_text
 
 __all__ = [
     "DOMAIN_LABELS",
@@ -346,7 +347,7 @@ def extract_entities(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Entit
     PERSON mentions get the title or affiliation the article gives next to them.
     """
     gaz = gazetteer or load_gazetteer()
-    text = doc.text
+    text = doc_text(doc)
     spans = _merge_adjacent(doc)
     cleaned = [m for m in (_clean(ent, text, gaz) for ent in spans if not _is_noise(ent, gaz)) if m]
     bylines = [(m.start_char, m.end_char) for m in cleaned if _in_byline(m, text)]
@@ -518,12 +519,12 @@ def _is_noise(ent: Span, gaz: Gazetteer) -> bool:
     if label != "ORG":
         return False
     doc = ent.doc
-    for credit in _DATELINE_CREDIT.finditer(doc.text, 0, min(len(doc.text), 400)):
+    for credit in _DATELINE_CREDIT.finditer(doc_text(doc), 0, min(len(doc_text(doc)), 400)):
         if credit.start(1) <= ent.start_char and ent.end_char <= credit.end(1):
             return True
-    line_start = doc.text.rfind("\n", 0, ent.start_char) + 1
-    line_end = doc.text.find("\n", ent.end_char)
-    line = doc.text[line_start : line_end if line_end != -1 else len(doc.text)].strip()
+    line_start = doc_text(doc).rfind("\n", 0, ent.start_char) + 1
+    line_end = doc_text(doc).find("\n", ent.end_char)
+    line = doc_text(doc)[line_start : line_end if line_end != -1 else len(doc_text(doc))].strip()
     if line.startswith("(") and line.endswith(")") and len(line) <= len(ent.text) + 30:
         return True  # a credit line such as "(Yonhap)" or "(Mainichi Japan)"
     if ent.text in _defined_abbreviations(doc):
@@ -572,7 +573,7 @@ def _defined_abbreviations(doc: Doc) -> frozenset[str]:
     if cached is None:
         found = {
             m.group(2)
-            for m in _ABBREV_DEFINITION.finditer(doc.text)
+            for m in _ABBREV_DEFINITION.finditer(doc_text(doc))
             if m.group(1).split()[-1].islower()
         }
         cached = frozenset(found)
@@ -885,7 +886,7 @@ def _nationality_before(ent: Span) -> str | None:
 
 
 def _dateline_nationality(doc: Doc) -> str | None:
-    m = re.match(r"\s*([A-Z][A-Z .'-]+),", doc.text[:200])
+    m = re.match(r"\s*([A-Z][A-Z .'-]+),", doc_text(doc)[:200])
     return _NATIONALITY.get(m.group(1).strip().lower()) if m else None
 
 

@@ -20,6 +20,7 @@ import yaml
 from spacy.tokens import Doc
 
 from tradewatch.models import EntityMention
+from tradewatch.nlp.doc_text import doc_text
 from tradewatch.nlp.entities import GazetteerError, gazetteer_dir
 
 __all__ = ["genders", "pronoun_gender"]
@@ -69,7 +70,7 @@ def genders(
 ) -> dict[str, str]:
     """Canonical name -> "m" or "f" for the persons the article gives evidence about."""
     votes: dict[str, Counter[str]] = {}
-    text = doc.text
+    text = doc_text(doc)
 
     def inside(start: int, end: int) -> bool:
         return any(start < q_end and end > q_start for q_start, q_end in quoted)

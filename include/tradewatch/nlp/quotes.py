@@ -50,6 +50,7 @@ from tradewatch.nlp.attribution import (
     from_previous_sentence,
 )
 from tradewatch.nlp.cues import find_cues
+from tradewatch.nlp.doc_text import doc_text
 from tradewatch.nlp.entities import Gazetteer, load_gazetteer
 from tradewatch.nlp.quote_layout import (
     MIN_QUOTE_WORDS,
@@ -74,7 +75,7 @@ def extract_quotes(
     gazetteer: Gazetteer | None = None,
 ) -> list[Quote]:
     """Direct quotes in ``doc`` with speakers; ``entities`` come from ``extract_entities``."""
-    text = doc.text
+    text = doc_text(doc)
     cues = find_cues(doc)
     raws = split_transcript(text, merge_split(text, find_parts(text), cues))
     kept = [raw for raw in raws if finalize(text, raw)]

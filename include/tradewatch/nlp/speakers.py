@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tradewatch.models import EntityMention, SpeakerKind
 from tradewatch.nlp.cues import Cue, Cues
+from tradewatch.nlp.doc_text import doc_text
 from tradewatch.nlp.entities import Gazetteer, resolve_person, strip_titles
 from tradewatch.nlp.gender import genders, pronoun_gender
 from tradewatch.nlp.quote_layout import LETTER, WORD, RawQuote
@@ -408,7 +409,9 @@ def classify(ctx: QuoteContext, subject: Span) -> Speaker | None:
     if entity is None:
         # "Cheong Wa Dae spokeswoman Ko Min-jung": a title phrase ending in the name
         person = person_in(ctx, subject.start_char, subject.end_char)
-        if person is not None and ctx.doc.text[person.end_char : subject.end_char].strip(" ,") in {
+        if person is not None and doc_text(ctx.doc)[person.end_char : subject.end_char].strip(
+            " ,"
+        ) in {
             "",
             "Jr.",
             "Jr",
@@ -549,7 +552,7 @@ def _pronoun(ctx: QuoteContext, position: int) -> Speaker:
     objects but its subject is the same pronoun, it continues an earlier sentence's
     person, so the search goes further back. Otherwise an earlier quote's speaker from the
     same or the previous paragraph is preferred (the reporter is still quoting them)."""
-    word = WORD.match(ctx.doc.text, position)
+    word = WORD.match(doc_text(ctx.doc), position)
     written = word.group(0) if word else None
     gender = pronoun_gender(written or "")
     genders = ctx.person_genders()
@@ -660,7 +663,7 @@ def _it_speaker(ctx: QuoteContext, position: int, length: int) -> Speaker:
     """ "it said" / "they said": the organisation, document or outlet named or quoted last
     before the pronoun (for "they" also a group of people quoted last); unresolved when
     there is none."""
-    written = ctx.doc.text[position : position + length]
+    written = doc_text(ctx.doc)[position : position + length]
     best: tuple[int, str, str | None] | None = None
     for m in ctx.entities:
         if m.end_char > position or m.label != "ORG" or ctx.in_quote(m.start_char, m.end_char):
@@ -715,7 +718,7 @@ def named_from_entity(ctx: QuoteContext, entity: EntityMention) -> Speaker:
 def _person_apposition(ctx: QuoteContext, entity: EntityMention) -> bool:
     """ "Tokura Masakazu, chairman of Keidanren": a name the NER took for an organisation,
     followed by what a person is."""
-    m = _APPOSITION.match(ctx.doc.text, entity.end_char)
+    m = _APPOSITION.match(doc_text(ctx.doc), entity.end_char)
     return m is not None and m.group(1).lower() in PERSON_NOUNS
 
 
@@ -730,7 +733,7 @@ def _named_from_chain(ctx: QuoteContext, head: Token) -> Speaker:
 
 def named_from_text(ctx: QuoteContext, start: int, end: int) -> Speaker:
     """A capitalised name without an entity: titles dropped, short forms resolved."""
-    written = " ".join(ctx.doc.text[start:end].split())
+    written = " ".join(doc_text(ctx.doc)[start:end].split())
     if written.lower() in {"it", "they"}:
         return _it_speaker(ctx, start, end - start)
     if PERSONAL_PRONOUN.match(written):
@@ -749,7 +752,7 @@ def named_from_text(ctx: QuoteContext, start: int, end: int) -> Speaker:
 def _descriptor(ctx: QuoteContext, start: int, end: int) -> Speaker | None:
     """A described speaker, cut before an appositive or relative clause, without its leading
     article; "the ministry" after a named ministry is that ministry (kind "named")."""
-    text = ctx.doc.text
+    text = doc_text(ctx.doc)
     comma = ctx.masked.find(",", start, end)
     if comma != -1:
         end = comma
