@@ -48,7 +48,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from bs4 import BeautifulSoup
 from lxml.etree import ParserError
 
 from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, as_utc, format_offset, parse_datetime
@@ -569,6 +568,8 @@ def _trafilatura_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
 
 def _fallback_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     """Texts of the ``<p>`` siblings holding the most text inside ``<article>``/main."""
+    from bs4 import BeautifulSoup  # heavy, and most pages never fall back
+
     soup = BeautifulSoup(lxml.html.tostring(tree, encoding="unicode"), "lxml")
     for el in soup.find_all(_FALLBACK_DROP_TAGS):
         el.decompose()

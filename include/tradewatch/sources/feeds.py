@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-from bs4 import BeautifulSoup
 
 from tradewatch.archive import RawArchive
 from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, parse_datetime
@@ -154,6 +153,8 @@ def _struct_time_utc(entry: Any) -> datetime | None:
 
 
 def _plain_text(html: str) -> str:
+    from bs4 import BeautifulSoup  # heavy; a poll answered 304 never needs it
+
     return BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
 
 

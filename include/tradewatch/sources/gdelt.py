@@ -20,8 +20,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from bs4 import BeautifulSoup
-
 from tradewatch.archive import RawArchive
 from tradewatch.fetching import HttpClient
 from tradewatch.models import Candidate, SourceSpec
@@ -88,6 +86,8 @@ def parse_artlist(body: bytes) -> tuple[list[dict[str, Any]], str | None]:
     """
     text = body.decode("utf-8", errors="replace").strip()
     if not text.startswith("{"):
+        from bs4 import BeautifulSoup  # only to read an error page
+
         plain = BeautifulSoup(text, "html.parser").get_text("\n", strip=True) if text else ""
         first = next((line.strip() for line in plain.splitlines() if line.strip()), "")
         return [], f"GDELT answered with text instead of JSON: {first[:200] or 'empty body'}"

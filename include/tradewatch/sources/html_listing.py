@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-
-from bs4 import BeautifulSoup, Tag
 
 from tradewatch.archive import RawArchive
 from tradewatch.dates import ParsedDate, parse_datetime
@@ -24,6 +22,9 @@ from tradewatch.fetching import HttpClient
 from tradewatch.models import Candidate, SourceSpec
 from tradewatch.sources.base import Discovery, Window
 from tradewatch.sources.common import failure, fetch_snapshot
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 __all__ = ["discover_listing", "parse_listing"]
 
@@ -59,6 +60,8 @@ def parse_listing(
     encoding: str | None = None,
 ) -> Discovery:
     """Items of one listing page, selected by ``options`` (validated by the config)."""
+    from bs4 import BeautifulSoup, Tag  # heavy; a run that polls only feeds never needs it
+
     window = window or Window()
     soup = BeautifulSoup(body, "lxml", from_encoding=encoding)
     base = soup.find("base", href=True)
