@@ -244,7 +244,9 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
     subject = parse_subject(ctx, cue)
     if subject is not None and subject.end_char <= cue.start and ctx.in_marks(subject.root.idx):
         # ""Meh," wrote a supporter": the parser took the short quote for the subject
-        return speaker_from(ctx, cue.end, hi)
+        inverted = speaker_from(ctx, cue.end, hi)
+        if inverted is not None:
+            return inverted
     if subject is not None and subject.start_char < lo <= subject.root.idx:
         # the parser ran the subject back over a dateline or the paragraph before
         subject = ctx.doc.char_span(lo, subject.end_char, alignment_mode="contract")
