@@ -453,3 +453,66 @@ def test_questioners_are_people(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert who(q) == ("Tokyo's questioners", "descriptor", "colon")
+
+
+def test_a_short_quote_is_not_the_subject_of_the_cue_after_it(nlp: Language) -> None:
+    text = (
+        '"Rubbish," tweeted a spokesman for the ruling party. "What does Seoul know about '
+        'chemicals . . ."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("spokesman for the ruling party", "descriptor", "previous_sentence")
+
+
+def test_a_cue_glued_to_the_quote_by_a_comma(nlp: Language) -> None:
+    text = (
+        "Trade Minister Hiroshige Seko said,\u201cLook, the export controls have nothing to do "
+        "with the court ruling in Seoul.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "cue")
+
+
+def test_the_object_of_prompted_states_the_words(nlp: Language) -> None:
+    text = (
+        "The court ruling prompted the Korea International Trade Association to state, "
+        "\u201cExporters will lose billions of won this year because of the new curbs.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Korea International Trade Association", "organisation")
+
+
+def test_a_partial_quote_after_the_speakers_argument(nlp: Language) -> None:
+    text = (
+        "Hiroshige Seko has argued that the controls are lawful under the 1965 treaty. Even "
+        "so, there is still \u201croom for talks with Seoul on the list of chemicals.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "previous_sentence")
+
+
+def test_what_the_speaker_was_doing_is_not_part_of_the_description(nlp: Language) -> None:
+    text = (
+        '"The curbs will hurt chipmakers in both economies for years," said a senior trade '
+        "official speaking to reporters in Seoul."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("senior trade official", "descriptor")
+
+
+def test_a_fronted_of_phrase_is_not_the_speaker(nlp: Language) -> None:
+    text = (
+        "Of Abe, Park Ji-hoon, who has given money to Moon Jae-in, said, \u201cHe is flat-out "
+        "wrong. I think he is a decent man.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Park Ji-hoon", "named", "cue")
+
+
+def test_a_participle_after_added_speaks_for_who_added(nlp: Language) -> None:
+    text = (
+        "Yoo cannot say that \u201cfrom her perspective,\u201d Moon added, saying it should be "
+        "\u201cup to the negotiators to move forward or not.\u201d"
+    )
+    q = quotes_of(nlp, text)[-1]
+    assert (q.speaker, q.speaker_kind) == ("Moon Jae-in", "named")

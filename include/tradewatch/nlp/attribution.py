@@ -28,6 +28,7 @@ from tradewatch.nlp.speakers import (
     acl_subject,
     can_speak,
     classify,
+    is_person,
     named_from_entity,
     named_from_text,
     parse_subject,
@@ -261,20 +262,28 @@ def from_previous_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, s
     sentence that attributes or is about someone: ``..., dos Santos says. "If ..."``,
     ``"Short," X said. "Longer quote ..."``, a paragraph ending ``Dr. Ward stated:`` or
     introducing the speaker before a quote paragraph. A cue in that sentence gives the
-    speaker; without one, a person who is the sentence's subject does."""
+    speaker; without one, a person who is the sentence's subject does. A partial quote in
+    a sentence of its own that names nobody takes a person speaking in the sentence before
+    (see ``_earlier_sentence``)."""
     span = _sentence_before(ctx, raw)
+    partial = span is None
+    span = _earlier_sentence(ctx, raw) if partial else span
     if span is None:
         return None
     lo, hi = span
     for cue in reversed(ctx.cues.within(lo, hi)):
-        if ctx.in_quote(cue.start, cue.end):
+        if ctx.in_quote(cue.start, cue.end) or (partial and not cue.speech):
             continue
         subject = parse_subject(ctx, cue)
         if subject is not None and lo <= subject.start_char and subject.root.lower_ in _INDEFINITE:
             return None
         speaker = speaker_for_cue(ctx, cue, lo, hi)
-        if speaker is not None and speaker.kind != "unknown" and can_speak(speaker):
+        if speaker is None or speaker.kind == "unknown" or not can_speak(speaker):
+            continue
+        if not partial or _speaks_on(ctx, speaker):
             return how_found(speaker, "previous_sentence"), cue.text
+    if partial:
+        return None
     if ctx.masked[lo:hi].rstrip().endswith(":"):
         return _colon_subject(ctx, lo, hi)  # "Former minister Yoo Myung-hee:" over a quote
     sentence = ctx.doc.char_span(lo, hi, alignment_mode="contract")
@@ -317,6 +326,26 @@ def _sentence_before(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None
     while lo < hi and ctx.masked[lo].isspace():
         lo += 1
     return (lo, hi) if hi - lo > 1 else None
+
+
+def _earlier_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None:
+    """The sentence before the one a partial quote stands in, in the same paragraph: in
+    ``Seko has argued the curbs are lawful. Even so, there is "room to talk."`` the
+    reporter is still giving Seko's argument."""
+    start = _sentence_start(ctx, raw.first.open_mark)
+    hi = len(ctx.masked[:start].rstrip())
+    if hi <= ctx.masked.rfind("\n", 0, start) + 1:
+        return None
+    lo = _sentence_start(ctx, hi - 1)
+    return (lo, hi) if hi - lo > 1 else None
+
+
+def _speaks_on(ctx: QuoteContext, speaker: Speaker) -> bool:
+    """Only a person (named, he or she, or described) carries on into the next sentence's
+    partial quote; a text or an organisation is usually quoted where it is named."""
+    if speaker.kind == "named":
+        return is_person(ctx, speaker)
+    return speaker.kind in ("pronoun", "descriptor")
 
 
 def _is_person_speaker(ctx: QuoteContext, speaker: Speaker, subject: Span) -> bool:

@@ -61,6 +61,7 @@ _AMBIGUOUS = frozenset(
 )
 _AFTER_QUOTE = re.compile(r"[,!?][\"”]\s+(?:[\w.’'-]+\s+){0,6}$")
 _AFTER_MISTAGGED = frozenset({"that", "in", "on", "at", "during", "after", "before", "from"})
+_GLUED = re.compile(r"([a-z]+),[\"“]")
 # Lexicon words are cues only as verbs ("The Post", "a report" are not).
 _VERB_TAGS = frozenset({"VERB", "AUX"})
 
@@ -105,6 +106,8 @@ def _mistagged(token: Token) -> bool:
     if token.lower_ not in _AMBIGUOUS or token.i + 1 >= len(doc) or not token.i:
         return False
     before, after = doc[token.i - 1], doc[token.i + 1]
+    if before.lower_ == "to" and token.dep_ == "xcomp":
+        return True  # "prompted the institute to state, ..."
     if before.pos_ not in {"NOUN", "PROPN", "PRON", "ADJ"}:
         return False
     if after.text not in {".", ",", ":", ";"} and after.lower_ not in _AFTER_MISTAGGED:
@@ -138,4 +141,15 @@ def find_cues(doc: Doc) -> Cues:
         ):
             speech = lower in _ALWAYS or lemma in SPEECH_LEMMAS or token.pos_ not in _VERB_TAGS
             found.append(Cue(token.idx, token.idx + len(token.text), lower, token.i, speech))
+        elif "," in lower:
+            found.extend(_glued(token))
     return Cues(found)
+
+
+def _glued(token: Token) -> list[Cue]:
+    """'Seko said,“We ...': with no space after the comma the tokenizer keeps the cue, the
+    comma and the quote's first word in one token; the cue is its first word."""
+    m = _GLUED.match(token.lower_)
+    if m is None or m.group(1) not in _ALWAYS:
+        return []
+    return [Cue(token.idx, token.idx + m.end(1), m.group(1), token.i)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from tradewatch.models import EntityMention, SpeakerKind
-from tradewatch.nlp.cues import Cue, Cues
+from tradewatch.nlp.cues import SPEECH_LEMMAS, Cue, Cues
 from tradewatch.nlp.doc_text import doc_text
 from tradewatch.nlp.entities import Gazetteer, resolve_person, strip_titles
 from tradewatch.nlp.gender import genders, pronoun_gender
@@ -108,6 +108,10 @@ _TRAILING_ADVERBS = re.compile(
 INVERTED_STOP = re.compile(r"[,.;(]|$")
 
 
+# "a trade official speaking to reporters", "Kim when asked about the curbs": what the
+# speaker was doing, not who they are
+_TRAILING_CLAUSE = re.compile(r"\s+(?:when|while|speaking|talking|writing)\b.*$", re.DOTALL)
+
 _RELATIVE = re.compile(r",?\s+(?:who|which|that)\b.*$", re.DOTALL)
 
 
@@ -144,6 +148,12 @@ _ORG_ANAPHOR = re.compile(
     re.IGNORECASE,
 )
 
+
+# Verbs whose object does what the infinitive after it says ("urged Seko to say").
+_OBJECT_CONTROL = frozenset(
+    {"prompt", "urge", "ask", "invite", "encourage", "press", "push", "force", "lead"}
+    | {"inspire", "spur", "challenge", "implore", "pressure", "call"}
+)
 
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
 
@@ -233,6 +243,11 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
     if cue.token >= 0 and any(c.dep_ == "auxpass" for c in ctx.doc[cue.token].children):
         return _agent(ctx, ctx.doc[cue.token], lo, hi)
     subject = parse_subject(ctx, cue)
+    if subject is not None and subject.end_char <= cue.start and ctx.in_marks(subject.root.idx):
+        # ""Meh," wrote a supporter": the parser took the short quote for the subject
+        inverted = speaker_from(ctx, cue.end, hi)
+        if inverted is not None:
+            return inverted
     if subject is not None and subject.start_char < lo <= subject.root.idx:
         # the parser ran the subject back over a dateline or the paragraph before
         subject = ctx.doc.char_span(lo, subject.end_char, alignment_mode="contract")
@@ -305,10 +320,15 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
     # wider cues ("highlight", "blast") only borrow the subject of a coordinated verb.
     climb = ("conj", "advcl", "xcomp", "pcomp", "prep") if cue.speech else ("conj", "xcomp")
     for _ in range(4):
+        controller = _object_controller(verb)
+        if controller is not None:
+            return subtree(ctx.doc, controller)
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
         # "6:50 p.m. With ..., Kim has told ...": of two subjects the parser gave, the one
         # next to the verb; the other is a timestamp or dateline it ran together
         subjects.sort(key=lambda c: abs(c.i - verb.i))
+        if subjects and subjects[0].pos_ == "ADP":
+            return None  # "Of the curbs, Seko said": a fronted phrase parsed as the subject
         if subjects and not (verb is not token and subjects[0].lower_ in {"it", "there"}):
             return subtree(ctx.doc, subjects[0])
         # "Suu Kyi said it was too early but added, "..."": a dummy "it" of a clause the
@@ -319,6 +339,17 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
             break
         verb = verb.head
     return None
+
+
+def _object_controller(verb: Token) -> Token | None:
+    """ "The record prompted the institute to state ...", "they urged Seko to say ...": an
+    infinitive cue hanging on a verb with an object speaks for that object."""
+    if verb.dep_ != "xcomp" or verb.head.lemma_.lower() not in _OBJECT_CONTROL:
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    objects = [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i]
+    return objects[0] if objects else None
 
 
 def _after_comma(doc: Doc, token: Token) -> bool:
@@ -342,6 +373,8 @@ def _outermost_subject(ctx: QuoteContext, token: Token) -> Span | None:
         subjects = [c for c in subjects if not ctx.in_quote(c.idx, c.idx + len(c.text))]
         if node.pos_ in {"VERB", "AUX"} and subjects:
             found = subtree(ctx.doc, subjects[0])
+            if node.lemma_.lower() in SPEECH_LEMMAS:
+                break  # "Seko cannot say "...," Kim added, saying": who added, says
     return found
 
 
@@ -757,6 +790,7 @@ def _descriptor(ctx: QuoteContext, start: int, end: int) -> Speaker | None:
     if comma != -1:
         end = comma
     end = start + len(_ANONYMITY.sub("", text[start:end]))
+    end = start + len(_TRAILING_CLAUSE.sub("", text[start:end]))
     if len(WORD.findall(text[start:end])) > MAX_SPEAKER_WORDS:
         end = start + len(_RELATIVE.sub("", text[start:end]))  # too long: drop the clause
     while end > start and text[end - 1] in " ,;:":
