@@ -516,3 +516,14 @@ def test_a_participle_after_added_speaks_for_who_added(nlp: Language) -> None:
     )
     q = quotes_of(nlp, text)[-1]
     assert (q.speaker, q.speaker_kind) == ("Moon Jae-in", "named")
+
+
+def test_a_cue_closing_the_sentence_governs_its_earlier_partial_quotes(nlp: Language) -> None:
+    text = (
+        "The pledge to \u201cbring the chip supply chain home\u201d and \u201cend our reliance on "
+        "Japan\u201d appeals to voters in industrial towns who lost jobs when the curbs hit, said "
+        "Lee Jae-won, a trade economist at Korea University."
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Lee Jae-won", "named", "cue")
+    assert who(second) == ("Lee Jae-won", "named", "cue")

@@ -174,17 +174,17 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
 
 def _sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
     """End of the sentence the quote closes in: the first full stop after it, within the
-    paragraph and before the next quote."""
+    paragraph, past later quotes of the same sentence (``The pledge to "..." and "..."
+    appeals to voters, said X.``: the cue at the end governs both)."""
     start = raw.after
     para_end = ctx.masked.find("\n", start)
     limit = len(ctx.masked) if para_end == -1 else para_end
-    next_mark = MARK.search(ctx.masked, start, limit)
-    if next_mark:
-        limit = next_mark.start()
     if raw.text.endswith((".", "!", "?")):
         return start
-    end = SENTENCE_END.search(ctx.masked, start, limit)
-    return end.start() if end else limit
+    for end in SENTENCE_END.finditer(ctx.masked, start, limit):
+        if not ctx.in_quote(end.start(), end.end()):
+            return end.start()
+    return limit
 
 
 def _cue_comma(ctx: QuoteContext, raw: RawQuote) -> bool:
