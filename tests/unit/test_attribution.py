@@ -527,3 +527,15 @@ def test_a_cue_closing_the_sentence_governs_its_earlier_partial_quotes(nlp: Lang
     first, second = quotes_of(nlp, text)
     assert who(first) == ("Lee Jae-won", "named", "cue")
     assert who(second) == ("Lee Jae-won", "named", "cue")
+
+
+def test_a_second_partial_quote_of_the_sentence_keeps_its_speaker(nlp: Language) -> None:
+    text = (
+        "The real problem, says Park Sung-ho, a professor of economics at Seoul National "
+        "University, is that the curbs were \u201ca political weapon dressed up as export "
+        "control,\u201d not a question of security (think Samsung and SK Hynix) but of "
+        "\u201cpressure on Seoul over the wartime labor rulings.\u201d"
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Park Sung-ho", "named", "cue")
+    assert who(second) == ("Park Sung-ho", "named", "inherited")

@@ -647,7 +647,9 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
     end = SENTENCE_END.search(gap)
     if not end:
         # ""...," and, "..."": only punctuation and a conjunction between the two
-        return not LETTER.search(_CONJUNCTION.sub("", gap))
+        if not LETTER.search(_CONJUNCTION.sub("", gap)):
+            return True
+        return _same_subject(ctx, prev.after, raw.first.open_mark)
     first, rest = gap[: end.end()], gap[end.end() :]
     if LETTER.search(rest):
         return False
@@ -657,6 +659,25 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
         return False  # a new paragraph's sentence, not the previous quote's attribution
     lo = prev.after
     return "\n" not in first.strip() and ctx.cues.any_within(lo, lo + len(first))
+
+
+def _same_subject(ctx: QuoteContext, lo: int, hi: int) -> bool:
+    """ "The paradox, says X, is that she was "...," not for her policy but for her "..."":
+    words between two quotes of one sentence that open no clause with a subject of its
+    own (an aside in brackets aside) carry on the first quote's speaker."""
+    if "\n" in ctx.masked[lo:hi]:
+        return False
+    span = ctx.doc.char_span(lo, hi, alignment_mode="contract")
+    if span is None:
+        return False
+    depth = 0
+    for token in span:
+        depth += (token.text == "(") - (token.text == ")")
+        if depth or ctx.in_quote(token.idx, token.idx + 1):
+            continue
+        if token.dep_ in ("nsubj", "nsubjpass", "expl"):
+            return False
+    return True
 
 
 def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | None) -> bool:
