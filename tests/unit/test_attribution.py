@@ -539,3 +539,14 @@ def test_a_second_partial_quote_of_the_sentence_keeps_its_speaker(nlp: Language)
     first, second = quotes_of(nlp, text)
     assert who(first) == ("Park Sung-ho", "named", "cue")
     assert who(second) == ("Park Sung-ho", "named", "inherited")
+
+
+def test_a_surname_the_tagger_took_for_a_noun_is_a_name(nlp: Language) -> None:
+    text = (
+        "\u201cOur chipmakers have three weeks of hydrogen fluoride left, and the ministry knows "
+        "it,\u201d Pettis said during a briefing on his show after the talks, adding that while "
+        "there are \u201cstill some exporters angry over the white list,\u201d Tokyo already "
+        "\u201cpaid a heavy price in lost sales to Korean buyers.\u201d"
+    )
+    found = quotes_of(nlp, text)
+    assert [(q.speaker, q.speaker_kind) for q in found] == [("Pettis", "named")] * 3

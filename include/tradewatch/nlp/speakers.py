@@ -452,9 +452,22 @@ def classify(ctx: QuoteContext, subject: Span) -> Speaker | None:
             entity = person
     if entity is not None:
         return named_from_entity(ctx, entity)
-    if head.pos_ == "PROPN":
+    if head.pos_ == "PROPN" or _untagged_name(subject):
         return _named_from_chain(ctx, head)
     return _descriptor(ctx, subject.start_char, subject.end_char)
+
+
+def _untagged_name(subject: Span) -> bool:
+    """ "...," Hannity said: a lone capitalised singular noun inside a sentence is a
+    surname the tagger did not know, not a description."""
+    head = subject.root
+    return (
+        len(subject) == 1
+        and head.tag_ == "NN"
+        and head.text[:1].isupper()
+        and head.text[1:].islower()
+        and not head.is_sent_start
+    )
 
 
 def _relative_antecedent(ctx: QuoteContext, pronoun: Token) -> Speaker | None:
