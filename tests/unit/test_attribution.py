@@ -550,3 +550,18 @@ def test_a_surname_the_tagger_took_for_a_noun_is_a_name(nlp: Language) -> None:
     )
     found = quotes_of(nlp, text)
     assert [(q.speaker, q.speaker_kind) for q in found] == [("Pettis", "named")] * 3
+
+
+def test_that_quote_from_x_names_the_source(nlp: Language) -> None:
+    text = (
+        "\u201cWe will never accept export curbs that are tied to history.\u201d That quote from "
+        "Trade Minister Yoo Myung-hee appeared on the front page of the Korea Herald in 2019, as "
+        "Japan tightened shipments of hydrogen fluoride."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution, q.cue) == (
+        "Yoo Myung-hee",
+        "named",
+        "remark",
+        "from",
+    )

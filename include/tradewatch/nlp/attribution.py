@@ -93,7 +93,7 @@ _CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
 _REMARK_SOURCE = re.compile(
     r"[ \t]*(?:The|That|This|Those|These|His|Her|Their|Its)\s+(?:\w+\s+)?(?:remarks?|comments?|"
     r"words|statements?|warning|assessment|quote|message)\s+((?:came|come)\s+from|"
-    r"(?:was|were)\s+(?:[a-z]+\s+){0,2}by)\s+"
+    r"(?:was|were)\s+(?:[a-z]+\s+){0,2}by|from)\s+"
 )
 
 
@@ -416,7 +416,8 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
 
 
 def _remark_source(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str] | None:
-    """``"..." The remark came from X.``: the next sentence names the quote's source."""
+    """``"..." The remark came from X.`` / ``"..." That quote from X appeared in ...``: the
+    next sentence names the quote's source."""
     m = _REMARK_SOURCE.match(ctx.masked, raw.after)
     if not m:
         return None
