@@ -565,3 +565,15 @@ def test_that_quote_from_x_names_the_source(nlp: Language) -> None:
         "remark",
         "from",
     )
+
+
+def test_a_name_that_only_modifies_a_noun_does_not_end_the_speakers_turn(nlp: Language) -> None:
+    text = (
+        "\u201cThis is a warning to every supplier in Osaka,\u201d said Tanaka Hideo, who runs a "
+        "chemicals trading house in Sakai. But the giant Moon poster outside the Seoul office of "
+        "the trade association has not hurt his sales. \u201cOur orders are up for the third "
+        "month in a row.\u201d"
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Tanaka Hideo", "named", "cue")
+    assert who(second) == ("Tanaka Hideo", "named", "inherited")

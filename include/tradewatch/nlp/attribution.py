@@ -683,9 +683,9 @@ def _same_subject(ctx: QuoteContext, lo: int, hi: int) -> bool:
 
 def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | None) -> bool:
     """A quote later in the paragraph of an attributed quote, after a narrative sentence
-    with no cue that names nobody else (``"..." Seko said. He called the talks useful.
-    "..."``, ``"..." Seko said. Instead, "..."``): the reporter is still quoting the same
-    person."""
+    with no cue that names nobody else but as a modifier (``"..." Seko said. He called the
+    talks useful. "..."``, ``"..." Seko said. Instead, "..."``): the reporter is still
+    quoting the same person."""
     if raw.first.paragraph != prev.last.paragraph:
         return False
     lo, hi = prev.after, raw.first.open_mark
@@ -696,6 +696,16 @@ def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | N
     if any(not ctx.in_quote(c.start, c.end) for c in ctx.cues.within(rest, hi)):
         return False
     return not any(
-        m.label == "PERSON" and m.canonical != speaker and rest <= m.start_char < hi
+        m.label == "PERSON"
+        and m.canonical != speaker
+        and rest <= m.start_char < hi
+        and not _modifier(ctx, m.start_char, m.end_char)
         for m in ctx.entities
     )
+
+
+def _modifier(ctx: QuoteContext, start: int, end: int) -> bool:
+    """ "the Abe government", "a huge Moon poster": a name modifying a noun is not someone
+    the reporter turned to."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "compound"
