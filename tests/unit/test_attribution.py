@@ -577,3 +577,17 @@ def test_a_name_that_only_modifies_a_noun_does_not_end_the_speakers_turn(nlp: La
     first, second = quotes_of(nlp, text)
     assert who(first) == ("Tanaka Hideo", "named", "cue")
     assert who(second) == ("Tanaka Hideo", "named", "inherited")
+
+
+def test_the_statement_after_a_described_statement_is_still_a_document(nlp: Language) -> None:
+    text = (
+        "A separate statement issued by Samsung Electronics late Tuesday made no mention of the "
+        "talks in Tokyo. Instead, the statement talked about the company's plan to \u201csecure "
+        "a stable supply of hydrogen fluoride from several countries.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker_kind, q.speaker_text, q.attribution) == (
+        "document",
+        "the statement",
+        "narrative",
+    )

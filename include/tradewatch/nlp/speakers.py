@@ -827,7 +827,8 @@ def _descriptor(ctx: QuoteContext, start: int, end: int) -> Speaker | None:
     if definite:
         earlier = _antecedent_descriptor(ctx, definite.group(1).lower(), start)
         if earlier:
-            return Speaker(earlier, "descriptor", None, start, written)
+            # "the statement" after "a separate statement issued by ...": still a text
+            return Speaker(earlier, kind_of_description(head_word(earlier)), None, start, written)
     article = _LEADING_ARTICLE.match(phrase)
     if article and article.end() < len(phrase):
         phrase = phrase[article.end() :]
