@@ -591,3 +591,13 @@ def test_the_statement_after_a_described_statement_is_still_a_document(nlp: Lang
         "the statement",
         "narrative",
     )
+
+
+def test_a_speech_verb_tagged_as_a_noun_before_a_colon_is_a_cue(nlp: Language) -> None:
+    text = (
+        "The principle was written into the 1965 treaty on basic relations. Article 33 affirms: "
+        "\u201cNo contracting party shall restrict exports of strategic materials to the other "
+        "party without prior consultation.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.cue, q.attribution) == ("Article 33", "affirms", "cue")

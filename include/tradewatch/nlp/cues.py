@@ -61,6 +61,7 @@ _AMBIGUOUS = frozenset(
 )
 _AFTER_QUOTE = re.compile(r"[,!?][\"”]\s+(?:[\w.’'-]+\s+){0,6}$")
 _AFTER_MISTAGGED = frozenset({"that", "in", "on", "at", "during", "after", "before", "from"})
+_OPENING_MARKS = frozenset({'"', "\u201c"})
 _GLUED = re.compile(r"([a-z]+),[\"“]")
 # Lexicon words are cues only as verbs ("The Post", "a report" are not).
 _VERB_TAGS = frozenset({"VERB", "AUX"})
@@ -103,6 +104,8 @@ def _mistagged(token: Token) -> bool:
     took for a noun, recognisable by the noun phrase before it and the stop or
     preposition after it."""
     doc = token.doc
+    if token.i + 2 < len(doc) and token.i and _introduces_quote(token):
+        return True
     if token.lower_ not in _AMBIGUOUS or token.i + 1 >= len(doc) or not token.i:
         return False
     before, after = doc[token.i - 1], doc[token.i + 1]
@@ -116,6 +119,21 @@ def _mistagged(token: Token) -> bool:
     # the primary states.") makes no sense
     line = doc_text(doc)[max(0, token.idx - 80) : token.idx].rsplit("\n", 1)[-1]
     return _AFTER_QUOTE.search(line) is not None
+
+
+def _introduces_quote(token: Token) -> bool:
+    """ "Article 33 affirms: "..."": a speech verb the tagger took for a plural noun, after
+    a name or a noun and right before a colon that opens a quote ("From the ministry's
+    post:" is a noun: singular)."""
+    doc = token.doc
+    before, colon, mark = doc[token.i - 1], doc[token.i + 1], doc[token.i + 2]
+    return (
+        token.tag_ == "NNS"
+        and token.lemma_.lower() in SPEECH_LEMMAS
+        and before.pos_ in {"NOUN", "PROPN", "NUM"}
+        and colon.text == ":"
+        and mark.text in _OPENING_MARKS
+    )
 
 
 def find_cues(doc: Doc) -> Cues:
