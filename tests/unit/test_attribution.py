@@ -601,3 +601,17 @@ def test_a_speech_verb_tagged_as_a_noun_before_a_colon_is_a_cue(nlp: Language) -
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.cue, q.attribution) == ("Article 33", "affirms", "cue")
+
+
+def test_a_footnote_speaks_for_its_text(nlp: Language) -> None:
+    text = (
+        "The ministry's review covered only exports of three chemicals. A footnote in the review "
+        "makes that clear: \u201cThese findings do not apply to shipments of photoresist licensed "
+        "before July 2019.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (
+        "footnote in the review",
+        "document",
+        "colon",
+    )
