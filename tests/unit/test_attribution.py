@@ -615,3 +615,13 @@ def test_a_footnote_speaks_for_its_text(nlp: Language) -> None:
         "document",
         "colon",
     )
+
+
+def test_a_quote_after_a_lone_adverb_opens_its_sentence(nlp: Language) -> None:
+    text = (
+        "Trade Minister Hiroshige Seko defended the curbs in parliament on Friday. Specifically, "
+        "\u201cthe review of export controls is about security and has nothing to do with the "
+        "wartime labor rulings.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "previous_sentence")

@@ -87,6 +87,10 @@ _DASH_LABEL = re.compile(r"\s[-—–―‒]+\s+([A-Z][^:\n]{0,60}?)\s*$")
 _FROM_SOURCE = re.compile(r"\s*From\s+([^:\n]{2,80}?)\s*$")
 
 
+# "... the curbs. Specifically, " right before a quote
+_LEAD_ADVERB = re.compile(r"(?:^|[.!?][\"”’)]*\s+)([A-Z][a-z]+),$")
+
+
 _CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
 
 
@@ -308,7 +312,7 @@ def _sentence_before(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None
     not open a sentence or nothing precedes it."""
     mark = raw.first.open_mark
     para = ctx.masked.rfind("\n", 0, mark) + 1
-    before = ctx.masked[para:mark].rstrip()
+    before = _without_lead_adverb(ctx, para, ctx.masked[para:mark].rstrip())
     if before:
         if not re.search(r"[.!?:][\"”’)]*$", before):
             return None
@@ -326,6 +330,16 @@ def _sentence_before(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None
     while lo < hi and ctx.masked[lo].isspace():
         lo += 1
     return (lo, hi) if hi - lo > 1 else None
+
+
+def _without_lead_adverb(ctx: QuoteContext, para: int, before: str) -> str:
+    """ "Seko defended the curbs. Specifically, "...": a sentence that is an adverb and the
+    quote still opens with the quote."""
+    m = _LEAD_ADVERB.search(before)
+    if m is None:
+        return before
+    word = ctx.doc.char_span(para + m.start(1), para + m.end(1))
+    return before[: m.start(1)].rstrip() if word is not None and word.root.pos_ == "ADV" else before
 
 
 def _earlier_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None:
