@@ -625,3 +625,12 @@ def test_a_quote_after_a_lone_adverb_opens_its_sentence(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert who(q) == ("Hiroshige Seko", "named", "previous_sentence")
+
+
+def test_who_sang_the_words_speaks_them(nlp: Language) -> None:
+    text = (
+        "As the protesters sang outside the Japanese embassy on Saturday, \u201cWe will not buy, "
+        "we will not go, we will not forget.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("protesters", "descriptor", "sang")

@@ -39,7 +39,7 @@ CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
     | {"remind", "inform", "reveal", "disclose", "concur", "marvel", "gush", "rail"}
     | {"blast", "slam", "mock", "scoff", "sneer", "snap", "fume", "rant", "lash"}
     | {"accuse", "demand", "beg", "elaborate", "clarify", "allege"}
-    | {"chime", "echo", "answer", "tout"}
+    | {"chime", "echo", "answer", "tout", "sing"}
     | {"inquire", "enquire", "react", "bark", "growl", "gripe", "crow", "exult"}
     | {"remember", "recollect", "reminisce", "thank", "apologize", "apologise", "lecture"}
     | {"charge", "press", "exhort", "riff", "retaliate", "challenge", "question"}
