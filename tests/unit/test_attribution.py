@@ -634,3 +634,13 @@ def test_who_sang_the_words_speaks_them(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("protesters", "descriptor", "sang")
+
+
+def test_a_participle_on_the_recipient_of_a_text_speaks_for_its_sender(nlp: Language) -> None:
+    text = (
+        "Within hours of the announcement, the trade ministry blasted out an email to exporters "
+        "stating, \u201cShipments of hydrogen fluoride to South Korea will need individual "
+        "licences from Thursday.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("trade ministry", "organisation", "stating")

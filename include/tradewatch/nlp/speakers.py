@@ -383,6 +383,9 @@ def acl_subject(doc: Doc, verb: Token) -> Span:
     editorial telling him ..."), or, for a text someone put out, whoever put it out
     ("Trump issued a statement saying ...")."""
     noun = verb.head
+    sender = _sender(doc, noun)
+    if sender is not None:
+        return sender
     if noun.dep_ == "pobj" and noun.head.head.lower_ in DOCUMENT_NOUNS:
         noun = noun.head.head  # "an email to supporters stating ...": the email states
     if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj":
@@ -390,6 +393,19 @@ def acl_subject(doc: Doc, verb: Token) -> Span:
         if subjects:
             return subtree(doc, subjects[0])
     return _noun_phrase(doc, noun)
+
+
+def _sender(doc: Doc, recipient: Token) -> Span | None:
+    """ "The ministry sent a text message to exporters saying ...": the participle hangs on
+    whom the text went to; whoever sent it speaks."""
+    to = recipient.head
+    if recipient.dep_ != "pobj" or to.lower_ != "to" or to.dep_ not in ("prep", "dative"):
+        return None
+    verb = to.head
+    if not any(c.dep_ == "dobj" and c.lower_ in DOCUMENT_NOUNS for c in verb.children):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return subtree(doc, subjects[0]) if subjects else None
 
 
 def _noun_phrase(doc: Doc, noun: Token) -> Span:
