@@ -644,3 +644,13 @@ def test_a_participle_on_the_recipient_of_a_text_speaks_for_its_sender(nlp: Lang
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("trade ministry", "organisation", "stating")
+
+
+def test_a_relative_clause_on_an_apposition_speaks_for_the_name(nlp: Language) -> None:
+    text = (
+        "Choi Min-soo, a Busan native who writes a weekly column on the chip industry (his "
+        "latest is on the photoresist shortage \u201cwhere the supplier becomes the "
+        "customer\u201d), has long argued for local production."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("Choi Min-soo", "named", "writes")

@@ -493,6 +493,8 @@ def _relative_antecedent(ctx: QuoteContext, pronoun: Token) -> Speaker | None:
     if verb.dep_ != "relcl" or verb.head.i == verb.i:
         return None
     noun = verb.head
+    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
+        noun = noun.head  # "Kim, a Busan native who writes ...": Kim writes
     start = noun.left_edge.i
     while start < noun.i and (ctx.doc[start].is_punct or ctx.doc[start].is_space):
         start += 1
