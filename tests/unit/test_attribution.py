@@ -654,3 +654,12 @@ def test_a_relative_clause_on_an_apposition_speaks_for_the_name(nlp: Language) -
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("Choi Min-soo", "named", "writes")
+
+
+def test_a_sign_someone_holds_up_says_its_own_words(nlp: Language) -> None:
+    text = (
+        "Outside the Japanese embassy in Seoul, Kim Hye-jin held up a sign saying \u201cBoycott "
+        "Japan, we will not buy Japanese goods.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.speaker_text) == ("sign", "document", "a sign")

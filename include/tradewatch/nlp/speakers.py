@@ -155,6 +155,9 @@ _OBJECT_CONTROL = frozenset(
     | {"inspire", "spur", "challenge", "implore", "pressure", "call"}
 )
 
+# "held up a sign saying ...": who shows a text is not its author
+_SHOWING = frozenset({"hold", "carry", "wave", "wear", "display", "read", "see", "show"})
+
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
 
 
@@ -388,7 +391,7 @@ def acl_subject(doc: Doc, verb: Token) -> Span:
         return sender
     if noun.dep_ == "pobj" and noun.head.head.lower_ in DOCUMENT_NOUNS:
         noun = noun.head.head  # "an email to supporters stating ...": the email states
-    if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj":
+    if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj" and noun.head.lemma_ not in _SHOWING:
         subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
         if subjects:
             return subtree(doc, subjects[0])
