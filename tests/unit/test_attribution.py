@@ -663,3 +663,12 @@ def test_a_sign_someone_holds_up_says_its_own_words(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.speaker_text) == ("sign", "document", "a sign")
+
+
+def test_an_aside_naming_the_speaker_after_the_quotes_subject(nlp: Language) -> None:
+    text = (
+        "President Yoon Suk Yeol, a top aide said, \u201cis very confident about the talks with "
+        "Tokyo on the export curbs.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("top aide", "descriptor", "said")

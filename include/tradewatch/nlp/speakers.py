@@ -251,6 +251,8 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
         inverted = speaker_from(ctx, cue.end, hi)
         if inverted is not None:
             return inverted
+    if subject is not None:
+        subject = _parenthetical_speaker(ctx, subject, cue)
     if subject is not None and subject.start_char < lo <= subject.root.idx:
         # the parser ran the subject back over a dateline or the paragraph before
         subject = ctx.doc.char_span(lo, subject.end_char, alignment_mode="contract")
@@ -270,6 +272,19 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
     end = lo + (adverbs.start() if adverbs else len(lead.rstrip()))
     named = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
     return named_from_entity(ctx, named) if named is not None and not participle else None
+
+
+def _parenthetical_speaker(ctx: QuoteContext, subject: Span, cue: Cue) -> Span:
+    """ "Seko, a senior official said, "is ready to talk"": an apposition running into the
+    cue with no comma, and a comma after the cue, is an aside naming who speaks; the name
+    before it is what the quote is about."""
+    appos = [c for c in subject.root.children if c.dep_ == "appos"]
+    if not appos or subject.end_char > cue.start:
+        return subject
+    aside = subtree(ctx.doc, appos[-1])
+    if aside.end_char != subject.end_char or ctx.masked[aside.end_char : cue.start].strip():
+        return subject
+    return aside if ctx.masked[cue.end : cue.end + 1] == "," else subject
 
 
 def _title_cut(ctx: QuoteContext, cue: Cue, subject: Span, speaker: Speaker, hi: int) -> Speaker:
