@@ -672,3 +672,14 @@ def test_an_aside_naming_the_speaker_after_the_quotes_subject(nlp: Language) -> 
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("top aide", "descriptor", "said")
+
+
+def test_a_cue_in_an_aside_between_dashes_does_not_govern_the_quote(nlp: Language) -> None:
+    text = (
+        "If Tokyo is indeed using the licences to punish Seoul for the court rulings \u2014 as "
+        "many analysts believe, and Korean officials are alleging, but Japan strongly denies "
+        "\u2014 \u201cwhy would anyone invest in a new hydrogen fluoride plant here?\u201d asked "
+        "Lee Jae-won, a trade economist at Korea University."
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Lee Jae-won", "named", "cue")

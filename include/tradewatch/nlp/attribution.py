@@ -91,6 +91,9 @@ _FROM_SOURCE = re.compile(r"\s*From\s+([^:\n]{2,80}?)\s*$")
 _LEAD_ADVERB = re.compile(r"(?:^|[.!?][\"”’)]*\s+)([A-Z][a-z]+),$")
 
 
+_DASH = re.compile(r"\s(?:--|—|–)\s")
+
+
 _CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
 
 
@@ -161,6 +164,8 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
     for cue in ctx.cues.within(lo, hi):
         if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
             continue
+        if _in_aside(ctx, cue, lo, raw.first.open_mark):
+            continue
         token = ctx.doc[cue.token]
         if token.is_ancestor(anchor):
             ranked.append(((cue.speech, sum(1 for _ in token.ancestors)), cue))
@@ -174,6 +179,14 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
         if speaker is not None and can_speak(speaker):
             return speaker, cue.text
     return None
+
+
+def _in_aside(ctx: QuoteContext, cue: Cue, lo: int, mark: int) -> bool:
+    """ "If Russia is behind it -- as analysts believe but Moscow denies -- "why ..."" asked
+    X: a cue inside an aside between dashes, closed before the quote, speaks only there."""
+    return bool(_DASH.search(ctx.masked, lo, cue.start)) and bool(
+        _DASH.search(ctx.masked, cue.end, mark)
+    )
 
 
 def _sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
