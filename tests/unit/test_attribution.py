@@ -683,3 +683,13 @@ def test_a_cue_in_an_aside_between_dashes_does_not_govern_the_quote(nlp: Languag
     )
     q = only(quotes_of(nlp, text))
     assert who(q) == ("Lee Jae-won", "named", "cue")
+
+
+def test_a_relative_clause_on_a_text_someone_released_speaks_for_them(nlp: Language) -> None:
+    text = (
+        "In July, the Korea International Trade Association released a report that said, "
+        "\u201cExporters of memory chips face the longest delays in licences for hydrogen "
+        "fluoride since 2019.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Korea International Trade Association", "organisation")

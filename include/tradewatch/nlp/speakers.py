@@ -406,11 +406,17 @@ def acl_subject(doc: Doc, verb: Token) -> Span:
         return sender
     if noun.dep_ == "pobj" and noun.head.head.lower_ in DOCUMENT_NOUNS:
         noun = noun.head.head  # "an email to supporters stating ...": the email states
-    if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj" and noun.head.lemma_ not in _SHOWING:
-        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
-        if subjects:
-            return subtree(doc, subjects[0])
-    return _noun_phrase(doc, noun)
+    publisher = _publisher(doc, noun)
+    return publisher if publisher is not None else _noun_phrase(doc, noun)
+
+
+def _publisher(doc: Doc, noun: Token) -> Span | None:
+    """ "Samsung issued a statement saying ...", "KITA released a report that found ...":
+    whoever put a text out speaks through it (not whoever holds up a sign)."""
+    if noun.lower_ not in DOCUMENT_NOUNS or noun.dep_ != "dobj" or noun.head.lemma_ in _SHOWING:
+        return None
+    subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+    return subtree(doc, subjects[0]) if subjects else None
 
 
 def _sender(doc: Doc, recipient: Token) -> Span | None:
@@ -513,6 +519,9 @@ def _relative_antecedent(ctx: QuoteContext, pronoun: Token) -> Speaker | None:
     noun = verb.head
     if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
         noun = noun.head  # "Kim, a Busan native who writes ...": Kim writes
+    publisher = _publisher(ctx.doc, noun)
+    if publisher is not None:
+        return classify(ctx, publisher)
     start = noun.left_edge.i
     while start < noun.i and (ctx.doc[start].is_punct or ctx.doc[start].is_space):
         start += 1
