@@ -693,3 +693,27 @@ def test_a_relative_clause_on_a_text_someone_released_speaks_for_them(nlp: Langu
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind) == ("Korea International Trade Association", "organisation")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "how"),
+    [
+        (
+            "Chipmakers agree - Kim Hyun-chul: \u201cLicences for hydrogen fluoride now take "
+            "ninety days, up from thirty days before the curbs.\u201d",
+            "Kim Hyun-chul",
+            "transcript",
+        ),
+        (
+            "EXPORTERS WARN OF LONGER DELAYS - Kim Hyun-chul and Lee Ji-won: \u201cLicences for "
+            "hydrogen fluoride now take ninety days, up from thirty days before the curbs.\u201d",
+            "Kim Hyun-chul and Lee Ji-won",
+            "colon",
+        ),
+    ],
+)
+def test_a_name_after_a_dash_before_the_colon_beats_the_headlines_cue(
+    nlp: Language, text: str, speaker: str, how: str
+) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (speaker, "named", how)

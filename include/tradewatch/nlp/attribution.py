@@ -116,6 +116,9 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
     if governing is not None:
         return governing
     head = ctx.masked[head_start : raw.first.open_mark]
+    label = _label_before_colon(ctx, head_start, head)
+    if label is not None:
+        return label
     after = _from_tail(ctx, raw) if _tail_may_attribute(ctx, raw) else None
     if head.rstrip().endswith(":") or after is None or _cue_comma(ctx, raw):
         before = _from_region(ctx, head_start, raw.first.open_mark, last=True)
@@ -480,12 +483,25 @@ def _colon_subject(ctx: QuoteContext, lo: int, hi: int) -> tuple[Speaker, str | 
     return (how_found(named, "colon"), None) if named is not None else None
 
 
+def _label_before_colon(ctx: QuoteContext, lo: int, head: str) -> tuple[Speaker, None] | None:
+    """ "Exporters agree - Kim Hyun-chul: "..."": the name after the dash is the speaker,
+    whatever cue the headline before it has (a tagged person is a transcript label)."""
+    if not head.rstrip().endswith(":"):
+        return None
+    colon = lo + len(head.rstrip()) - 1
+    named = _transcript_speaker(ctx, lo, colon)
+    if named is not None and _DASH_LABEL.search(ctx.masked, lo, colon):
+        return how_found(named, "transcript"), None
+    named = _dash_label(ctx, lo, colon)
+    return (how_found(named, "colon"), None) if named is not None else None
+
+
 def _dash_label(ctx: QuoteContext, lo: int, colon: int) -> Speaker | None:
     """Poll roundups and digests: ``Exporters are wary - Kim Hyun-chul: "..."``, ``... -
     Korea Development Institute: "..."``: a name after a spaced dash ends the clause."""
     m = _DASH_LABEL.search(ctx.masked, lo, colon)
-    if m is None or not NAME_CHAIN.fullmatch(m.group(1)):
-        return None
+    if m is None or not all(NAME_CHAIN.fullmatch(n) for n in m.group(1).split(" and ")):
+        return None  # "- Kim Hyun-chul:", "- Kim Hyun-chul and Lee Ji-won:"
     entity = next((e for e in ctx.entities if (e.start_char, e.end_char) == m.span(1)), None)
     if entity is not None:
         return named_from_entity(ctx, entity)
