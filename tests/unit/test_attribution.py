@@ -717,3 +717,12 @@ def test_a_name_after_a_dash_before_the_colon_beats_the_headlines_cue(
 ) -> None:
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.attribution) == (speaker, "named", how)
+
+
+def test_whose_argument_it_was_speaks_its_partial_quote(nlp: Language) -> None:
+    text = (
+        "Trade Minister Yoo Myung-hee's argument in Geneva was that Tokyo \u201cturned export "
+        "controls into a weapon against a neighbour.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Yoo Myung-hee", "named", "narrative")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from tradewatch.nlp.cues import Cue
 from tradewatch.nlp.quote_layout import CAPS_LABELS, LETTER, MARK, SENTENCE_END, WORD, RawQuote
@@ -79,6 +79,7 @@ _INTRODUCER = re.compile(r"(?::|\s(?:--|—|–|―))\s*$")
 # "Seko's reply was: "..."": the owner of these words speaks
 _SPEECH_NOUNS = frozenset(
     {"response", "reply", "answer", "reaction", "retort", "message", "words", "advice"}
+    | {"phrase", "dictum", "slogan", "motto", "argument", "claim", "point"}
 )
 
 
@@ -427,7 +428,7 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
         if token.dep_ == "acl":
             subject = acl_subject(ctx.doc, token)
         elif subjects:
-            subject = subtree(ctx.doc, subjects[0])
+            subject = _owner_of_words(ctx, subjects[0])
         else:
             continue
         if subject.start_char < lo:
@@ -558,10 +559,7 @@ def _colon_clause_subject(
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subjects:
         return None
-    subject = subtree(ctx.doc, subjects[0])
-    owners = [c for c in subjects[0].children if c.dep_ == "poss"]
-    if subjects[0].lemma_.lower() in _SPEECH_NOUNS and owners:
-        subject = subtree(ctx.doc, owners[0])  # "Seko's reply was:": Seko speaks
+    subject = _owner_of_words(ctx, subjects[0])
     if subject.start_char < lo:
         return None
     speaker = classify(ctx, subject)
@@ -570,6 +568,15 @@ def _colon_clause_subject(
     if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
         return None
     return how_found(speaker, "colon"), verb.text.lower()
+
+
+def _owner_of_words(ctx: QuoteContext, subject: Token) -> Span:
+    """ "Seko's reply was:", "The minister's answer was that "..."": whose words they are
+    speaks, not the words."""
+    owners = [c for c in subject.children if c.dep_ == "poss"]
+    if subject.lemma_.lower() in _SPEECH_NOUNS and owners:
+        return subtree(ctx.doc, owners[0])
+    return subtree(ctx.doc, subject)
 
 
 def _transcript_speaker(
