@@ -311,7 +311,15 @@ def from_previous_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, s
     if sentence is None or not len(sentence):
         return None
     root = sentence.root
-    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # "... who -." She pauses.": the parser may hang a subject from the quote before on
+    # the sentence's verb; only a subject inside the sentence counts
+    subjects = [
+        c
+        for c in root.children
+        if c.dep_ in ("nsubj", "nsubjpass")
+        and lo <= c.idx < hi
+        and not ctx.in_quote(c.idx, c.idx + 1)
+    ]
     if not subjects or root.pos_ not in {"VERB", "AUX"}:
         return None
     subject = subtree(ctx.doc, subjects[0])
