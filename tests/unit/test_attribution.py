@@ -734,11 +734,11 @@ def test_a_subject_parsed_from_the_quote_before_does_not_hide_the_sentences_own(
     text = (
         "The first two volunteers inside the door are Kim Min-ji and Park Soo-yeon, retired "
         "workers who remember the 2019 boycott well.\n\n"
-        "\u201cI am calling from the Korea Chemical Traders Association. How are you "
-        "today?\u201d Kim, a retired worker from a chemical plant, said pleasantly into the "
-        "phone. \u201cWe're talking with members like you who -.\u201d\n\n"
+        '"I am calling from the Korea Chemical Traders Association. How are you today?" Kim, '
+        "a retired worker from a chemical plant, said pleasantly into the phone. \"We're "
+        'talking with members like you who -."\n\n'
         "She pauses.\n\n"
-        "\u201cWell, thank you so much -.\u201d"
+        '"Well, thank you so much -."'
     )
     last = quotes_of(nlp, text)[-1]
     assert (last.speaker, last.speaker_text, last.attribution) == (
