@@ -520,9 +520,9 @@ def test_a_participle_after_added_speaks_for_who_added(nlp: Language) -> None:
 
 def test_a_cue_closing_the_sentence_governs_its_earlier_partial_quotes(nlp: Language) -> None:
     text = (
-        "The pledge to \u201cbring the chip supply chain home\u201d and \u201cend our reliance on "
-        "Japan\u201d appeals to voters in industrial towns who lost jobs when the curbs hit, said "
-        "Lee Jae-won, a trade economist at Korea University."
+        'The pledge to "bring the chip supply chain home" and "end our reliance on Japan" '
+        "appeals to voters in industrial towns who lost jobs when the curbs hit, said Lee "
+        "Jae-won, a trade economist at Korea University."
     )
     first, second = quotes_of(nlp, text)
     assert who(first) == ("Lee Jae-won", "named", "cue")
@@ -543,10 +543,10 @@ def test_a_second_partial_quote_of_the_sentence_keeps_its_speaker(nlp: Language)
 
 def test_a_surname_the_tagger_took_for_a_noun_is_a_name(nlp: Language) -> None:
     text = (
-        "\u201cOur chipmakers have three weeks of hydrogen fluoride left, and the ministry knows "
-        "it,\u201d Pettis said during a briefing on his show after the talks, adding that while "
-        "there are \u201cstill some exporters angry over the white list,\u201d Tokyo already "
-        "\u201cpaid a heavy price in lost sales to Korean buyers.\u201d"
+        '"Our chipmakers have three weeks of hydrogen fluoride left, and the ministry knows '
+        'it," Pettis said during a briefing on his show after the talks, adding that while '
+        'there are "still some exporters angry over the white list," Tokyo already "paid a '
+        'heavy price in lost sales to Korean buyers."'
     )
     found = quotes_of(nlp, text)
     assert [(q.speaker, q.speaker_kind) for q in found] == [("Pettis", "named")] * 3
