@@ -746,3 +746,12 @@ def test_a_subject_parsed_from_the_quote_before_does_not_hide_the_sentences_own(
         "She",
         "previous_sentence",
     )
+
+
+def test_a_speech_verb_tagged_as_a_noun_after_a_number(nlp: Language) -> None:
+    text = (
+        '"You seem to have picked a new list of chemicals out of thin air to justify the curbs '
+        'on Korean buyers," the two write.'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("two", "descriptor", "write")

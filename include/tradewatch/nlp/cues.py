@@ -100,9 +100,9 @@ class Cues:
 
 
 def _mistagged(token: Token) -> bool:
-    """ "a voice-over in the ad states.", "the editorial read.": a speech verb the tagger
-    took for a noun, recognisable by the noun phrase before it and the stop or
-    preposition after it."""
+    """ "a voice-over in the ad states.", "the editorial read.", "the two write.": a speech
+    verb the tagger took for a noun, recognisable by the noun phrase (or number) before it
+    and the stop or preposition after it."""
     doc = token.doc
     if token.i + 2 < len(doc) and token.i and _introduces_quote(token):
         return True
@@ -111,7 +111,7 @@ def _mistagged(token: Token) -> bool:
     before, after = doc[token.i - 1], doc[token.i + 1]
     if before.lower_ == "to" and token.dep_ == "xcomp":
         return True  # "prompted the institute to state, ..."
-    if before.pos_ not in {"NOUN", "PROPN", "PRON", "ADJ"}:
+    if before.pos_ not in {"NOUN", "PROPN", "PRON", "ADJ", "NUM"}:
         return False
     if after.text not in {".", ",", ":", ";"} and after.lower_ not in _AFTER_MISTAGGED:
         return False
