@@ -755,3 +755,14 @@ def test_a_speech_verb_tagged_as_a_noun_after_a_number(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("two", "descriptor", "write")
+
+
+def test_a_clause_whose_subject_cannot_speak_keeps_the_quotes_speaker(nlp: Language) -> None:
+    text = (
+        "Two trade economists, Lee Jae-won and Park Sung-ho, found in 2020 that Korean fabs are "
+        '"the most exposed in the world" and Korean stockpiles of hydrogen fluoride are "the '
+        'thinnest in the whole region."'
+    )
+    first, second = quotes_of(nlp, text)
+    assert (second.speaker, second.attribution) == (first.speaker, "inherited")
+    assert first.speaker == "Two trade economists"

@@ -722,8 +722,9 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
 
 def _same_subject(ctx: QuoteContext, lo: int, hi: int) -> bool:
     """ "The paradox, says X, is that she was "...," not for her policy but for her "..."":
-    words between two quotes of one sentence that open no clause with a subject of its
-    own (an aside in brackets aside) carry on the first quote's speaker."""
+    words between two quotes of one sentence that open no clause with a subject that could
+    speak (a person, a group, a name; an aside in brackets aside) carry on the first
+    quote's speaker ("... found that exports are "..." and stockpiles are "..."")."""
     if "\n" in ctx.masked[lo:hi]:
         return False
     span = ctx.doc.char_span(lo, hi, alignment_mode="contract")
@@ -734,9 +735,20 @@ def _same_subject(ctx: QuoteContext, lo: int, hi: int) -> bool:
         depth += (token.text == "(") - (token.text == ")")
         if depth or ctx.in_quote(token.idx, token.idx + 1):
             continue
-        if token.dep_ in ("nsubj", "nsubjpass", "expl"):
+        if token.dep_ in ("nsubj", "nsubjpass") and _may_speak(ctx, token):
             return False
     return True
+
+
+def _may_speak(ctx: QuoteContext, subject: Token) -> bool:
+    """A subject that could be a new speaker: a pronoun, a described person or a name."""
+    if subject.pos_ in {"PRON", "PROPN"} or subject.lower_ in PERSON_NOUNS:
+        return True
+    phrase = subtree(ctx.doc, subject)
+    return any(
+        m.label in {"PERSON", "ORG"} and phrase.start_char <= m.start_char < phrase.end_char
+        for m in ctx.entities
+    )
 
 
 def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | None) -> bool:
