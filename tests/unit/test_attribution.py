@@ -516,3 +516,253 @@ def test_a_participle_after_added_speaks_for_who_added(nlp: Language) -> None:
     )
     q = quotes_of(nlp, text)[-1]
     assert (q.speaker, q.speaker_kind) == ("Moon Jae-in", "named")
+
+
+def test_a_cue_closing_the_sentence_governs_its_earlier_partial_quotes(nlp: Language) -> None:
+    text = (
+        'The pledge to "bring the chip supply chain home" and "end our reliance on Japan" '
+        "appeals to voters in industrial towns who lost jobs when the curbs hit, said Lee "
+        "Jae-won, a trade economist at Korea University."
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Lee Jae-won", "named", "cue")
+    assert who(second) == ("Lee Jae-won", "named", "cue")
+
+
+def test_a_second_partial_quote_of_the_sentence_keeps_its_speaker(nlp: Language) -> None:
+    text = (
+        "The real problem, says Park Sung-ho, a professor of economics at Seoul National "
+        "University, is that the curbs were \u201ca political weapon dressed up as export "
+        "control,\u201d not a question of security (think Samsung and SK Hynix) but of "
+        "\u201cpressure on Seoul over the wartime labor rulings.\u201d"
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Park Sung-ho", "named", "cue")
+    assert who(second) == ("Park Sung-ho", "named", "inherited")
+
+
+def test_a_surname_the_tagger_took_for_a_noun_is_a_name(nlp: Language) -> None:
+    text = (
+        '"Our chipmakers have three weeks of hydrogen fluoride left, and the ministry knows '
+        'it," Pettis said during a briefing on his show after the talks, adding that while '
+        'there are "still some exporters angry over the white list," Tokyo already "paid a '
+        'heavy price in lost sales to Korean buyers."'
+    )
+    found = quotes_of(nlp, text)
+    assert [(q.speaker, q.speaker_kind) for q in found] == [("Pettis", "named")] * 3
+
+
+def test_that_quote_from_x_names_the_source(nlp: Language) -> None:
+    text = (
+        "\u201cWe will never accept export curbs that are tied to history.\u201d That quote from "
+        "Trade Minister Yoo Myung-hee appeared on the front page of the Korea Herald in 2019, as "
+        "Japan tightened shipments of hydrogen fluoride."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution, q.cue) == (
+        "Yoo Myung-hee",
+        "named",
+        "remark",
+        "from",
+    )
+
+
+def test_a_name_that_only_modifies_a_noun_does_not_end_the_speakers_turn(nlp: Language) -> None:
+    text = (
+        "\u201cThis is a warning to every supplier in Osaka,\u201d said Tanaka Hideo, who runs a "
+        "chemicals trading house in Sakai. But the giant Moon poster outside the Seoul office of "
+        "the trade association has not hurt his sales. \u201cOur orders are up for the third "
+        "month in a row.\u201d"
+    )
+    first, second = quotes_of(nlp, text)
+    assert who(first) == ("Tanaka Hideo", "named", "cue")
+    assert who(second) == ("Tanaka Hideo", "named", "inherited")
+
+
+def test_the_statement_after_a_described_statement_is_still_a_document(nlp: Language) -> None:
+    text = (
+        "A separate statement issued by Samsung Electronics late Tuesday made no mention of the "
+        "talks in Tokyo. Instead, the statement talked about the company's plan to \u201csecure "
+        "a stable supply of hydrogen fluoride from several countries.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker_kind, q.speaker_text, q.attribution) == (
+        "document",
+        "the statement",
+        "narrative",
+    )
+
+
+def test_a_speech_verb_tagged_as_a_noun_before_a_colon_is_a_cue(nlp: Language) -> None:
+    text = (
+        "The principle was written into the 1965 treaty on basic relations. Article 33 affirms: "
+        "\u201cNo contracting party shall restrict exports of strategic materials to the other "
+        "party without prior consultation.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.cue, q.attribution) == ("Article 33", "affirms", "cue")
+
+
+def test_a_footnote_speaks_for_its_text(nlp: Language) -> None:
+    text = (
+        "The ministry's review covered only exports of three chemicals. A footnote in the review "
+        "makes that clear: \u201cThese findings do not apply to shipments of photoresist licensed "
+        "before July 2019.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (
+        "footnote in the review",
+        "document",
+        "colon",
+    )
+
+
+def test_a_quote_after_a_lone_adverb_opens_its_sentence(nlp: Language) -> None:
+    text = (
+        "Trade Minister Hiroshige Seko defended the curbs in parliament on Friday. Specifically, "
+        "\u201cthe review of export controls is about security and has nothing to do with the "
+        "wartime labor rulings.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Hiroshige Seko", "named", "previous_sentence")
+
+
+def test_who_sang_the_words_speaks_them(nlp: Language) -> None:
+    text = (
+        "As the protesters sang outside the Japanese embassy on Saturday, \u201cWe will not buy, "
+        "we will not go, we will not forget.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("protesters", "descriptor", "sang")
+
+
+def test_a_participle_on_the_recipient_of_a_text_speaks_for_its_sender(nlp: Language) -> None:
+    text = (
+        "Within hours of the announcement, the trade ministry blasted out an email to exporters "
+        "stating, \u201cShipments of hydrogen fluoride to South Korea will need individual "
+        "licences from Thursday.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("trade ministry", "organisation", "stating")
+
+
+def test_a_relative_clause_on_an_apposition_speaks_for_the_name(nlp: Language) -> None:
+    text = (
+        "Choi Min-soo, a Busan native who writes a weekly column on the chip industry (his "
+        "latest is on the photoresist shortage \u201cwhere the supplier becomes the "
+        "customer\u201d), has long argued for local production."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("Choi Min-soo", "named", "writes")
+
+
+def test_a_sign_someone_holds_up_says_its_own_words(nlp: Language) -> None:
+    text = (
+        "Outside the Japanese embassy in Seoul, Kim Hye-jin held up a sign saying \u201cBoycott "
+        "Japan, we will not buy Japanese goods.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.speaker_text) == ("sign", "document", "a sign")
+
+
+def test_an_aside_naming_the_speaker_after_the_quotes_subject(nlp: Language) -> None:
+    text = (
+        "President Yoon Suk Yeol, a top aide said, \u201cis very confident about the talks with "
+        "Tokyo on the export curbs.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("top aide", "descriptor", "said")
+
+
+def test_a_cue_in_an_aside_between_dashes_does_not_govern_the_quote(nlp: Language) -> None:
+    text = (
+        "If Tokyo is indeed using the licences to punish Seoul for the court rulings \u2014 as "
+        "many analysts believe, and Korean officials are alleging, but Japan strongly denies "
+        "\u2014 \u201cwhy would anyone invest in a new hydrogen fluoride plant here?\u201d asked "
+        "Lee Jae-won, a trade economist at Korea University."
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Lee Jae-won", "named", "cue")
+
+
+def test_a_relative_clause_on_a_text_someone_released_speaks_for_them(nlp: Language) -> None:
+    text = (
+        "In July, the Korea International Trade Association released a report that said, "
+        "\u201cExporters of memory chips face the longest delays in licences for hydrogen "
+        "fluoride since 2019.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Korea International Trade Association", "organisation")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "how"),
+    [
+        (
+            "Chipmakers agree - Kim Hyun-chul: \u201cLicences for hydrogen fluoride now take "
+            "ninety days, up from thirty days before the curbs.\u201d",
+            "Kim Hyun-chul",
+            "transcript",
+        ),
+        (
+            "EXPORTERS WARN OF LONGER DELAYS - Kim Hyun-chul and Lee Ji-won: \u201cLicences for "
+            "hydrogen fluoride now take ninety days, up from thirty days before the curbs.\u201d",
+            "Kim Hyun-chul and Lee Ji-won",
+            "colon",
+        ),
+    ],
+)
+def test_a_name_after_a_dash_before_the_colon_beats_the_headlines_cue(
+    nlp: Language, text: str, speaker: str, how: str
+) -> None:
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (speaker, "named", how)
+
+
+def test_whose_argument_it_was_speaks_its_partial_quote(nlp: Language) -> None:
+    text = (
+        "Trade Minister Yoo Myung-hee's argument in Geneva was that Tokyo \u201cturned export "
+        "controls into a weapon against a neighbour.\u201d"
+    )
+    q = only(quotes_of(nlp, text))
+    assert who(q) == ("Yoo Myung-hee", "named", "narrative")
+
+
+def test_a_subject_parsed_from_the_quote_before_does_not_hide_the_sentences_own(
+    nlp: Language,
+) -> None:
+    text = (
+        "The first two volunteers inside the door are Kim Min-ji and Park Soo-yeon, retired "
+        "workers who remember the 2019 boycott well.\n\n"
+        '"I am calling from the Korea Chemical Traders Association. How are you today?" Kim, '
+        "a retired worker from a chemical plant, said pleasantly into the phone. \"We're "
+        'talking with members like you who -."\n\n'
+        "She pauses.\n\n"
+        '"Well, thank you so much -."'
+    )
+    last = quotes_of(nlp, text)[-1]
+    assert (last.speaker, last.speaker_text, last.attribution) == (
+        "Kim Min-ji",
+        "She",
+        "previous_sentence",
+    )
+
+
+def test_a_speech_verb_tagged_as_a_noun_after_a_number(nlp: Language) -> None:
+    text = (
+        '"You seem to have picked a new list of chemicals out of thin air to justify the curbs '
+        'on Korean buyers," the two write.'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("two", "descriptor", "write")
+
+
+def test_a_clause_whose_subject_cannot_speak_keeps_the_quotes_speaker(nlp: Language) -> None:
+    text = (
+        "Two trade economists, Lee Jae-won and Park Sung-ho, found in 2020 that Korean fabs are "
+        '"the most exposed in the world" and Korean stockpiles of hydrogen fluoride are "the '
+        'thinnest in the whole region."'
+    )
+    first, second = quotes_of(nlp, text)
+    assert (second.speaker, second.attribution) == (first.speaker, "inherited")
+    assert first.speaker == "Two trade economists"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from tradewatch.nlp.cues import Cue
 from tradewatch.nlp.quote_layout import CAPS_LABELS, LETTER, MARK, SENTENCE_END, WORD, RawQuote
@@ -79,6 +79,7 @@ _INTRODUCER = re.compile(r"(?::|\s(?:--|—|–|―))\s*$")
 # "Seko's reply was: "..."": the owner of these words speaks
 _SPEECH_NOUNS = frozenset(
     {"response", "reply", "answer", "reaction", "retort", "message", "words", "advice"}
+    | {"phrase", "dictum", "slogan", "motto", "argument", "claim", "point"}
 )
 
 
@@ -87,13 +88,20 @@ _DASH_LABEL = re.compile(r"\s[-—–―‒]+\s+([A-Z][^:\n]{0,60}?)\s*$")
 _FROM_SOURCE = re.compile(r"\s*From\s+([^:\n]{2,80}?)\s*$")
 
 
+# "... the curbs. Specifically, " right before a quote
+_LEAD_ADVERB = re.compile(r"(?:^|[.!?][\"”’)]*\s+)([A-Z][a-z]+),$")
+
+
+_DASH = re.compile(r"\s(?:--|—|–)\s")
+
+
 _CONJUNCTION = re.compile(r"\b(?:and|or|but|then|and then)\b", re.IGNORECASE)
 
 
 _REMARK_SOURCE = re.compile(
     r"[ \t]*(?:The|That|This|Those|These|His|Her|Their|Its)\s+(?:\w+\s+)?(?:remarks?|comments?|"
     r"words|statements?|warning|assessment|quote|message)\s+((?:came|come)\s+from|"
-    r"(?:was|were)\s+(?:[a-z]+\s+){0,2}by)\s+"
+    r"(?:was|were)\s+(?:[a-z]+\s+){0,2}by|from)\s+"
 )
 
 
@@ -109,6 +117,9 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
     if governing is not None:
         return governing
     head = ctx.masked[head_start : raw.first.open_mark]
+    label = _label_before_colon(ctx, head_start, head)
+    if label is not None:
+        return label
     after = _from_tail(ctx, raw) if _tail_may_attribute(ctx, raw) else None
     if head.rstrip().endswith(":") or after is None or _cue_comma(ctx, raw):
         before = _from_region(ctx, head_start, raw.first.open_mark, last=True)
@@ -157,6 +168,8 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
     for cue in ctx.cues.within(lo, hi):
         if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
             continue
+        if _in_aside(ctx, cue, lo, raw.first.open_mark):
+            continue
         token = ctx.doc[cue.token]
         if token.is_ancestor(anchor):
             ranked.append(((cue.speech, sum(1 for _ in token.ancestors)), cue))
@@ -172,19 +185,27 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
     return None
 
 
+def _in_aside(ctx: QuoteContext, cue: Cue, lo: int, mark: int) -> bool:
+    """ "If Russia is behind it -- as analysts believe but Moscow denies -- "why ..."" asked
+    X: a cue inside an aside between dashes, closed before the quote, speaks only there."""
+    return bool(_DASH.search(ctx.masked, lo, cue.start)) and bool(
+        _DASH.search(ctx.masked, cue.end, mark)
+    )
+
+
 def _sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
     """End of the sentence the quote closes in: the first full stop after it, within the
-    paragraph and before the next quote."""
+    paragraph, past later quotes of the same sentence (``The pledge to "..." and "..."
+    appeals to voters, said X.``: the cue at the end governs both)."""
     start = raw.after
     para_end = ctx.masked.find("\n", start)
     limit = len(ctx.masked) if para_end == -1 else para_end
-    next_mark = MARK.search(ctx.masked, start, limit)
-    if next_mark:
-        limit = next_mark.start()
     if raw.text.endswith((".", "!", "?")):
         return start
-    end = SENTENCE_END.search(ctx.masked, start, limit)
-    return end.start() if end else limit
+    for end in SENTENCE_END.finditer(ctx.masked, start, limit):
+        if not ctx.in_quote(end.start(), end.end()):
+            return end.start()
+    return limit
 
 
 def _cue_comma(ctx: QuoteContext, raw: RawQuote) -> bool:
@@ -290,7 +311,15 @@ def from_previous_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, s
     if sentence is None or not len(sentence):
         return None
     root = sentence.root
-    subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # "... who -." She pauses.": the parser may hang a subject from the quote before on
+    # the sentence's verb; only a subject inside the sentence counts
+    subjects = [
+        c
+        for c in root.children
+        if c.dep_ in ("nsubj", "nsubjpass")
+        and lo <= c.idx < hi
+        and not ctx.in_quote(c.idx, c.idx + 1)
+    ]
     if not subjects or root.pos_ not in {"VERB", "AUX"}:
         return None
     subject = subtree(ctx.doc, subjects[0])
@@ -308,7 +337,7 @@ def _sentence_before(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None
     not open a sentence or nothing precedes it."""
     mark = raw.first.open_mark
     para = ctx.masked.rfind("\n", 0, mark) + 1
-    before = ctx.masked[para:mark].rstrip()
+    before = _without_lead_adverb(ctx, para, ctx.masked[para:mark].rstrip())
     if before:
         if not re.search(r"[.!?:][\"”’)]*$", before):
             return None
@@ -326,6 +355,16 @@ def _sentence_before(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None
     while lo < hi and ctx.masked[lo].isspace():
         lo += 1
     return (lo, hi) if hi - lo > 1 else None
+
+
+def _without_lead_adverb(ctx: QuoteContext, para: int, before: str) -> str:
+    """ "Seko defended the curbs. Specifically, "...": a sentence that is an adverb and the
+    quote still opens with the quote."""
+    m = _LEAD_ADVERB.search(before)
+    if m is None:
+        return before
+    word = ctx.doc.char_span(para + m.start(1), para + m.end(1))
+    return before[: m.start(1)].rstrip() if word is not None and word.root.pos_ == "ADV" else before
 
 
 def _earlier_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | None:
@@ -397,7 +436,7 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
         if token.dep_ == "acl":
             subject = acl_subject(ctx.doc, token)
         elif subjects:
-            subject = subtree(ctx.doc, subjects[0])
+            subject = _owner_of_words(ctx, subjects[0])
         else:
             continue
         if subject.start_char < lo:
@@ -416,7 +455,8 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
 
 
 def _remark_source(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str] | None:
-    """``"..." The remark came from X.``: the next sentence names the quote's source."""
+    """``"..." The remark came from X.`` / ``"..." That quote from X appeared in ...``: the
+    next sentence names the quote's source."""
     m = _REMARK_SOURCE.match(ctx.masked, raw.after)
     if not m:
         return None
@@ -452,12 +492,25 @@ def _colon_subject(ctx: QuoteContext, lo: int, hi: int) -> tuple[Speaker, str | 
     return (how_found(named, "colon"), None) if named is not None else None
 
 
+def _label_before_colon(ctx: QuoteContext, lo: int, head: str) -> tuple[Speaker, None] | None:
+    """ "Exporters agree - Kim Hyun-chul: "..."": the name after the dash is the speaker,
+    whatever cue the headline before it has (a tagged person is a transcript label)."""
+    if not head.rstrip().endswith(":"):
+        return None
+    colon = lo + len(head.rstrip()) - 1
+    named = _transcript_speaker(ctx, lo, colon)
+    if named is not None and _DASH_LABEL.search(ctx.masked, lo, colon):
+        return how_found(named, "transcript"), None
+    named = _dash_label(ctx, lo, colon)
+    return (how_found(named, "colon"), None) if named is not None else None
+
+
 def _dash_label(ctx: QuoteContext, lo: int, colon: int) -> Speaker | None:
     """Poll roundups and digests: ``Exporters are wary - Kim Hyun-chul: "..."``, ``... -
     Korea Development Institute: "..."``: a name after a spaced dash ends the clause."""
     m = _DASH_LABEL.search(ctx.masked, lo, colon)
-    if m is None or not NAME_CHAIN.fullmatch(m.group(1)):
-        return None
+    if m is None or not all(NAME_CHAIN.fullmatch(n) for n in m.group(1).split(" and ")):
+        return None  # "- Kim Hyun-chul:", "- Kim Hyun-chul and Lee Ji-won:"
     entity = next((e for e in ctx.entities if (e.start_char, e.end_char) == m.span(1)), None)
     if entity is not None:
         return named_from_entity(ctx, entity)
@@ -514,10 +567,7 @@ def _colon_clause_subject(
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subjects:
         return None
-    subject = subtree(ctx.doc, subjects[0])
-    owners = [c for c in subjects[0].children if c.dep_ == "poss"]
-    if subjects[0].lemma_.lower() in _SPEECH_NOUNS and owners:
-        subject = subtree(ctx.doc, owners[0])  # "Seko's reply was:": Seko speaks
+    subject = _owner_of_words(ctx, subjects[0])
     if subject.start_char < lo:
         return None
     speaker = classify(ctx, subject)
@@ -526,6 +576,15 @@ def _colon_clause_subject(
     if speaker.kind == "descriptor" and subject.root.lower_ not in PERSON_NOUNS:
         return None
     return how_found(speaker, "colon"), verb.text.lower()
+
+
+def _owner_of_words(ctx: QuoteContext, subject: Token) -> Span:
+    """ "Seko's reply was:", "The minister's answer was that "..."": whose words they are
+    speaks, not the words."""
+    owners = [c for c in subject.children if c.dep_ == "poss"]
+    if subject.lemma_.lower() in _SPEECH_NOUNS and owners:
+        return subtree(ctx.doc, owners[0])
+    return subtree(ctx.doc, subject)
 
 
 def _transcript_speaker(
@@ -647,7 +706,9 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
     end = SENTENCE_END.search(gap)
     if not end:
         # ""...," and, "..."": only punctuation and a conjunction between the two
-        return not LETTER.search(_CONJUNCTION.sub("", gap))
+        if not LETTER.search(_CONJUNCTION.sub("", gap)):
+            return True
+        return _same_subject(ctx, prev.after, raw.first.open_mark)
     first, rest = gap[: end.end()], gap[end.end() :]
     if LETTER.search(rest):
         return False
@@ -659,11 +720,42 @@ def follows(ctx: QuoteContext, prev: RawQuote, raw: RawQuote) -> bool:
     return "\n" not in first.strip() and ctx.cues.any_within(lo, lo + len(first))
 
 
+def _same_subject(ctx: QuoteContext, lo: int, hi: int) -> bool:
+    """ "The paradox, says X, is that she was "...," not for her policy but for her "..."":
+    words between two quotes of one sentence that open no clause with a subject that could
+    speak (a person, a group, a name; an aside in brackets aside) carry on the first
+    quote's speaker ("... found that exports are "..." and stockpiles are "..."")."""
+    if "\n" in ctx.masked[lo:hi]:
+        return False
+    span = ctx.doc.char_span(lo, hi, alignment_mode="contract")
+    if span is None:
+        return False
+    depth = 0
+    for token in span:
+        depth += (token.text == "(") - (token.text == ")")
+        if depth or ctx.in_quote(token.idx, token.idx + 1):
+            continue
+        if token.dep_ in ("nsubj", "nsubjpass") and _may_speak(ctx, token):
+            return False
+    return True
+
+
+def _may_speak(ctx: QuoteContext, subject: Token) -> bool:
+    """A subject that could be a new speaker: a pronoun, a described person or a name."""
+    if subject.pos_ in {"PRON", "PROPN"} or subject.lower_ in PERSON_NOUNS:
+        return True
+    phrase = subtree(ctx.doc, subject)
+    return any(
+        m.label in {"PERSON", "ORG"} and phrase.start_char <= m.start_char < phrase.end_char
+        for m in ctx.entities
+    )
+
+
 def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | None) -> bool:
     """A quote later in the paragraph of an attributed quote, after a narrative sentence
-    with no cue that names nobody else (``"..." Seko said. He called the talks useful.
-    "..."``, ``"..." Seko said. Instead, "..."``): the reporter is still quoting the same
-    person."""
+    with no cue that names nobody else but as a modifier (``"..." Seko said. He called the
+    talks useful. "..."``, ``"..." Seko said. Instead, "..."``): the reporter is still
+    quoting the same person."""
     if raw.first.paragraph != prev.last.paragraph:
         return False
     lo, hi = prev.after, raw.first.open_mark
@@ -674,6 +766,16 @@ def continues(ctx: QuoteContext, prev: RawQuote, raw: RawQuote, speaker: str | N
     if any(not ctx.in_quote(c.start, c.end) for c in ctx.cues.within(rest, hi)):
         return False
     return not any(
-        m.label == "PERSON" and m.canonical != speaker and rest <= m.start_char < hi
+        m.label == "PERSON"
+        and m.canonical != speaker
+        and rest <= m.start_char < hi
+        and not _modifier(ctx, m.start_char, m.end_char)
         for m in ctx.entities
     )
+
+
+def _modifier(ctx: QuoteContext, start: int, end: int) -> bool:
+    """ "the Abe government", "a huge Moon poster": a name modifying a noun is not someone
+    the reporter turned to."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "compound"

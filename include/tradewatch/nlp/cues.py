@@ -39,7 +39,7 @@ CUE_LEMMAS = SPEECH_LEMMAS | frozenset(
     | {"remind", "inform", "reveal", "disclose", "concur", "marvel", "gush", "rail"}
     | {"blast", "slam", "mock", "scoff", "sneer", "snap", "fume", "rant", "lash"}
     | {"accuse", "demand", "beg", "elaborate", "clarify", "allege"}
-    | {"chime", "echo", "answer", "tout"}
+    | {"chime", "echo", "answer", "tout", "sing"}
     | {"inquire", "enquire", "react", "bark", "growl", "gripe", "crow", "exult"}
     | {"remember", "recollect", "reminisce", "thank", "apologize", "apologise", "lecture"}
     | {"charge", "press", "exhort", "riff", "retaliate", "challenge", "question"}
@@ -61,6 +61,7 @@ _AMBIGUOUS = frozenset(
 )
 _AFTER_QUOTE = re.compile(r"[,!?][\"”]\s+(?:[\w.’'-]+\s+){0,6}$")
 _AFTER_MISTAGGED = frozenset({"that", "in", "on", "at", "during", "after", "before", "from"})
+_OPENING_MARKS = frozenset({'"', "\u201c"})
 _GLUED = re.compile(r"([a-z]+),[\"“]")
 # Lexicon words are cues only as verbs ("The Post", "a report" are not).
 _VERB_TAGS = frozenset({"VERB", "AUX"})
@@ -99,16 +100,18 @@ class Cues:
 
 
 def _mistagged(token: Token) -> bool:
-    """ "a voice-over in the ad states.", "the editorial read.": a speech verb the tagger
-    took for a noun, recognisable by the noun phrase before it and the stop or
-    preposition after it."""
+    """ "a voice-over in the ad states.", "the editorial read.", "the two write.": a speech
+    verb the tagger took for a noun, recognisable by the noun phrase (or number) before it
+    and the stop or preposition after it."""
     doc = token.doc
+    if token.i + 2 < len(doc) and token.i and _introduces_quote(token):
+        return True
     if token.lower_ not in _AMBIGUOUS or token.i + 1 >= len(doc) or not token.i:
         return False
     before, after = doc[token.i - 1], doc[token.i + 1]
     if before.lower_ == "to" and token.dep_ == "xcomp":
         return True  # "prompted the institute to state, ..."
-    if before.pos_ not in {"NOUN", "PROPN", "PRON", "ADJ"}:
+    if before.pos_ not in {"NOUN", "PROPN", "PRON", "ADJ", "NUM"}:
         return False
     if after.text not in {".", ",", ":", ";"} and after.lower_ not in _AFTER_MISTAGGED:
         return False
@@ -116,6 +119,21 @@ def _mistagged(token: Token) -> bool:
     # the primary states.") makes no sense
     line = doc_text(doc)[max(0, token.idx - 80) : token.idx].rsplit("\n", 1)[-1]
     return _AFTER_QUOTE.search(line) is not None
+
+
+def _introduces_quote(token: Token) -> bool:
+    """ "Article 33 affirms: "..."": a speech verb the tagger took for a plural noun, after
+    a name or a noun and right before a colon that opens a quote ("From the ministry's
+    post:" is a noun: singular)."""
+    doc = token.doc
+    before, colon, mark = doc[token.i - 1], doc[token.i + 1], doc[token.i + 2]
+    return (
+        token.tag_ == "NNS"
+        and token.lemma_.lower() in SPEECH_LEMMAS
+        and before.pos_ in {"NOUN", "PROPN", "NUM"}
+        and colon.text == ":"
+        and mark.text in _OPENING_MARKS
+    )
 
 
 def find_cues(doc: Doc) -> Cues:

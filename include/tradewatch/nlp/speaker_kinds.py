@@ -48,6 +48,7 @@ DOCUMENT_NOUNS = frozenset(
     | {"declaration", "communique", "script", "caption", "headline", "banner", "placard"}
     | {"website", "page", "paper", "white paper", "briefing", "directive", "notification"}
     | {"verdict", "judgment", "judgement", "motion", "complaint", "policy", "platform"}
+    | {"footnote", "appendix", "annex", "preamble", "passage", "excerpt"}
 )
 MEDIA_NOUNS = frozenset(
     {"newspaper", "daily", "weekly", "outlet", "network", "broadcaster", "magazine"}

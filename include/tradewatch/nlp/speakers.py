@@ -155,6 +155,9 @@ _OBJECT_CONTROL = frozenset(
     | {"inspire", "spur", "challenge", "implore", "pressure", "call"}
 )
 
+# "held up a sign saying ...": who shows a text is not its author
+_SHOWING = frozenset({"hold", "carry", "wave", "wear", "display", "read", "see", "show"})
+
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
 
 
@@ -248,6 +251,8 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
         inverted = speaker_from(ctx, cue.end, hi)
         if inverted is not None:
             return inverted
+    if subject is not None:
+        subject = _parenthetical_speaker(ctx, subject, cue)
     if subject is not None and subject.start_char < lo <= subject.root.idx:
         # the parser ran the subject back over a dateline or the paragraph before
         subject = ctx.doc.char_span(lo, subject.end_char, alignment_mode="contract")
@@ -267,6 +272,19 @@ def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | 
     end = lo + (adverbs.start() if adverbs else len(lead.rstrip()))
     named = next((m for m in ctx.entities if m.end_char == end and m.label == "PERSON"), None)
     return named_from_entity(ctx, named) if named is not None and not participle else None
+
+
+def _parenthetical_speaker(ctx: QuoteContext, subject: Span, cue: Cue) -> Span:
+    """ "Seko, a senior official said, "is ready to talk"": an apposition running into the
+    cue with no comma, and a comma after the cue, is an aside naming who speaks; the name
+    before it is what the quote is about."""
+    appos = [c for c in subject.root.children if c.dep_ == "appos"]
+    if not appos or subject.end_char > cue.start:
+        return subject
+    aside = subtree(ctx.doc, appos[-1])
+    if aside.end_char != subject.end_char or ctx.masked[aside.end_char : cue.start].strip():
+        return subject
+    return aside if ctx.masked[cue.end : cue.end + 1] == "," else subject
 
 
 def _title_cut(ctx: QuoteContext, cue: Cue, subject: Span, speaker: Speaker, hi: int) -> Speaker:
@@ -383,13 +401,35 @@ def acl_subject(doc: Doc, verb: Token) -> Span:
     editorial telling him ..."), or, for a text someone put out, whoever put it out
     ("Trump issued a statement saying ...")."""
     noun = verb.head
+    sender = _sender(doc, noun)
+    if sender is not None:
+        return sender
     if noun.dep_ == "pobj" and noun.head.head.lower_ in DOCUMENT_NOUNS:
         noun = noun.head.head  # "an email to supporters stating ...": the email states
-    if noun.lower_ in DOCUMENT_NOUNS and noun.dep_ == "dobj":
-        subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
-        if subjects:
-            return subtree(doc, subjects[0])
-    return _noun_phrase(doc, noun)
+    publisher = _publisher(doc, noun)
+    return publisher if publisher is not None else _noun_phrase(doc, noun)
+
+
+def _publisher(doc: Doc, noun: Token) -> Span | None:
+    """ "Samsung issued a statement saying ...", "KITA released a report that found ...":
+    whoever put a text out speaks through it (not whoever holds up a sign)."""
+    if noun.lower_ not in DOCUMENT_NOUNS or noun.dep_ != "dobj" or noun.head.lemma_ in _SHOWING:
+        return None
+    subjects = [c for c in noun.head.children if c.dep_ == "nsubj"]
+    return subtree(doc, subjects[0]) if subjects else None
+
+
+def _sender(doc: Doc, recipient: Token) -> Span | None:
+    """ "The ministry sent a text message to exporters saying ...": the participle hangs on
+    whom the text went to; whoever sent it speaks."""
+    to = recipient.head
+    if recipient.dep_ != "pobj" or to.lower_ != "to" or to.dep_ not in ("prep", "dative"):
+        return None
+    verb = to.head
+    if not any(c.dep_ == "dobj" and c.lower_ in DOCUMENT_NOUNS for c in verb.children):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return subtree(doc, subjects[0]) if subjects else None
 
 
 def _noun_phrase(doc: Doc, noun: Token) -> Span:
@@ -452,9 +492,22 @@ def classify(ctx: QuoteContext, subject: Span) -> Speaker | None:
             entity = person
     if entity is not None:
         return named_from_entity(ctx, entity)
-    if head.pos_ == "PROPN":
+    if head.pos_ == "PROPN" or _untagged_name(subject):
         return _named_from_chain(ctx, head)
     return _descriptor(ctx, subject.start_char, subject.end_char)
+
+
+def _untagged_name(subject: Span) -> bool:
+    """ "...," Hannity said: a lone capitalised singular noun inside a sentence is a
+    surname the tagger did not know, not a description."""
+    head = subject.root
+    return (
+        len(subject) == 1
+        and head.tag_ == "NN"
+        and head.text[:1].isupper()
+        and head.text[1:].islower()
+        and not head.is_sent_start
+    )
 
 
 def _relative_antecedent(ctx: QuoteContext, pronoun: Token) -> Speaker | None:
@@ -464,6 +517,11 @@ def _relative_antecedent(ctx: QuoteContext, pronoun: Token) -> Speaker | None:
     if verb.dep_ != "relcl" or verb.head.i == verb.i:
         return None
     noun = verb.head
+    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
+        noun = noun.head  # "Kim, a Busan native who writes ...": Kim writes
+    publisher = _publisher(ctx.doc, noun)
+    if publisher is not None:
+        return classify(ctx, publisher)
     start = noun.left_edge.i
     while start < noun.i and (ctx.doc[start].is_punct or ctx.doc[start].is_space):
         start += 1
@@ -814,7 +872,8 @@ def _descriptor(ctx: QuoteContext, start: int, end: int) -> Speaker | None:
     if definite:
         earlier = _antecedent_descriptor(ctx, definite.group(1).lower(), start)
         if earlier:
-            return Speaker(earlier, "descriptor", None, start, written)
+            # "the statement" after "a separate statement issued by ...": still a text
+            return Speaker(earlier, kind_of_description(head_word(earlier)), None, start, written)
     article = _LEADING_ARTICLE.match(phrase)
     if article and article.end() < len(phrase):
         phrase = phrase[article.end() :]
