@@ -299,8 +299,8 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     began = datetime.now(UTC)
     config = load_sources(ctx.sources_file)
     archive = ctx.archive
-    memory = read_fetch_memory(ctx.db_path)
     candidates = list(_candidates(candidate_files))
+    memory = read_fetch_memory(ctx.db_path, discovered=bool(candidates))
     selection = select_candidates(candidates, memory, force=ctx.force_refetch)
     skipped = [
         _log_entry(

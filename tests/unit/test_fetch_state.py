@@ -147,6 +147,32 @@ def test_known_urls_and_recent_titles(tmp_path: Path) -> None:
     assert read_fetch_memory(db, now=NOW + timedelta(days=30)).recent_titles == {}
 
 
+def test_nothing_discovered_skips_the_stored_urls_unless_a_fetch_is_due(tmp_path: Path) -> None:
+    """A run that found nothing new reads no article rows, and still sees due retries;
+    a due retry is matched against the stored URLs like any candidate."""
+    db = tmp_path / "t.duckdb"
+    article = Article(
+        article_id="a1",
+        url="http://w/a",
+        canonical_url="http://w/a",
+        source="wire",
+        title="Seoul and Tokyo resume export-control talks",
+        text="text",
+        fetched_at=NOW - timedelta(days=1),
+        content_hash="h",
+        analysis=Analysis(relevant=False, relevance=0.0, extraction_version="v"),
+    )
+    con = connect(db)
+    load_batch(con, [article], [], log_key="r")
+    con.close()
+    quiet = read_fetch_memory(db, now=NOW, discovered=False)
+    assert (quiet.known_urls, quiet.recent_titles, quiet.pending) == (set(), {}, [])
+    _load(db, "r2", failures=[_failure("http://w/b", "r2")])
+    due = read_fetch_memory(db, now=NOW, discovered=False)
+    assert [c.url for c in due.pending] == ["http://w/b"]
+    assert due.known_urls == {"http://w/a"}
+
+
 def test_missing_or_locked_database_means_nothing_known(tmp_path: Path) -> None:
     assert read_fetch_memory(tmp_path / "none.duckdb").known_urls == set()
     db = tmp_path / "locked.duckdb"

@@ -60,10 +60,16 @@ class FetchMemory:
     pending: list[Candidate] = field(default_factory=list)
 
 
-def read_fetch_memory(db_path: Path, *, now: datetime | None = None) -> FetchMemory:
-    """Read known URLs, recent titles per source, validators and due pending fetches."""
+def read_fetch_memory(
+    db_path: Path, *, now: datetime | None = None, discovered: bool = True
+) -> FetchMemory:
+    """Read known URLs, recent titles per source, validators and due pending fetches.
+
+    Known URLs and titles are only compared with candidates, and reading them costs a pass
+    over every stored article: with nothing ``discovered`` and no fetch due, they are
+    left empty (a run that found nothing new stays as cheap as the archive grows)."""
     moment = now or datetime.now(UTC)
-    return _read_only(db_path, lambda con: _read(con, moment), FetchMemory())
+    return _read_only(db_path, lambda con: _read(con, moment, discovered), FetchMemory())
 
 
 # DuckDB's file header and its two alternating database headers.
@@ -135,17 +141,8 @@ def _read_only(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], _T], 
         con.close()
 
 
-def _read(con: duckdb.DuckDBPyConnection, now: datetime) -> FetchMemory:
+def _read(con: duckdb.DuckDBPyConnection, now: datetime, discovered: bool) -> FetchMemory:
     memory = FetchMemory()
-    for url, canonical in con.execute("SELECT url, canonical_url FROM articles").fetchall():
-        memory.known_urls.update(canonicalize_url(u) for u in (url, canonical) if u)
-    rows = con.execute(
-        "SELECT source, title, article_id FROM articles "
-        "WHERE title IS NOT NULL AND fetched_at >= ? ORDER BY fetched_at",
-        [now - TITLE_DEDUP_WINDOW],
-    ).fetchall()
-    for source, title, article_id in rows:
-        memory.recent_titles.setdefault((source, normalize_title(title)), article_id)
     for url, source, etag, last_modified in con.execute(
         "SELECT url, source, etag, last_modified FROM http_validators"
     ).fetchall():
@@ -156,6 +153,17 @@ def _read(con: duckdb.DuckDBPyConnection, now: datetime) -> FetchMemory:
         [now],
     ).fetchall():
         memory.pending.append(from_dict(Candidate, json.loads(candidate)))
+    if not discovered and not memory.pending:
+        return memory
+    for url, canonical in con.execute("SELECT url, canonical_url FROM articles").fetchall():
+        memory.known_urls.update(canonicalize_url(u) for u in (url, canonical) if u)
+    rows = con.execute(
+        "SELECT source, title, article_id FROM articles "
+        "WHERE title IS NOT NULL AND fetched_at >= ? ORDER BY fetched_at",
+        [now - TITLE_DEDUP_WINDOW],
+    ).fetchall()
+    for source, title, article_id in rows:
+        memory.recent_titles.setdefault((source, normalize_title(title)), article_id)
     return memory
 
 
