@@ -31,6 +31,7 @@ import duckdb
 import pytest
 import yaml
 
+from clirun import run_cli
 from servers.fault import FaultServer, ok, stall_body, status
 from tradewatch.archive import RawArchive
 from tradewatch.models import Candidate, to_dict
@@ -175,16 +176,6 @@ class Child:
     def stderr(self) -> str:
         assert self.proc.stderr is not None
         return self.proc.stderr.read()
-
-
-def run_cli(*args: str | Path, **popen: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradewatch", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        **popen,
-    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> str:

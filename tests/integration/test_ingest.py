@@ -7,8 +7,6 @@ The CLI runs as a subprocess, exactly as a user runs it; expectations come from
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,20 +15,11 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
+from clirun import run_cli
 from tradewatch.store import snapshot_path
 from tradewatch.urls import article_id
 
 CONTENT_TABLES = ("articles", "quotes", "entity_mentions")
-
-
-def run_cli(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradewatch", *map(str, args)],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=300,
-    )
 
 
 def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import yaml
 
+from clirun import run_cli
 from servers.fault import Exchange, FaultServer, Handler, Hit
 
 GAP = 0.2
@@ -59,23 +58,15 @@ def test_sources_polled_in_parallel_one_request_per_host(tmp_path: Path) -> None
             )
         )
         db = tmp_path / "tw.duckdb"
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tradewatch",
-                "--quiet",
-                "ingest",
-                "--sources",
-                str(sources_file),
-                "--db",
-                str(db),
-                "--data-dir",
-                str(tmp_path / "data"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
+        result = run_cli(
+            "--quiet",
+            "ingest",
+            "--sources",
+            sources_file,
+            "--db",
+            db,
+            "--data-dir",
+            tmp_path / "data",
         )
         assert result.returncode == 0, result.stderr
         run_id = json.loads(result.stdout.strip().splitlines()[-1])["run_id"]

@@ -124,14 +124,14 @@ def test_validators_read_again_after_the_database_changes(tmp_path: Path) -> Non
     assert read_validators(db, "http://w/late").etag == '"l1"'
 
 
-def test_known_urls_and_recent_titles(tmp_path: Path) -> None:
-    db = tmp_path / "t.duckdb"
+def _store_article(db: Path, url: str, title: str) -> None:
+    """One article ``a1`` fetched a day before ``NOW``, canonical URL ``http://w/a``."""
     article = Article(
         article_id="a1",
-        url="http://w/a?utm_source=rss",
+        url=url,
         canonical_url="http://w/a",
         source="wire",
-        title="Japan, S. Korea restore 'white list' status!",
+        title=title,
         text="text",
         fetched_at=NOW - timedelta(days=1),
         content_hash="h",
@@ -140,6 +140,11 @@ def test_known_urls_and_recent_titles(tmp_path: Path) -> None:
     con = connect(db)
     load_batch(con, [article], [], log_key="r")
     con.close()
+
+
+def test_known_urls_and_recent_titles(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    _store_article(db, "http://w/a?utm_source=rss", "Japan, S. Korea restore 'white list' status!")
     memory = read_fetch_memory(db, now=NOW)
     assert memory.known_urls == {"http://w/a"}
     key = ("wire", normalize_title("JAPAN, S. KOREA RESTORE WHITE LIST STATUS"))
@@ -151,20 +156,7 @@ def test_nothing_discovered_skips_the_stored_urls_unless_a_fetch_is_due(tmp_path
     """A run that found nothing new reads no article rows, and still sees due retries;
     a due retry is matched against the stored URLs like any candidate."""
     db = tmp_path / "t.duckdb"
-    article = Article(
-        article_id="a1",
-        url="http://w/a",
-        canonical_url="http://w/a",
-        source="wire",
-        title="Seoul and Tokyo resume export-control talks",
-        text="text",
-        fetched_at=NOW - timedelta(days=1),
-        content_hash="h",
-        analysis=Analysis(relevant=False, relevance=0.0, extraction_version="v"),
-    )
-    con = connect(db)
-    load_batch(con, [article], [], log_key="r")
-    con.close()
+    _store_article(db, "http://w/a", "Seoul and Tokyo resume export-control talks")
     quiet = read_fetch_memory(db, now=NOW, discovered=False)
     assert (quiet.known_urls, quiet.recent_titles, quiet.pending) == (set(), {}, [])
     _load(db, "r2", failures=[_failure("http://w/b", "r2")])
