@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from spacy.language import Language
 
 from servers.site import SITE, SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The real spaCy model with the project's pipes, loaded once per session."""
+    from tradewatch.nlp import load_model  # spaCy loads only for the tests that need it
+
+    return load_model()
 
 
 @pytest.fixture(scope="session")

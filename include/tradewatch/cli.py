@@ -342,6 +342,7 @@ def _analysis_json(name: str, analysis: Any) -> dict[str, Any]:
                 "speaker_canonical": q.speaker_canonical,
                 "speaker_text": q.speaker_text,
                 "attribution": q.attribution,
+                "reported_by": q.reported_by,
                 "cue": q.cue,
                 "start_char": q.start_char,
                 "end_char": q.end_char,

@@ -27,6 +27,10 @@ simple enough to check by hand:
   antecedent is printed too, as an approximation: the corpus has no coreference, and the
   nearest annotated source is not always the person a pronoun means.
 - **implicit sources** (no Source span) count for quote P/R only.
+- **relayed quotes:** a wrong speaker whose annotated source is the quote's
+  ``reported_by`` ("...," Sanders said, according to CNN, annotated as CNN's) stays wrong;
+  how many there are is printed apart, because the annotation credits the relaying outlet
+  where the project credits the person who spoke.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class SpeakerScore:
     correct: int = 0
     total: int = 0
     unknown: int = 0
+    relayed: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -79,6 +84,7 @@ class SpeakerScore:
             "correct": self.correct,
             "total": self.total,
             "no_speaker": self.unknown,
+            "wrong_source_is_reported_by": self.relayed,
             "accuracy": round(self.accuracy, 4),
         }
 
@@ -170,6 +176,8 @@ def _score_article(
         if names_target or (pronoun and _same_pronoun(quote, segment.source)):
             score.correct += 1
             continue
+        if target is not None and _relays(quote, target.text or ""):
+            score.relayed += 1
         wrong.append(
             {
                 "quote": _excerpt(text, segment.start, segment.end),
@@ -179,6 +187,7 @@ def _score_article(
                 "predicted_canonical": quote.speaker_canonical,
                 "predicted_kind": quote.speaker_kind,
                 "predicted_as_written": quote.speaker_text,
+                "predicted_reported_by": quote.reported_by,
             }
         )
     spurious = [
@@ -258,6 +267,13 @@ def _enclosing_source(article: QuotedArticle, source: GoldSource) -> GoldSource 
     return None
 
 
+def _relays(quote: Quote, gold: str) -> bool:
+    """The annotated source is who the article has the quote from (``reported_by``)."""
+    return bool(quote.reported_by) and bool(
+        heads(quote.reported_by) & heads(gold, appositives=True)
+    )
+
+
 def _names(quote: Quote, gold: str) -> bool:
     want = heads(gold, appositives=True)
     return any(
@@ -328,7 +344,8 @@ def format_attribution(report: AttributionReport) -> str:
     ):
         lines.append(
             f"{label:<37} {score.accuracy:.3f} ({score.correct}/{score.total};"
-            f" {score.unknown} with no speaker)"
+            f" {score.unknown} with no speaker, {score.relayed} crediting the outlet"
+            " in reported_by)"
         )
     lines.append(
         f"pronoun sources whose resolved name is the nearest earlier named source:"

@@ -95,6 +95,7 @@ class Quote:
     speaker_canonical: str | None = None
     speaker_text: str | None = None
     attribution: str | None = None
+    reported_by: str | None = None
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_files_in_order_with_contract_fields(tmp_path: Path) -> None:
     quote = a["quotes"][0]
     assert quote["quote"].startswith("We have cut our reliance")
     assert quote["speaker"] == "Ahn Duk-geun" and quote["speaker_kind"] == "named"
-    assert quote["cue"] == "told"
+    assert quote["cue"] == "told" and quote["reported_by"] is None
     assert WIRE[quote["start_char"] : quote["end_char"]].startswith("We have cut")
     assert any(q["quote"].endswith("far more resilient now.") for q in a["quotes"])
     assert {q["speaker"] for q in a["quotes"]} == {"Ahn Duk-geun"}
@@ -72,3 +72,16 @@ def test_missing_file_exits_2() -> None:
     result = _run("/nonexistent/article.txt")
     assert result.returncode == 2
     assert "cannot read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_second_hand_quote_names_who_reported_it() -> None:
+    text = (
+        "TOKYO, Aug. 15 (Yonhap) -- Japan will keep its export rules on photoresist under "
+        'review. "We will look at the list again before the end of the year," Trade Minister '
+        "Yasutoshi Nishimura said, according to Kyodo News."
+    )
+    result = _run(stdin=text)
+    assert result.returncode == 0, result.stderr
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]
+    [quote] = row["quotes"]
+    assert (quote["speaker"], quote["reported_by"]) == ("Yasutoshi Nishimura", "Kyodo News")

@@ -10,25 +10,8 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from quoting import only, quotes_of
 from tradewatch.models import Quote
-from tradewatch.nlp import load_model
-from tradewatch.nlp.entities import extract_entities
-from tradewatch.nlp.quotes import extract_quotes
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_model()
-
-
-def quotes_of(nlp: Language, text: str) -> list[Quote]:
-    doc = nlp(text)
-    return extract_quotes(doc, extract_entities(doc))
-
-
-def only(found: list[Quote]) -> Quote:
-    assert len(found) == 1, found
-    return found[0]
 
 
 def who(q: Quote) -> tuple[str | None, str, str | None]:
@@ -766,3 +749,21 @@ def test_a_clause_whose_subject_cannot_speak_keeps_the_quotes_speaker(nlp: Langu
     first, second = quotes_of(nlp, text)
     assert (second.speaker, second.attribution) == (first.speaker, "inherited")
     assert first.speaker == "Two trade economists"
+
+
+def test_a_name_in_the_possessive_is_not_the_speaker(nlp: Language) -> None:
+    text = (
+        '"It is about time Seoul and Tokyo talked like neighbours again," exhorted Yoon\'s '
+        "introducer, actress Kim Hye-soo."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == ("Kim Hye-soo", "named")
+
+
+def test_the_subject_of_an_object_relative_clause_speaks(nlp: Language) -> None:
+    text = (
+        "President Yoon Suk Yeol spoke for an hour. Much of Yoon’s anger was also directed at "
+        "Seko, who Yoon on Tuesday called “a horrible, short-sighted trade minister.”"
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.cue) == ("Yoon Suk Yeol", "called")

@@ -8,7 +8,6 @@ import pytest
 from spacy.language import Language
 
 from tradewatch.models import EntityMention
-from tradewatch.nlp import load_model
 from tradewatch.nlp.entities import (
     GAZETTEER_FILES,
     GazetteerError,
@@ -19,11 +18,6 @@ from tradewatch.nlp.entities import (
     resolve_person,
     strip_titles,
 )
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_model()
 
 
 def ents(nlp: Language, text: str) -> list[EntityMention]:

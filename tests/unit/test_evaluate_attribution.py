@@ -84,6 +84,7 @@ def test_counts_on_two_wire_stories(tmp_path: Path) -> None:
                     "predicted_canonical": None,
                     "predicted_kind": "media",
                     "predicted_as_written": None,
+                    "predicted_reported_by": None,
                 }
             ]
         },
@@ -99,6 +100,7 @@ def test_counts_on_two_wire_stories(tmp_path: Path) -> None:
                     "predicted_canonical": None,
                     "predicted_kind": "unknown",
                     "predicted_as_written": None,
+                    "predicted_reported_by": None,
                 }
             ],
         },
@@ -106,8 +108,14 @@ def test_counts_on_two_wire_stories(tmp_path: Path) -> None:
     summary = format_attribution(report)
     assert "2 articles, 9 gold quotes, 8 predicted" in summary
     assert "P 0.875  R 0.889  F1 0.882  (tp 8, fp 1, fn 1)" in summary
-    assert "speaker, named or descriptor source   0.800 (4/5; 0 with no speaker)" in summary
-    assert "speaker, pronoun source (resolved)    0.500 (1/2; 1 with no speaker)" in summary
+    assert (
+        "speaker, named or descriptor source   0.800 (4/5; 0 with no speaker,"
+        " 0 crediting the outlet in reported_by)" in summary
+    )
+    assert (
+        "speaker, pronoun source (resolved)    0.500 (1/2; 1 with no speaker,"
+        " 0 crediting the outlet in reported_by)" in summary
+    )
     assert "nearest earlier named source: 1/2" in summary
     assert "implicit source (not scored for speaker): 1" in summary
 
@@ -192,6 +200,23 @@ def test_pronoun_sources(
     if not right:
         [wrong] = report.diffs["kyodo_0100"]["wrong_speakers"]
         assert wrong["gold_resolved"] == "Economy Minister Yasutoshi Nishimura"
+
+
+def test_a_miss_crediting_the_relaying_outlet_is_counted_apart(tmp_path: Path) -> None:
+    text = "“The curbs will stay for now,” Nishimura said, according to Kyodo News.\n"
+    outer = Attr(["The curbs will stay for now,” Nishimura said"], "Kyodo News", "according to")
+    write_brat(tmp_path, "kyodo_0300", text, [outer])
+    [article] = load_brat_folder(tmp_path)
+    quote = _quote(text, "The curbs", "for now", "Yasutoshi Nishimura", "named")
+    other = _quote(text, "The curbs", "for now", "Yasutoshi Nishimura", "named")
+    quote.reported_by, other.reported_by = "Kyodo News", "Nikkei"
+    relayed = evaluate_attribution([article], [_analysis(quote)])
+    assert (relayed.named.correct, relayed.named.total, relayed.named.relayed) == (0, 1, 1)
+    assert "0 with no speaker, 1 crediting the outlet in reported_by" in format_attribution(relayed)
+    wrong = relayed.diffs["kyodo_0300"]["wrong_speakers"][0]
+    assert wrong["predicted_reported_by"] == "Kyodo News"
+    elsewhere = evaluate_attribution([article], [_analysis(other)])
+    assert (elsewhere.named.correct, elsewhere.named.relayed) == (0, 0)
 
 
 def test_implicit_sources_count_for_quotes_only(tmp_path: Path) -> None:

@@ -3,19 +3,12 @@ and relevance of stories that mention a Korea-Japan trade measure in passing."""
 
 from __future__ import annotations
 
-import pytest
 from spacy.language import Language
 
 from tradewatch.models import EntityMention, Quote
-from tradewatch.nlp import load_model
 from tradewatch.nlp.entities import extract_entities
 from tradewatch.nlp.quotes import extract_quotes
 from tradewatch.nlp.relevance import score_relevance
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_model()
 
 
 def ents(nlp: Language, text: str) -> list[EntityMention]:

@@ -26,11 +26,6 @@ IRRELEVANT = (
 )
 
 
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_model()
-
-
 def test_relevant_items_get_entities_and_quotes(nlp: Language) -> None:
     relevant, other = analyze_texts([RELEVANT, IRRELEVANT])
     assert relevant.relevant and relevant.relevance >= 0.5

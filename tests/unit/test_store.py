@@ -105,7 +105,7 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
     connect(path).close()
     con = connect(path)
     recorded = con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
-    assert recorded[:7] == [
+    assert recorded[:8] == [
         (1, "init"),
         (2, "fetch_state"),
         (3, "entities"),
@@ -113,6 +113,7 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
         (5, "history_outcomes"),
         (6, "quote_attribution"),
         (7, "reporting_views"),
+        (8, "quote_relays"),
     ]
     files = sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
     assert recorded == [(int(f.name[:3]), f.stem[4:]) for f in files]
@@ -361,6 +362,7 @@ def test_quote_attribution_round_trips(con: duckdb.DuckDBPyConnection) -> None:
             speaker_canonical="Ahn Duk-geun",
             speaker_text="he",
             attribution="cue",
+            reported_by="Yonhap",
         ),
         Quote(
             "We expect the same from Tokyo,",
@@ -385,13 +387,15 @@ def test_quote_attribution_round_trips(con: duckdb.DuckDBPyConnection) -> None:
     assert counts.quotes == 3
     rows = con.execute(
         "SELECT quote_id, start_char, end_char, speaker, speaker_kind, speaker_canonical, "
-        "speaker_text, attribution FROM quotes ORDER BY seq"
+        "speaker_text, attribution, reported_by FROM quotes ORDER BY seq"
     ).fetchall()
     assert [r[3:] for r in rows] == [
-        ("Ahn Duk-geun", "pronoun", "Ahn Duk-geun", "he", "cue"),
-        (None, "pronoun", None, "he", "inherited"),
-        (None, "unknown", None, None, None),
+        ("Ahn Duk-geun", "pronoun", "Ahn Duk-geun", "he", "cue", "Yonhap"),
+        (None, "pronoun", None, "he", "inherited", None),
+        (None, "unknown", None, None, None, None),
     ]
+    shown = con.execute("SELECT reported_by FROM report_quotes ORDER BY seq").fetchall()
+    assert shown == [("Yonhap",), (None,), (None,)]
     # quote_id still hashes article, offsets and extraction version only
     for quote_id, start, end, *_ in rows:
         key = f"a1:{start}:{end}:test-1"
@@ -414,8 +418,9 @@ def test_changed_attribution_is_written_on_reanalysis(con: duckdb.DuckDBPyConnec
 
 def test_attribution_columns_are_commented(con: duckdb.DuckDBPyConnection) -> None:
     comments = _column_comments(con, "quotes")
-    assert {"speaker_text", "attribution"} <= comments.keys()
+    assert {"speaker_text", "attribution", "reported_by"} <= comments.keys()
     assert comments["speaker_text"] and comments["attribution"]
+    assert "according to" in comments["reported_by"]
     for value in ATTRIBUTIONS:
         assert value in comments["attribution"], value
     kinds = get_args(SpeakerKind)

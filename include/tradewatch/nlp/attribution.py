@@ -45,6 +45,8 @@ __all__ = [
     "follows",
     "from_previous_sentence",
     "how_found",
+    "sentence_after",
+    "sentence_start",
 ]
 
 _INHERIT_MAX_PARAGRAPHS = 1
@@ -113,7 +115,7 @@ def attribute(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str | None] | 
         if found:
             return found
     head_start = _head_start(ctx, raw)
-    governing = _governing(ctx, raw, _sentence_start(ctx, raw.first.open_mark))
+    governing = _governing(ctx, raw, sentence_start(ctx, raw.first.open_mark))
     if governing is not None:
         return governing
     head = ctx.masked[head_start : raw.first.open_mark]
@@ -163,7 +165,7 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
     if first is None:
         return None
     anchor = first[0]
-    hi = _sentence_after(ctx, raw)
+    hi = sentence_after(ctx, raw)
     ranked: list[tuple[tuple[bool, int], Cue]] = []
     for cue in ctx.cues.within(lo, hi):
         if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
@@ -193,7 +195,7 @@ def _in_aside(ctx: QuoteContext, cue: Cue, lo: int, mark: int) -> bool:
     )
 
 
-def _sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
+def sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
     """End of the sentence the quote closes in: the first full stop after it, within the
     paragraph, past later quotes of the same sentence (``The pledge to "..." and "..."
     appeals to voters, said X.``: the cue at the end governs both)."""
@@ -371,11 +373,11 @@ def _earlier_sentence(ctx: QuoteContext, raw: RawQuote) -> tuple[int, int] | Non
     """The sentence before the one a partial quote stands in, in the same paragraph: in
     ``Seko has argued the curbs are lawful. Even so, there is "room to talk."`` the
     reporter is still giving Seko's argument."""
-    start = _sentence_start(ctx, raw.first.open_mark)
+    start = sentence_start(ctx, raw.first.open_mark)
     hi = len(ctx.masked[:start].rstrip())
     if hi <= ctx.masked.rfind("\n", 0, start) + 1:
         return None
-    lo = _sentence_start(ctx, hi - 1)
+    lo = sentence_start(ctx, hi - 1)
     return (lo, hi) if hi - lo > 1 else None
 
 
@@ -664,7 +666,7 @@ def _head_start(ctx: QuoteContext, raw: RawQuote) -> int:
     return ends[-1] if ends else lo
 
 
-def _sentence_start(ctx: QuoteContext, position: int) -> int:
+def sentence_start(ctx: QuoteContext, position: int) -> int:
     """Start of the sentence holding ``position``; full stops inside quotes do not count."""
     lo = ctx.masked.rfind("\n", 0, position) + 1
     ends = [

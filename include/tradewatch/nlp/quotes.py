@@ -30,6 +30,9 @@ Conventions (callers, the gold sets and the DuckDB columns rely on them):
   ``speaker`` is whom that means ("Hiroshige Seko"). ``attribution`` records the layout
   that credited the quote (see ``attribution``): "cue", "colon", "transcript", "dash",
   "caption", "remark", "narrative", "previous_sentence" or "inherited"; None when unknown.
+* ``reported_by`` is who the article has a second-hand quote from ("..., Seko said,
+  according to Kyodo": Kyodo), see ``relays``; None for a quote the article credits
+  directly. An inherited quote inherits it too.
 * A quote with no attribution right after an attributed quote (same or next paragraph, no
   other sentence in between) inherits that quote's speaker, with ``cue`` None.
 """
@@ -61,6 +64,7 @@ from tradewatch.nlp.quote_layout import (
     merge_split,
     split_transcript,
 )
+from tradewatch.nlp.relays import reported_by
 from tradewatch.nlp.speakers import QuoteContext, Speaker, head_word, is_person
 
 __all__ = ["MIN_QUOTE_WORDS", "extract_quotes"]
@@ -107,11 +111,13 @@ def extract_quotes(
             )
             written = prior.speaker_text
             how: str | None = "inherited"
+            relay = prior.reported_by
         else:
             speaker, cue = found if found else (Speaker(None, "unknown", None, -1), None)
             name, kind, canonical = speaker.name, speaker.kind, speaker.canonical
             written = speaker.written
             how = speaker.how if found else None
+            relay = reported_by(ctx, raw, speaker) if found else None
             if speaker.kind == "named" and speaker.name and is_person(ctx, speaker):
                 ctx.named_speakers.append((speaker.position, speaker.name, speaker.canonical))
             if speaker.kind == "descriptor" and speaker.name:
@@ -130,6 +136,7 @@ def extract_quotes(
             speaker_canonical=canonical,
             speaker_text=written,
             attribution=how,
+            reported_by=relay,
         )
         quotes.append(quote)
         previous = (raw, quote) if quote.speaker_kind != "unknown" else None

@@ -62,6 +62,12 @@ PERSONAL_PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.IGNORECASE)
 _TRAILING_PRONOUN = re.compile(r"\b(he|she)\s*,?\s*$", re.IGNORECASE)
 
 
+_RELATIVE_SUBJECT = re.compile(
+    r"\b(?:whom?|which|that),?\s+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
+    r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)"
+    r"(?:\s+(?:on|last|this|earlier|later|once|had|has|have|also)\b[\w ]*?)?\s+$"
+)
+_POSSESSIVE = re.compile(r"['’]s?\s")
 _DETERMINER = re.compile(
     r"\b(?:an?|the|one|another|some|two|three|several|many|other)\s", re.IGNORECASE
 )
@@ -245,6 +251,10 @@ def can_speak(speaker: Speaker) -> bool:
 def speaker_for_cue(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | None:
     if cue.token >= 0 and any(c.dep_ == "auxpass" for c in ctx.doc[cue.token].children):
         return _agent(ctx, ctx.doc[cue.token], lo, hi)
+    relative = _RELATIVE_SUBJECT.search(ctx.masked, lo, cue.start)
+    found = speaker_from(ctx, relative.start(1), relative.end(1)) if relative else None
+    if found is not None:
+        return found  # "Seko, who Yoon on Tuesday called "...": the relative's subject
     subject = parse_subject(ctx, cue)
     if subject is not None and subject.end_char <= cue.start and ctx.in_marks(subject.root.idx):
         # ""Meh," wrote a supporter": the parser took the short quote for the subject
@@ -316,6 +326,8 @@ def parse_subject(ctx: QuoteContext, cue: Cue) -> Span | None:
     if cue.token < 0:
         return None
     token = ctx.doc[cue.token]
+    if token.dep_ == "pcomp" and token.head.lower_ == "as" and token.head.head.lemma_ == "quote":
+        token = token.head.head  # "Kyodo quoted an official as saying": the quote's cue
     if token.lemma_ == "quote":
         # "the newspaper quoted him as saying": the one quoted said the words
         objects = [c for c in token.children if c.dep_ == "dobj"]
@@ -605,6 +617,8 @@ def speaker_from(ctx: QuoteContext, start: int, hi: int) -> Speaker | None:
     stop = INVERTED_STOP.search(ctx.masked, start, hi)
     end = stop.start() if stop else hi
     entity = next((m for m in ctx.entities if m.start_char == start), None)
+    if entity is not None and _POSSESSIVE.match(ctx.masked, entity.end_char):
+        return _possessed(ctx, start, end, hi)
     if entity is not None:
         # "said Army Capt. Christian Pardo": the person after the unit or title
         person = person_in(ctx, entity.end_char, end) if entity.label != "PERSON" else None
@@ -631,6 +645,18 @@ def speaker_from(ctx: QuoteContext, start: int, hi: int) -> Speaker | None:
     if lo >= start + chain.end():
         return None
     return named_from_text(ctx, lo, start + chain.end())
+
+
+def _possessed(ctx: QuoteContext, start: int, end: int, hi: int) -> Speaker | None:
+    """ "exhorted Clinton's introducer, actress Jamie Lee Curtis": a name in the possessive
+    is whose the speaker is, not the speaker; a person set off after the phrase is who."""
+    after = ctx.masked[end:hi]
+    named = end + len(after) - len(after.lstrip(" ,"))
+    person = person_in(ctx, named, hi) if after[:1] == "," else None
+    if person is not None and not ctx.masked[named : person.start_char].strip(" ").count(" "):
+        # at most one title word before the name: "actress Jamie Lee Curtis"
+        return named_from_entity(ctx, person)
+    return _descriptor(ctx, start, end)
 
 
 def _pronoun(ctx: QuoteContext, position: int) -> Speaker:

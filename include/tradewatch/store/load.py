@@ -84,6 +84,7 @@ _QUOTE_SCHEMA = pa.schema(
         ("speaker_entity_id", pa.string()),
         ("speaker_text", pa.string()),
         ("attribution", pa.string()),
+        ("reported_by", pa.string()),
     ]
 )
 _MENTION_SCHEMA = pa.schema(
@@ -430,6 +431,7 @@ def _child_tables(articles: list[Article]) -> tuple[pa.Table, pa.Table, pa.Table
                     "speaker_entity_id": by_canonical.get(speaker) if speaker else None,
                     "speaker_text": q.speaker_text,
                     "attribution": q.attribution,
+                    "reported_by": q.reported_by,
                 }
             )
     return (
