@@ -767,3 +767,16 @@ def test_the_subject_of_an_object_relative_clause_speaks(nlp: Language) -> None:
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.cue) == ("Yoon Suk Yeol", "called")
+
+
+def test_a_relative_clause_missing_its_closing_comma_describes_the_speaker(
+    nlp: Language,
+) -> None:
+    text = (
+        'The association has lobbied for months. "Our members cannot plan a fab around a list '
+        "that changes every quarter. We are finding that over and over, on every material, "
+        'Tokyo says different things to different buyers,"Park Sung-wook, who is chairman of '
+        "the Korea Semiconductor Industry Association said in a statement provided to Yonhap."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.cue) == ("Park Sung-wook", "named", "said")

@@ -67,6 +67,7 @@ _RELATIVE_SUBJECT = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)"
     r"(?:\s+(?:on|last|this|earlier|later|once|had|has|have|also)\b[\w ]*?)?\s+$"
 )
+_UNCLOSED_RELATIVE = re.compile(r",\s+(?:who|which)\s")
 _POSSESSIVE = re.compile(r"['’]s?\s")
 _DETERMINER = re.compile(
     r"\b(?:an?|the|one|another|some|two|three|several|many|other)\s", re.IGNORECASE
@@ -579,6 +580,11 @@ def _fallback_speaker(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker 
             return None
         start, end = parts[0]
         return _speaker_until(ctx, start, end)
+    unclosed = _UNCLOSED_RELATIVE.search(body)
+    if unclosed is not None:
+        # "Katie Packer, who is chairman of Our Principles PAC said": the comma closing the
+        # relative clause is missing; who it describes speaks, not the PAC at its end
+        return _speaker_until(ctx, start, start + unclosed.start())
     return _speaker_until(ctx, start, start + len(body.rstrip()))
 
 
