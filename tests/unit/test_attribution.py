@@ -780,3 +780,25 @@ def test_a_relative_clause_missing_its_closing_comma_describes_the_speaker(
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.speaker_kind, q.cue) == ("Park Sung-wook", "named", "said")
+
+
+def test_a_contrasting_clause_keeps_its_own_subject_for_a_partial_quote(nlp: Language) -> None:
+    text = (
+        "South Korean President Yoon Suk Yeol on Monday signed an order restoring Japan to the "
+        "white list, while Ahn Duk-geun, the trade minister, proposed the two sides "
+        '"sit down again before the end of the month."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.attribution, q.cue) == ("Ahn Duk-geun", "narrative", "proposed")
+
+
+def test_a_second_trailing_participle_after_a_dash_speaks_for_the_sentence(
+    nlp: Language,
+) -> None:
+    text = (
+        "Trade Minister Ahn Duk-geun pushed back on those claims Thursday, saying that the "
+        "agreement had the correct safeguards but was waylaid by public mistrust - and arguing "
+        'that he and Nishimura shared "almost all the same views on export controls."'
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.cue) == ("Ahn Duk-geun", "arguing")

@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 _INHERIT_MAX_PARAGRAPHS = 1
+# conjunctions opening a clause set against the main one, about someone else
+_CONTRAST = frozenset({"while", "whereas", "although", "though"})
 
 
 _CLAUSE_END = re.compile(r"[.!?;](?=[\s\"”’)]|$)")
@@ -453,6 +455,8 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
         if speaker.kind == "pronoun" and not PERSONAL_PRONOUN.match(subject.root.text):
             continue
         found = (how_found(speaker, "narrative"), token.text.lower())
+        if token.dep_ == "advcl" and any(c.lower_ in _CONTRAST for c in token.children):
+            break  # "Jindal signed an order, while Huckabee proposed we "...": Huckabee's
     return found
 
 

@@ -384,8 +384,11 @@ def _object_controller(verb: Token) -> Token | None:
 
 
 def _after_comma(doc: Doc, token: Token) -> bool:
-    """ ", saying" or ","" saying" (the comma inside a closing quote mark)."""
+    """ ", saying", ","" saying" (the comma inside a closing quote mark) or ", and
+    saying"."""
     before = [t.text for t in doc[max(0, token.i - 2) : token.i]]
+    if before[-1:] == ["and"] and before[:1] in ([","], ["-"], ["--"], ["\u2014"]):
+        return True  # "saying that ... - and arguing": a second trailing participle
     return bool(before) and (before[-1] == "," or before == [",", "\u201d"] or before == [",", '"'])
 
 
