@@ -802,3 +802,18 @@ def test_a_second_trailing_participle_after_a_dash_speaks_for_the_sentence(
     )
     q = only(quotes_of(nlp, text))
     assert (q.speaker, q.cue) == ("Ahn Duk-geun", "arguing")
+
+
+def test_a_headline_run_into_the_sentence_is_not_its_subject(nlp: Language) -> None:
+    text = (
+        "METI issues ‘full and final end’ to chip curbs.\n\n"
+        "TOKYO, March 16 (Kyodo) — The Ministry of Economy, Trade and Industry released a "
+        "statement on Thursday, offering “a full and final end” to the curbs on three chip "
+        "materials."
+    )
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind, q.attribution) == (
+        "Ministry of Economy, Trade and Industry",
+        "organisation",
+        "narrative",
+    )

@@ -437,6 +437,9 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
         if token.pos_ not in {"VERB", "AUX"}:
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # of two subjects the parser gave, the one next to the verb: the other is a
+        # headline or dateline it ran into the sentence
+        subjects.sort(key=lambda c: abs(c.i - token.i))
         if token.dep_ == "acl":
             subject = acl_subject(ctx.doc, token)
         elif subjects:
