@@ -52,6 +52,7 @@ __all__ = [
 _INHERIT_MAX_PARAGRAPHS = 1
 # conjunctions opening a clause set against the main one, about someone else
 _CONTRAST = frozenset({"while", "whereas", "although", "though"})
+_DASHES = frozenset({"—", "–", "--", "―"})
 
 
 _CLAUSE_END = re.compile(r"[.!?;](?=[\s\"”’)]|$)")
@@ -437,9 +438,9 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
         if token.pos_ not in {"VERB", "AUX"}:
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        # of two subjects the parser gave, the one next to the verb: the other is a
-        # headline or dateline it ran into the sentence
-        subjects.sort(key=lambda c: abs(c.i - token.i))
+        # a subject before the sentence or before a dash is a headline or dateline the
+        # parser ran into it ("TOKYO, March 16 (Kyodo) — The ministry released ...")
+        subjects = [c for c in subjects if c.idx >= lo and not _dash_between(c, token)] or subjects
         if token.dep_ == "acl":
             subject = acl_subject(ctx.doc, token)
         elif subjects:
@@ -461,6 +462,10 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
         if token.dep_ == "advcl" and any(c.lower_ in _CONTRAST for c in token.children):
             break  # "Jindal signed an order, while Huckabee proposed we "...": Huckabee's
     return found
+
+
+def _dash_between(first: Token, last: Token) -> bool:
+    return any(t.text in _DASHES for t in first.doc[first.i + 1 : last.i])
 
 
 def _remark_source(ctx: QuoteContext, raw: RawQuote) -> tuple[Speaker, str] | None:
