@@ -85,6 +85,15 @@ def _article(
     )
 
 
+def _relayed(article_id: str, day: date, **kw) -> Article:
+    """An article whose quotes the reporter has second hand, from Kyodo News."""
+    article = _article(article_id, day, **kw)
+    assert article.analysis is not None
+    for quote in article.analysis.quotes:
+        quote.reported_by = "Kyodo News"
+    return article
+
+
 AHN = "Ahn Duk-geun"
 METI = "Ministry of Economy, Trade and Industry"
 
@@ -137,7 +146,7 @@ def _articles_of_the_day() -> list[Article]:
     )
     return [
         first,
-        _article(
+        _relayed(
             "a2-day",
             DAY,
             title="Tokyo says white list talks will continue",

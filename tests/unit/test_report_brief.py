@@ -89,6 +89,10 @@ def test_quotes_name_their_speaker_and_link_their_article(page: str) -> None:
     assert "senior official" not in speakers  # a description is not ranked
     assert "We are looking at every option we have" in speakers  # his quote of the day before
     assert '<a href="http://wire.example/a1-day" rel="noopener noreferrer">' in speakers
+    # a second-hand quote says whom the article has it from
+    relayed = speakers[speakers.index("Dialogue with Seoul will continue") :]
+    assert relayed[: relayed.index("</blockquote>")].count("as reported by Kyodo News ·") == 1
+    assert speakers.count("as reported by") == 1
 
 
 def test_untrusted_text_stays_text(page: str) -> None:

@@ -109,6 +109,7 @@ class QuoteRow:
     url: str
     source: str
     published_at: datetime
+    reported_by: str | None
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,7 @@ def _speakers(con: duckdb.DuckDBPyConnection, period: Period) -> list[Speaker]:
     latest: dict[str, list[QuoteRow]] = {}
     for speaker, *quote in con.execute(
         """
-        SELECT speaker, quote, title, url, source, published_at
+        SELECT speaker, quote, title, url, source, published_at, reported_by
         FROM brief_quotes
         WHERE identified AND day >= $start AND list_contains($names, speaker)
         QUALIFY row_number() OVER (PARTITION BY speaker ORDER BY published_at DESC, seq) <= $n
