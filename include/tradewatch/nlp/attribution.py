@@ -45,7 +45,6 @@ __all__ = [
     "follows",
     "from_previous_sentence",
     "how_found",
-    "sentence_after",
     "sentence_start",
 ]
 
@@ -168,7 +167,7 @@ def _governing(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speaker, str]
     if first is None:
         return None
     anchor = first[0]
-    hi = sentence_after(ctx, raw)
+    hi = _sentence_after(ctx, raw)
     ranked: list[tuple[tuple[bool, int], Cue]] = []
     for cue in ctx.cues.within(lo, hi):
         if cue.token < 0 or ctx.in_quote(cue.start, cue.end):
@@ -198,7 +197,7 @@ def _in_aside(ctx: QuoteContext, cue: Cue, lo: int, mark: int) -> bool:
     )
 
 
-def sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
+def _sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
     """End of the sentence the quote closes in: the first full stop after it, within the
     paragraph, past later quotes of the same sentence (``The pledge to "..." and "..."
     appeals to voters, said X.``: the cue at the end governs both)."""
@@ -465,6 +464,7 @@ def _narrative_subject(ctx: QuoteContext, raw: RawQuote, lo: int) -> tuple[Speak
 
 
 def _dash_between(first: Token, last: Token) -> bool:
+    """A dash between two tokens: what stands before it is a dateline or a headline."""
     return any(t.text in _DASHES for t in first.doc[first.i + 1 : last.i])
 
 
