@@ -45,6 +45,7 @@ __all__ = [
     "follows",
     "from_previous_sentence",
     "how_found",
+    "sentence_end",
     "sentence_start",
 ]
 
@@ -198,14 +199,20 @@ def _in_aside(ctx: QuoteContext, cue: Cue, lo: int, mark: int) -> bool:
 
 
 def _sentence_after(ctx: QuoteContext, raw: RawQuote) -> int:
-    """End of the sentence the quote closes in: the first full stop after it, within the
-    paragraph, past later quotes of the same sentence (``The pledge to "..." and "..."
-    appeals to voters, said X.``: the cue at the end governs both)."""
-    start = raw.after
+    """End of the sentence the quote closes in: the quote's own end when its words end it,
+    else the first full stop after it, past later quotes of the same sentence (``The
+    pledge to "..." and "..." appeals to voters, said X.``: the cue at the end governs
+    both)."""
+    if raw.text.endswith((".", "!", "?")):
+        return raw.after
+    return sentence_end(ctx, raw.after)
+
+
+def sentence_end(ctx: QuoteContext, start: int) -> int:
+    """The first full stop outside quotes after ``start``, within the paragraph (else the
+    paragraph's end)."""
     para_end = ctx.masked.find("\n", start)
     limit = len(ctx.masked) if para_end == -1 else para_end
-    if raw.text.endswith((".", "!", "?")):
-        return start
     for end in SENTENCE_END.finditer(ctx.masked, start, limit):
         if not ctx.in_quote(end.start(), end.end()):
             return end.start()

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 
-from tradewatch.nlp.attribution import sentence_start
+from spacy.tokens import Token
+
+from tradewatch.nlp.attribution import sentence_end, sentence_start
 from tradewatch.nlp.cues import Cue
-from tradewatch.nlp.quote_layout import SENTENCE_END, RawQuote
+from tradewatch.nlp.quote_layout import RawQuote
 from tradewatch.nlp.speakers import (
     QuoteContext,
     Speaker,
@@ -34,7 +36,8 @@ _CAPITALISED = re.compile(r"\s+((?:[A-Z][\w'’&.-]*\s+){0,4}[A-Z][\w'’&-]*)\s
 def reported_by(ctx: QuoteContext, raw: RawQuote, speaker: Speaker) -> str | None:
     """The outlet, text or person the quote's sentence credits, other than ``speaker``."""
     lo = sentence_start(ctx, raw.first.open_mark)
-    hi = _sentence_end(ctx, raw.after)
+    # past the quote even when its words end in "?": ", X said, according to Y." follows
+    hi = sentence_end(ctx, raw.after)
     for cue in ctx.cues.within(lo, hi):
         if ctx.in_quote(cue.start, cue.end) or not _next_to(ctx, raw, cue):
             continue
@@ -47,17 +50,6 @@ def reported_by(ctx: QuoteContext, raw: RawQuote, speaker: Speaker) -> str | Non
             continue
         return relay.name
     return None
-
-
-def _sentence_end(ctx: QuoteContext, start: int) -> int:
-    """The first full stop outside quotes after ``start``, within the paragraph (a quote
-    ending in "?" still has its ", X said, according to Y." after it)."""
-    para_end = ctx.masked.find("\n", start)
-    limit = len(ctx.masked) if para_end == -1 else para_end
-    for end in SENTENCE_END.finditer(ctx.masked, start, limit):
-        if not ctx.in_quote(end.start(), end.end()):
-            return end.start()
-    return limit
 
 
 def _next_to(ctx: QuoteContext, raw: RawQuote, cue: Cue) -> bool:
@@ -77,9 +69,7 @@ def _relay(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | None:
     token = ctx.doc[cue.token]
     lemma = token.lemma_.lower()
     if lemma == "quote" and any(c.lower_ == "as" for c in token.children):
-        # "The newspaper quoted Seko as saying": Seko speaks, the newspaper relays
-        subjects = [c for c in token.children if c.dep_ == "nsubj"]
-        return classify(ctx, subtree(ctx.doc, subjects[0])) if subjects else None
+        return _subject(ctx, token)  # "The newspaper quoted Seko as saying": it relays
     if lemma != "report" or token.tag_ not in {"VBD", "VBZ", "VBP"}:
         return None
     if ctx.masked[lo : cue.start].rstrip().endswith(","):
@@ -90,5 +80,9 @@ def _relay(ctx: QuoteContext, cue: Cue, lo: int, hi: int) -> Speaker | None:
             return Speaker(outlet.group(1), "media", None, found.position, outlet.group(1))
         if found is not None:
             return found
-    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    return _subject(ctx, token)
+
+
+def _subject(ctx: QuoteContext, verb: Token) -> Speaker | None:
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     return classify(ctx, subtree(ctx.doc, subjects[0])) if subjects else None
