@@ -773,7 +773,8 @@ def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None
     """The run's HTTP client; the sources file may shorten the per-host gap (local replicas).
 
     Its per-host slots are lock files under ``<data_dir>/hosts/``, so parallel task
-    processes (mapped ``discover``, ``fetch``) still send one request at a time per host.
+    processes (mapped ``discover``, ``fetch``) still send one request at a time per host,
+    and ``<data_dir>/robots/`` keeps each host's robots.txt for all of them for a day.
     A replaying ``poll`` gets a :class:`ReplayClient` over its snapshots, which only goes
     to the network for URLs missing from them (and then only for look-back sources).
     """
@@ -784,6 +785,7 @@ def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None
         "allow_private_network": config.allow_private_network,
         "run_id": ctx.run_id,
         "lease_dir": ctx.data_dir / "hosts",
+        "robots_dir": ctx.data_dir / "robots",
     }
     if poll is not None and poll.mode == "replay":
         return ReplayClient(

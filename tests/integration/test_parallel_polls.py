@@ -1,8 +1,9 @@
 """``tradewatch ingest`` polls its sources at once, but never two at once on one host.
 
 Two loopback hosts serve three slow feeds each. The run must poll all six, send each host
-one request at a time with the sources file's gap between them, and still have the two
-hosts' polls overlap in time (which a one-source-after-another loop never does).
+one request at a time with the sources file's gap between them, read each host's
+robots.txt once, and still have the two hosts' polls overlap in time (which a
+one-source-after-another loop never does).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def test_sources_polled_in_parallel_one_request_per_host(tmp_path: Path) -> None
         for server in (seoul, tokyo):
             hits = _feed_hits(server)
             assert len(hits) == 3
+            # the three polling threads share the run's robots.txt of their host
+            assert server.hits["/robots.txt"] == 1
             assert server.max_in_flight == 1
             for before, after in itertools.pairwise(hits):
                 assert before.finished is not None

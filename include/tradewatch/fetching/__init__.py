@@ -6,6 +6,8 @@ The modules build on each other in one direction only, so none imports another b
   :data:`OUTCOMES` and :class:`FetchResult`;
 - :mod:`~tradewatch.fetching.hosts`: :func:`host_key`, :class:`HostThrottle` (one request
   at a time per host, with a gap) and :class:`HostLease` (the same across processes);
+- :mod:`~tradewatch.fetching.robots_store`: :class:`RobotsStore`, robots.txt answers on
+  disk, shared by every process of a run;
 - :mod:`~tradewatch.fetching.robots`: robots.txt parsing and :class:`RobotsCache`;
 - :mod:`~tradewatch.fetching.client`: :class:`HttpClient`, the private-network guard and
   the body decoders;

@@ -42,6 +42,7 @@ import urllib3
 from tradewatch.fetching.hosts import HostThrottle, host_key
 from tradewatch.fetching.results import FetchResult, HttpConfig
 from tradewatch.fetching.robots import RobotsCache, RobotsRules
+from tradewatch.fetching.robots_store import RobotsStore
 from tradewatch.models import FetchLogEntry, Validators
 
 __all__ = ["HttpClient", "is_private_host"]
@@ -159,8 +160,10 @@ class HttpClient:
     ``private_host_check`` decides what counts as a private address (a seam for tests);
     ``throttle`` may be shared between clients of one process; ``lease_dir`` (when no
     ``throttle`` is given) makes the client's throttle keep its per-host slots in lock files
-    there, shared with every process using the same directory; ``clock`` drives the
-    robots.txt cache expiry and the throttle, ``sleep``/``rng`` the waits and their jitter.
+    there, shared with every process using the same directory; ``robots_dir`` keeps the
+    readable robots.txt answers there for the same processes (:class:`RobotsStore`);
+    ``clock`` drives the robots.txt cache expiry and the throttle, ``sleep``/``rng`` the
+    waits and their jitter.
     """
 
     def __init__(
@@ -172,6 +175,7 @@ class HttpClient:
         private_host_check: Callable[[str], bool] = is_private_host,
         throttle: HostThrottle | None = None,
         lease_dir: Path | None = None,
+        robots_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -184,7 +188,10 @@ class HttpClient:
         self._throttle = throttle or HostThrottle(
             self.config.min_host_gap, lease_dir=lease_dir, clock=clock, sleep=sleep
         )
-        self._robots = RobotsCache(self._fetch_robots, ttl=self.config.robots_ttl, clock=clock)
+        store = RobotsStore(robots_dir, ttl=self.config.robots_ttl) if robots_dir else None
+        self._robots = RobotsCache(
+            self._fetch_robots, ttl=self.config.robots_ttl, clock=clock, store=store
+        )
         self._rng = rng or random.Random()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []

@@ -21,11 +21,13 @@ from typing import Any
 
 from tradewatch import __version__
 
-__all__ = ["OUTCOMES", "USER_AGENT", "FetchResult", "HttpConfig"]
+__all__ = ["MAX_ROBOTS_BYTES", "OUTCOMES", "USER_AGENT", "FetchResult", "HttpConfig"]
 
 USER_AGENT = (
     f"tradewatch/{__version__} (+https://github.com/tradewatch/tradewatch; news monitoring bot)"
 )
+
+MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB
 
 #: Every outcome :meth:`HttpClient.get` can log, with what it means.
 OUTCOMES: dict[str, str] = {

@@ -25,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from tradewatch.fetching.results import FetchResult
+from tradewatch.fetching.results import MAX_ROBOTS_BYTES, FetchResult
+from tradewatch.fetching.robots_store import RobotsStore
 
 __all__ = [
     "MAX_ROBOTS_BYTES",
@@ -41,7 +42,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PRODUCT_TOKEN = "tradewatch"
-MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB
 
 _LINE = re.compile(r"^\s*([A-Za-z_ -]+?)\s*:\s*(.*?)\s*$")
 _KEY_NOISE = re.compile(r"[\s_-]")
@@ -229,6 +229,7 @@ class RobotsCache:
     ``fetch(robots_url, source)`` does the HTTP; the cache only decides when. A fetch the
     client deferred (the host asked for a long pause) is not cached, so the real file is
     read once the pause is over. Thread-safe: callers for one origin wait for one fetch.
+    With a ``store`` the readable answers are shared with every other process using it.
     """
 
     def __init__(
@@ -238,8 +239,10 @@ class RobotsCache:
         ttl: float = 24 * 3600.0,
         clock: Callable[[], float] = time.monotonic,
         agent: str = PRODUCT_TOKEN,
+        store: RobotsStore | None = None,
     ) -> None:
         self._fetch = fetch
+        self._store = store
         self.ttl = ttl
         self._clock = clock
         self._agent = agent
@@ -256,8 +259,11 @@ class RobotsCache:
             entry = self._entries.get(origin)
             if entry is not None and entry[0] > self._clock():
                 return entry[1]
-            result = self._fetch(origin, source)
+            if self._store is None:
+                result, age = self._fetch(origin, source), 0.0
+            else:
+                result, age = self._store.fetch_through(origin, lambda: self._fetch(origin, source))
             rules = rules_from_fetch(origin, result, agent=self._agent)
             if result.outcome != "deferred":
-                self._entries[origin] = (self._clock() + self.ttl, rules)
+                self._entries[origin] = (self._clock() + self.ttl - age, rules)
             return rules
