@@ -109,3 +109,16 @@ def test_corrupt_stored_answer_is_refetched_and_replaced(
         "robots_disallowed"
     )
     assert server.hits["/robots.txt"] == 2
+
+
+def test_unusable_directory_still_obeys_robots(
+    server: FaultServer, make_client, tmp_path: Path
+) -> None:
+    """A robots directory that cannot be created costs the sharing, not the run."""
+    server.route("/robots.txt", robots(RULES)).route("/a", ok(b"a")).route("/private", ok(b"p"))
+    blocked = tmp_path / "robots"
+    blocked.write_text("a file where the directory should be")
+    client = make_client(robots_dir=blocked)
+    assert client.get(server.url("/a"), kind="article").ok
+    assert client.get(server.url("/private"), kind="article").outcome == "robots_disallowed"
+    assert server.hits["/robots.txt"] == 1

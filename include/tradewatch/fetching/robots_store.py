@@ -14,14 +14,13 @@ asks again, as RFC 9309 wants a crawler to retry rather than stay away for a day
 from __future__ import annotations
 
 import base64
-import contextlib
 import fcntl
 import hashlib
 import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,14 @@ class RobotsStore:
     ) -> tuple[FetchResult, float]:
         """The stored answer for ``origin`` while fresh, else ``fetch()``'s (kept when
         readable); with the answer's age in seconds."""
-        with self._locked(origin):
+        try:
+            lock = self._lock(origin)
+        except OSError as exc:
+            logger.warning(
+                "robots.txt of %s not shared: cannot lock in %s: %s", origin, self.directory, exc
+            )
+            return fetch(), 0.0
+        try:
             stored = self._read(origin)
             if stored is not None:
                 return stored
@@ -57,20 +63,23 @@ class RobotsStore:
             if _readable(result):
                 self._write(origin, result)
             return result, 0.0
+        finally:
+            os.close(lock)
 
     def path(self, origin: str) -> Path:
         """The file holding ``origin``'s answer (a hash: origins carry ports and IPv6)."""
         return self.directory / f"{hashlib.sha256(origin.encode()).hexdigest()[:32]}.json"
 
-    @contextlib.contextmanager
-    def _locked(self, origin: str) -> Iterator[None]:
+    def _lock(self, origin: str) -> int:
+        """An open descriptor holding ``origin``'s exclusive lock; closing it releases it."""
         self.directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path(origin).with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
+        except OSError:
             os.close(fd)
+            raise
+        return fd
 
     def _read(self, origin: str) -> tuple[FetchResult, float] | None:
         path = self.path(origin)
