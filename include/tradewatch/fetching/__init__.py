@@ -5,7 +5,8 @@ The modules build on each other in one direction only, so none imports another b
 - :mod:`~tradewatch.fetching.results`: the shared types, :class:`HttpConfig` (limits),
   :data:`OUTCOMES` and :class:`FetchResult`;
 - :mod:`~tradewatch.fetching.hosts`: :func:`host_key`, :class:`HostThrottle` (one request
-  at a time per host, with a gap) and :class:`HostLease` (the same across processes);
+  at a time per host, with a gap), :class:`HostLease` (the same across processes) and
+  :func:`flocked` (the file lock both it and the robots store hold);
 - :mod:`~tradewatch.fetching.robots_store`: :class:`RobotsStore`, robots.txt answers on
   disk, shared by every process of a run;
 - :mod:`~tradewatch.fetching.robots`: robots.txt parsing and :class:`RobotsCache`;

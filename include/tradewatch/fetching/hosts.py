@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-__all__ = ["HostLease", "HostPace", "HostThrottle", "host_key"]
+__all__ = ["HostLease", "HostPace", "HostThrottle", "flocked", "host_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +127,7 @@ class HostLease:
         Blocks while any other holder (thread or process) has the lock exclusively. A
         ``shared`` lock is for reading alongside other readers; changes are not kept.
         """
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path(key), os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        with flocked(self.path(key), shared=shared) as fd:
             pace = _read_pace(fd, key)
             before = dataclasses.replace(pace)
             try:
@@ -140,8 +137,19 @@ class HostLease:
                     data = json.dumps(dataclasses.asdict(pace)).encode()
                     os.pwrite(fd, data, 0)
                     os.ftruncate(fd, len(data))
-        finally:
-            os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def flocked(path: Path, *, shared: bool = False) -> Iterator[int]:
+    """An open descriptor of ``path`` (created, with its folder, when missing) under an
+    ``flock``; leaving the block closes it, which releases the lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _read_pace(fd: int, key: str) -> HostPace:

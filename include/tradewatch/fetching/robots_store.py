@@ -14,7 +14,7 @@ asks again, as RFC 9309 wants a crawler to retry rather than stay away for a day
 from __future__ import annotations
 
 import base64
-import fcntl
+import contextlib
 import hashlib
 import json
 import logging
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tradewatch.fetching.hosts import flocked
 from tradewatch.fetching.results import MAX_ROBOTS_BYTES, FetchResult
 
 __all__ = ["RobotsStore"]
@@ -48,14 +49,17 @@ class RobotsStore:
     ) -> tuple[FetchResult, float]:
         """The stored answer for ``origin`` while fresh, else ``fetch()``'s (kept when
         readable); with the answer's age in seconds."""
-        try:
-            lock = self._lock(origin)
-        except OSError as exc:
-            logger.warning(
-                "robots.txt of %s not shared: cannot lock in %s: %s", origin, self.directory, exc
-            )
-            return fetch(), 0.0
-        try:
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(flocked(self.path(origin).with_suffix(".lock")))
+            except OSError as exc:
+                logger.warning(
+                    "robots.txt of %s not shared: cannot lock in %s: %s",
+                    origin,
+                    self.directory,
+                    exc,
+                )
+                return fetch(), 0.0
             stored = self._read(origin)
             if stored is not None:
                 return stored
@@ -63,23 +67,10 @@ class RobotsStore:
             if _readable(result):
                 self._write(origin, result)
             return result, 0.0
-        finally:
-            os.close(lock)
 
     def path(self, origin: str) -> Path:
         """The file holding ``origin``'s answer (a hash: origins carry ports and IPv6)."""
         return self.directory / f"{hashlib.sha256(origin.encode()).hexdigest()[:32]}.json"
-
-    def _lock(self, origin: str) -> int:
-        """An open descriptor holding ``origin``'s exclusive lock; closing it releases it."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path(origin).with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            os.close(fd)
-            raise
-        return fd
 
     def _read(self, origin: str) -> tuple[FetchResult, float] | None:
         path = self.path(origin)
