@@ -22,30 +22,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from html import escape
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psutil
-import yaml
-
-from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
-from tradewatch.devserver import serve_directory
-from tradewatch.nlp.relevance import score_relevance
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "include" / "gold" / "dev.jsonl"
-WORDS_PER_PAGE = 900
+sys.path.insert(0, str(ROOT / "tests"))  # the generated site is the tests' too
+
+from servers.wire_site import build_site, serve_site, write_sources  # noqa: E402
+
 NOCHANGE_RUNS = 3
 
 
@@ -56,16 +48,16 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=10)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    relevant, offtopic = _paragraph_pools()
     rows = []
     for pages in args.pages:
         with tempfile.TemporaryDirectory(prefix="tw-bench-") as tmp:
             work = Path(tmp)
-            texts = _build_site(work / "site", pages, args.hosts, args.feeds, relevant, 1)
-            _build_site(work / "offtopic", pages, args.hosts, args.feeds, offtopic, 2, False)
-            row = {"pages": pages, **_raw_pipe(texts, args.processes)}
-            with _serve(work / "site", args.hosts) as bases:
-                sources = _sources(work / "sources.yaml", bases, args.feeds, args.hosts)
+            shape = {"hosts": args.hosts, "feeds": args.feeds}
+            site = build_site(work / "site", pages, **shape, relevant_share=1, seed=1)
+            offtopic = build_site(work / "offtopic", pages, **shape, relevant_share=0, seed=2)
+            row = {"pages": pages, **_raw_pipe(site.texts, args.processes)}
+            with serve_site(site) as bases:
+                sources = write_sources(work / "sources.yaml", site, bases)
                 full = ["--sources", sources, "--db", work / "tw.duckdb"]
                 full += ["--data-dir", work / "data", "--relevance-threshold", "0"]
                 row["full"] = _run(["ingest", *full], pages)
@@ -89,8 +81,8 @@ def main() -> None:
                 ],
                 pages,
             )
-            with _serve(work / "offtopic", args.hosts) as bases:
-                sources = _sources(work / "off.yaml", bases, args.feeds, args.hosts)
+            with serve_site(offtopic) as bases:
+                sources = write_sources(work / "off.yaml", offtopic, bases)
                 row["prefilter"] = _run(
                     [
                         "ingest",
@@ -106,106 +98,6 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
     _report(rows, args.processes)
-
-
-def _paragraph_pools() -> tuple[list[str], list[str]]:
-    """Paragraphs of the dev set's relevant and off-topic articles (written here)."""
-    relevant: list[str] = []
-    offtopic: list[str] = []
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        paragraphs = [p for p in article["text"].split("\n\n") if len(p.split()) > 12]
-        (relevant if article["relevant"] else offtopic).extend(paragraphs)
-    return relevant, offtopic
-
-
-def _build_site(
-    root: Path,
-    pages: int,
-    hosts: int,
-    feeds: int,
-    pool: list[str],
-    seed: int,
-    relevant: bool | None = None,
-) -> list[str]:
-    """Write ``pages`` article pages spread over ``hosts`` folders and ``feeds`` RSS feeds;
-    return the article texts in page order. With ``relevant`` set, a page whose draw of
-    paragraphs the relevance filter judges otherwise is drawn again, so the pre-filter
-    run measures the path where nothing reaches spaCy."""
-    rng = random.Random(seed)
-    now = datetime.now(UTC)
-    texts: list[str] = []
-    items: dict[int, list[str]] = {f: [] for f in range(feeds)}
-    for i in range(pages):
-        host = (i % feeds) % hosts  # the host of the feed that lists the page
-        while True:
-            paragraphs: list[str] = []
-            while sum(len(p.split()) for p in paragraphs) < WORDS_PER_PAGE:
-                paragraphs.append(rng.choice(pool))
-            title = f"{paragraphs[0].split('.')[0][:80]} (report {i})"
-            score = score_relevance(title, "\n\n".join(paragraphs)).score
-            if relevant is None or (score >= DEFAULT_RELEVANCE_THRESHOLD) == relevant:
-                break
-        published = now - timedelta(minutes=i % 600)
-        path = root / f"h{host}" / "news" / f"{i}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_page(title, paragraphs, published, f"news/{i}.html"), encoding="utf-8")
-        texts.append("\n\n".join(paragraphs))
-        items[i % feeds].append(_item(title, f"news/{i}.html", published))
-    for f, entries in items.items():
-        feed = root / f"h{f % hosts}" / f"feed{f}.xml"
-        feed.parent.mkdir(parents=True, exist_ok=True)
-        feed.write_text(
-            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>Bench feed {f}</title><link>__BASE__/</link>"
-            f"{''.join(entries)}</channel></rss>",
-            encoding="utf-8",
-        )
-    return texts
-
-
-def _page(title: str, paragraphs: list[str], published: datetime, path: str) -> str:
-    body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title>"
-        f'<link rel="canonical" href="__BASE__/{path}">'
-        f'<meta property="article:published_time" content="{published.isoformat()}">'
-        f"</head><body><nav><a href='#'>World</a> <a href='#'>Business</a></nav>"
-        f"<article><h1>{escape(title)}</h1>{body}</article>"
-        "<footer>Benchmark fixture</footer></body></html>"
-    )
-
-
-def _item(title: str, path: str, published: datetime) -> str:
-    return (
-        f"<item><title>{escape(title)}</title><link>__BASE__/{path}</link>"
-        f"<pubDate>{format_datetime(published)}</pubDate></item>"
-    )
-
-
-@contextmanager
-def _serve(site: Path, hosts: int) -> Iterator[list[str]]:
-    """One loopback server (so one politeness host) per host folder."""
-    with ExitStack() as stack:
-        yield [stack.enter_context(serve_directory(site / f"h{h}")) for h in range(hosts)]
-
-
-def _sources(path: Path, bases: list[str], feeds: int, hosts: int) -> Path:
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "allow_private_network": True,
-                "min_host_gap_seconds": 0,
-                "sources": [
-                    {"name": f"bench-{f}", "type": "rss", "url": f"{bases[f % hosts]}/feed{f}.xml"}
-                    for f in range(feeds)
-                ],
-            }
-        ),
-        encoding="utf-8",
-    )
-    return path
 
 
 def _run(args: list[object], pages: int) -> dict[str, float]:

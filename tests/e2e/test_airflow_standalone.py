@@ -19,25 +19,27 @@ backfill still there, and stop as cleanly.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import re
-import signal
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import psutil
 import pytest
-import requests
 
+from airflowtest import (
+    BIN,
+    REPO,
+    STARTUP_TIMEOUT,
+    Api,
+    Standalone,
+    airflow_env,
+    airflow_init,
+    failure_report,
+    free_port,
+    healthy,
+)
 from dbstate import content_hashes
 from embedded_postgres import EmbeddedPostgres
 from pgtest import scratch_dir
@@ -47,15 +49,8 @@ from tradewatch.devserver import serve_directory
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
-WRAPPER = REPO / "scripts" / "airflow_standalone.py"
-WITH_DB = REPO / "scripts" / "embedded_postgres.py"
-ENV_FILE = REPO / "scripts" / "airflow.env"
-BIN = Path(sys.executable).parent
 DAG_ID = "tradewatch_daily"
 USER, PASSWORD = "admin", "e2e-admin-password"
-STARTUP_TIMEOUT = 300
-STOP_TIMEOUT = 120
 RUN_TIMEOUT = 360
 BACKFILL_TIMEOUT = 900
 MAX_ACTIVE_RUNS = 3
@@ -73,232 +68,6 @@ WEEK = {
     5: ["kyodo/news/2023/06/8d2e44b0c1a9-jsr-buyout-korean-chipmakers.html"],
     6: ["nhk/news/20230721_12.html"],
 }
-
-
-def read_env_file(overrides: dict[str, str]) -> dict[str, str]:
-    """scripts/airflow.env with ``overrides`` (lines using ``${KEY}`` follow them)."""
-    values = {"TRADEWATCH_HOME": str(REPO)}
-    for raw in ENV_FILE.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            values[key] = overrides.get(key) or re.sub(
-                r"\$\{(\w+)\}", lambda m: values[m.group(1)], value
-            )
-    return values
-
-
-def airflow_env(tmp_path: Path, pgdata: Path, port: int, user: str, **extra: str) -> dict[str, str]:
-    """The environment ``make run`` gives Airflow, with its own home, Postgres data
-    directory, port, data folder and an admin login ``user``, under ``tmp_path``."""
-    home = tmp_path / "airflow_home"
-    home.mkdir()
-    env = dict(os.environ)
-    env.update(
-        read_env_file(
-            {
-                "AIRFLOW_HOME": str(home),
-                "AIRFLOW__API__PORT": str(port),
-                "TRADEWATCH_PGDATA": str(pgdata),
-            }
-        )
-    )
-    env.update(
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        TRADEWATCH_DATA_DIR=str(tmp_path / "data"),
-        TRADEWATCH_DB=str(tmp_path / "data" / "tradewatch.duckdb"),
-        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{user}:admin",
-        **extra,
-    )
-    return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def postgres_processes(pgdata: Path) -> list[psutil.Process]:
-    """Server processes of ``pgdata``: the postmaster names it on its command line, and it
-    and its backends work in it."""
-    data = str(pgdata.resolve())
-    found = []
-    for proc in psutil.process_iter(["name", "cmdline"]):
-        with contextlib.suppress(psutil.Error):
-            if data in (proc.info["cmdline"] or []) or (
-                proc.info["name"] == "postgres" and proc.cwd() == data
-            ):
-                found.append(proc)
-    return [p for p in found if _alive(p)]
-
-
-class Tree:
-    """Every process started under one root, remembered while it runs, stopped by PID."""
-
-    def __init__(self, root_pid: int) -> None:
-        self.root_pid = root_pid
-        self.sids: set[int] = {root_pid}
-        self.seen: dict[int, psutil.Process] = {}
-
-    def scan(self) -> list[psutil.Process]:
-        try:
-            root = psutil.Process(self.root_pid)
-            for p in [root, *root.children(recursive=True)]:
-                self.seen.setdefault(p.pid, p)
-                self.sids.add(os.getsid(p.pid))
-        except (psutil.Error, OSError):
-            pass
-        for p in psutil.process_iter():
-            try:
-                if p.pid != os.getpid() and os.getsid(p.pid) in self.sids:
-                    self.seen.setdefault(p.pid, p)
-            except (psutil.Error, OSError):
-                continue
-        return [p for p in self.seen.values() if _alive(p)]
-
-    def kill_leftovers(self) -> None:
-        """SIGTERM, then SIGKILL, whatever is still alive."""
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            alive = self.scan()
-            if not alive:
-                return
-            for p in alive:
-                with contextlib.suppress(psutil.Error):
-                    p.send_signal(sig)
-            psutil.wait_procs(alive, timeout=wait)
-
-
-def _alive(p: psutil.Process) -> bool:
-    try:
-        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
-
-
-def _cmd(p: psutil.Process) -> str:
-    try:
-        return " ".join(p.cmdline()[:4])
-    except psutil.Error:
-        return "?"
-
-
-class Standalone:
-    """scripts/airflow_standalone.py, as ``make run`` starts it, in a session of its own."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.pgdata = Path(env["TRADEWATCH_PGDATA"])
-        self.log_path = log_path
-        self.log = log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(WRAPPER)],
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.tree = Tree(self.proc.pid)
-        self.postgres_seen: dict[int, psutil.Process] = {}
-
-    def scan(self) -> None:
-        """Remember every Airflow and Postgres process while they run."""
-        self.tree.scan()
-        for p in postgres_processes(self.pgdata):
-            self.postgres_seen.setdefault(p.pid, p)
-
-    def wait_for(self, what: str, check: Callable[[], Any], timeout: float) -> Any:
-        """Poll ``check`` until it returns something truthy; fail if Airflow exits first."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"the wrapper exited ({self.proc.returncode}) waiting for {what}")
-            self.scan()
-            value = check()
-            if value:
-                return value
-            time.sleep(2)
-        pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-
-    def ctrl_c(self) -> tuple[list[str], list[str]]:
-        """SIGINT to the wrapper's process group, as Ctrl-C in ``make run``'s terminal.
-        Returns the Airflow and the Postgres processes still alive once the wrapper exited;
-        those are then killed, so a failing test leaves nothing behind either."""
-        self.scan()
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=STOP_TIMEOUT)
-        airflow_left = [f"{p.pid} {_cmd(p)}" for p in self.tree.scan()]
-        postgres = {p.pid: p for p in postgres_processes(self.pgdata)}
-        postgres.update((pid, p) for pid, p in self.postgres_seen.items() if _alive(p))
-        postgres_left = [f"{p.pid} {_cmd(p)}" for p in postgres.values()]
-        self.tree.kill_leftovers()
-        EmbeddedPostgres(self.pgdata).stop(timeout=10)
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        self.log.close()
-        return airflow_left, postgres_left
-
-    def output(self) -> str:
-        if not self.log.closed:
-            self.log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-class Api:
-    """The public REST API (v2) with a JWT from ``POST /auth/token``."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.session = requests.Session()
-
-    def login(self, username: str, password: str) -> None:
-        resp = self.session.post(
-            f"{self.base}/auth/token", json={"username": username, "password": password}, timeout=30
-        )
-        assert resp.status_code in (200, 201), resp.text
-        token = resp.json()["access_token"]
-        self.session.headers["Authorization"] = f"Bearer {token}"
-
-    def get(self, path: str, **params: Any) -> requests.Response:
-        return self.session.get(f"{self.base}/api/v2{path}", params=params, timeout=30)
-
-    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
-        resp = self.session.request(method, f"{self.base}/api/v2{path}", timeout=30, **kwargs)
-        assert resp.status_code < 300, f"{method} {path}: {resp.status_code} {resp.text}"
-        return resp.json()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        resp = requests.get(f"{base}/api/v2/monitor/health", timeout=5)
-    except requests.RequestException:
-        return False
-    if resp.status_code != 200:
-        return False
-    health = resp.json()
-    parts = ("metadatabase", "scheduler", "dag_processor")
-    return all(health.get(part, {}).get("status") == "healthy" for part in parts)
-
-
-def _failure_report(api: Api, run_id: str) -> str:
-    """Task states, and the log of every task that did not succeed."""
-    lines = []
-    try:
-        tis = api.get(f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances").json()["task_instances"]
-        for ti in tis:
-            lines.append(f"{ti['task_id']}[{ti['map_index']}]: {ti['state']}")
-            if ti["state"] != "success" and ti.get("try_number"):
-                log = api.get(
-                    f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{ti['task_id']}"
-                    f"/logs/{ti['try_number']}",
-                    map_index=ti["map_index"],
-                )
-                lines.append(log.text[-4000:])
-    except (requests.RequestException, KeyError, ValueError) as exc:
-        lines.append(f"(could not fetch task details: {exc})")
-    return "\n".join(lines)
 
 
 def gdelt_records(samples_base: str, first_day: datetime) -> list[dict[str, str]]:
@@ -327,25 +96,6 @@ def test_standalone_runs_the_daily_dag_and_backfills(tmp_path: Path, site_url: s
         gdelt_source = gdelt.source("gdelt-kj", "(Korea OR Seoul) (Japan OR Tokyo) export")
         sources_file = write_sources(tmp_path / "sources.yaml", site_url, extra=[gdelt_source])
         run_standalone(tmp_path, scratch / "pgdata", sources_file, today, first_day, samples_base)
-
-
-def airflow_init(env: dict[str, str], pgdata: Path) -> None:
-    """What ``make airflow-init`` runs: migrate and create the pool, each with the embedded
-    Postgres started for the command and stopped after it."""
-    for cmd in (
-        ["db", "migrate"],
-        ["pools", "set", "duckdb_writer", "1", "tradewatch: one DuckDB writer at a time"],
-    ):
-        done = subprocess.run(
-            [sys.executable, str(WITH_DB), "run", "--", str(BIN / "airflow"), *cmd],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, f"airflow {' '.join(cmd)}:\n{done.stdout}\n{done.stderr}"
-        assert not postgres_processes(pgdata), "`embedded_postgres.py run` left Postgres running"
-    assert (pgdata / "PG_VERSION").read_text().strip() == "16"
 
 
 def run_standalone(
@@ -399,7 +149,7 @@ def run_standalone(
 
     second = Standalone(env, tmp_path / "standalone-2.log")
     try:
-        second.wait_for("a healthy Airflow again", lambda: _healthy(base), STARTUP_TIMEOUT)
+        second.wait_for("a healthy Airflow again", lambda: healthy(base), STARTUP_TIMEOUT)
         api = Api(base)
         api.login(USER, PASSWORD)
         runs = api.ok("GET", f"/dags/{DAG_ID}/dagRuns", params={"limit": 100})
@@ -438,7 +188,7 @@ def exercise(
     """Everything a user does with a running Airflow; returns the run ids and the number of
     backfills, which a restart must keep."""
     api = Api(base)
-    airflow.wait_for("a healthy Airflow", lambda: _healthy(base), STARTUP_TIMEOUT)
+    airflow.wait_for("a healthy Airflow", lambda: healthy(base), STARTUP_TIMEOUT)
     api.login(USER, PASSWORD)
     airflow.wait_for(
         f"DAG {DAG_ID} to be parsed", lambda: api.get(f"/dags/{DAG_ID}").status_code == 200, 120
@@ -470,7 +220,7 @@ def exercise(
         return state if state in ("success", "failed") else None
 
     state = airflow.wait_for(f"run {run_id} to finish", finished, RUN_TIMEOUT)
-    assert state == "success", _failure_report(api, run_id)
+    assert state == "success", failure_report(api, DAG_ID, run_id)
 
     tis = api.ok("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")["task_instances"]
     assert {ti["state"] for ti in tis} == {"success"}, tis
@@ -509,7 +259,7 @@ def exercise(
     def wait_for_week(what: str, since: datetime) -> list[dict[str, Any]]:
         runs = airflow.wait_for(what, lambda: week_ran_since(since), BACKFILL_TIMEOUT)
         failed = [r["dag_run_id"] for r in runs if r["state"] != "success"]
-        assert not failed, "\n".join(_failure_report(api, run_id) for run_id in failed)
+        assert not failed, "\n".join(failure_report(api, DAG_ID, run_id) for run_id in failed)
         starts = sorted(datetime.fromisoformat(r["data_interval_start"]) for r in runs)
         assert starts == [first_day + timedelta(days=d) for d in WEEK]
         return runs

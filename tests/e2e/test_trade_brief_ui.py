@@ -1,43 +1,28 @@
 """End to end in a real browser: an analyst triggers a run in the Airflow UI and reads the
 brief it leads to under "Trade brief".
 
-A fresh ``airflow standalone`` (started like tests/e2e/test_airflow_standalone.py starts
-it, with its helpers) and headless Chromium: log in through the login page, open
-``tradewatch_daily``, fill the trigger form's ``sources_file`` with the bundled sample
-site, trigger, wait for the run and for the ``tradewatch_report`` run its load sets off
-(data-aware, on the DuckDB Asset), click "Trade brief" and check the brief in the UI's
-frame: the speakers and quotes of the ingested articles, and charts drawn with marks. The
-plugin's app must refuse whoever is not logged in. Every step leaves a screenshot in
-``artifacts/screenshots/e2e-trade-brief/``.
+A fresh ``airflow standalone`` (tests/airflowtest.py) and headless Chromium: log in
+through the login page, open ``tradewatch_daily``, fill the trigger form's
+``sources_file`` with the bundled sample site, trigger, wait for the run and for the
+``tradewatch_report`` run its load sets off (data-aware, on the DuckDB Asset), click
+"Trade brief" and check the brief in the UI's frame: the speakers and quotes of the
+ingested articles, and charts drawn with marks. The plugin's app must refuse whoever is
+not logged in. Every step leaves a screenshot in ``artifacts/screenshots/e2e-trade-brief/``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 import requests
 import yaml
 from playwright.sync_api import FrameLocator, Page
-from test_airflow_standalone import (
-    STARTUP_TIMEOUT,
-    Api,
-    Standalone,
-    _failure_report,
-    _healthy,
-    airflow_env,
-    airflow_init,
-    free_port,
-)
 
+from airflowtest import Airflow, failure_report, standalone
 from chromium import Shots, chromium
-from pgtest import scratch_dir
 from tradewatch.devserver import serve_directory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -48,46 +33,6 @@ USER, PASSWORD = "analyst", "e2e-analyst-password"
 DAILY, REPORT = "tradewatch_daily", "tradewatch_report"
 RUN_TIMEOUT = 420
 UI_TIMEOUT_MS = 60_000
-
-
-class Airflow:
-    """A started ``airflow standalone`` with its own home, Postgres, port, data and login."""
-
-    def __init__(self, base: str, env: dict[str, str], started: Standalone):
-        self.base, self.env, self.started = base, env, started
-        self.api = Api(base)
-
-    @property
-    def data(self) -> Path:
-        return Path(self.env["TRADEWATCH_DATA_DIR"])
-
-    def wait(self, what: str, check: Callable[[], Any], timeout: float) -> Any:
-        return self.started.wait_for(what, check, timeout)
-
-
-@contextlib.contextmanager
-def standalone(tmp_path: Path, **extra_env: str) -> Iterator[Airflow]:
-    """Migrate, start, log in; on the way out Ctrl-C, and no process may be left."""
-    port = free_port()
-    with scratch_dir() as scratch:
-        pgdata = scratch / "pgdata"
-        env = airflow_env(tmp_path, pgdata, port, USER, **extra_env)
-        Path(env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]).write_text(
-            json.dumps({USER: PASSWORD}), encoding="utf-8"
-        )
-        airflow_init(env, pgdata)
-        started = Standalone(env, tmp_path / "standalone.log")
-        airflow = Airflow(f"http://127.0.0.1:{port}", env, started)
-        try:
-            airflow.wait("a healthy Airflow", lambda: _healthy(airflow.base), STARTUP_TIMEOUT)
-            airflow.api.login(USER, PASSWORD)
-            yield airflow
-        except BaseException:
-            print(f"---- tail of {started.log_path} ----\n{started.output()[-8000:]}")
-            raise
-        finally:
-            left = started.ctrl_c()
-        assert left == ([], []), f"Airflow and Postgres processes left after Ctrl-C: {left}"
 
 
 def samples_sources(path: Path, base: str) -> Path:
@@ -152,7 +97,7 @@ def wait_for_runs(page: Page, airflow: Airflow, run_id: str, shots: Shots) -> No
         return state if state in ("success", "failed") else None
 
     state = airflow.wait(f"run {run_id}", lambda: finished(DAILY, run_id), RUN_TIMEOUT)
-    assert state == "success", _failure_report(api, run_id)
+    assert state == "success", failure_report(api, DAILY, run_id)
     run = api.ok("GET", f"/dags/{DAILY}/dagRuns/{run_id}")
     assert run["conf"]["sources_file"].endswith("samples-sources.yaml"), run["conf"]
     page.reload()
@@ -236,7 +181,7 @@ def test_an_analyst_triggers_a_run_and_reads_the_trade_brief(tmp_path: Path) -> 
         # Also the sources_file default, should the scheduler start a run once it is unpaused.
         with (
             chromium() as browser,
-            standalone(tmp_path, TRADEWATCH_SOURCES=str(sources)) as airflow,
+            standalone(tmp_path, USER, PASSWORD, TRADEWATCH_SOURCES=str(sources)) as airflow,
         ):
             check_refuses_strangers(airflow)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
