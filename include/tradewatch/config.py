@@ -33,6 +33,7 @@ __all__ = [
     "nlp_processes",
     "project_home",
     "spacy_model_name",
+    "worker_processes",
 ]
 
 DEFAULT_RELEVANCE_THRESHOLD = 0.5
@@ -80,18 +81,35 @@ def spacy_model_name() -> str:
 NLP_WORKER_MB = 450
 
 
+def worker_processes() -> int:
+    """Most worker processes a stage may use: ``$TRADEWATCH_PROCESSES``, or the cores this
+    process may run on (a container's or a CPU set's share, not the host's)."""
+    if explicit := _whole_number("TRADEWATCH_PROCESSES"):
+        return explicit
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def nlp_processes() -> int:
-    """How many processes analyse articles: ``$TRADEWATCH_NLP_PROCESSES``, or one per core
-    but no more than half the available memory holds (``NLP_WORKER_MB`` each)."""
-    raw = os.environ.get("TRADEWATCH_NLP_PROCESSES")
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            raise ConfigError(f"TRADEWATCH_NLP_PROCESSES must be a whole number >= 1, not {raw!r}")
-        return int(raw)
+    """How many processes analyse articles: ``$TRADEWATCH_NLP_PROCESSES``, or
+    :func:`worker_processes` but no more than half the available memory holds
+    (``NLP_WORKER_MB`` each)."""
+    if explicit := _whole_number("TRADEWATCH_NLP_PROCESSES"):
+        return explicit
     import psutil
 
     by_memory = psutil.virtual_memory().available // 2 // (NLP_WORKER_MB * 2**20)
-    return max(1, min(os.cpu_count() or 1, int(by_memory)))
+    return max(1, min(worker_processes(), int(by_memory)))
+
+
+def _whole_number(name: str) -> int | None:
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number >= 1, not {raw!r}")
+    return int(raw)
 
 
 @dataclass(frozen=True)

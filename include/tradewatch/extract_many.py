@@ -1,24 +1,24 @@
 """Extraction of a run's archived pages, on every core when there are enough of them.
 
 Extraction is pure CPU (HTML parsing, trafilatura) and pages are independent, so a
-large run spreads batches of pages over worker processes; results come back in page
-order, so the output does not depend on the number of processes. Small runs stay in
-this process: starting workers costs more than the pages.
+large run spreads batches of pages over worker processes (``tradewatch.workers``);
+results come back in page order, so the output does not depend on the number of
+processes. Small runs stay in this process: starting workers costs more than the pages.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from tradewatch.archive import RawArchive
+from tradewatch.config import worker_processes
 from tradewatch.extract import ExtractionError, extract_article
 from tradewatch.models import Article, Fetched
+from tradewatch.workers import WorkerPool
 
 BATCH = 16
 # Below this many pages per process, a worker's start-up (imports) outweighs its share.
@@ -28,34 +28,27 @@ Outcome = Article | str  # the article, or why it could not be extracted
 
 
 def extract_processes(pages: int) -> int:
-    """Processes for extracting ``pages`` pages: one per core, if each gets enough."""
-    return max(1, min(os.cpu_count() or 1, pages // MIN_PAGES_PER_PROCESS))
+    """Processes for extracting ``pages`` pages: one per usable core (or
+    ``$TRADEWATCH_PROCESSES``), if each gets enough."""
+    return max(1, min(worker_processes(), pages // MIN_PAGES_PER_PROCESS))
 
 
 def extract_stream(
-    data_dir: Path, items: Iterable[Fetched], processes: int = 1
+    data_dir: Path, items: Iterable[Fetched], pool: WorkerPool | None = None
 ) -> Iterator[tuple[Fetched, Outcome]]:
-    """Each fetched item with its article or failure reason, in order; at most two
-    batches per process are in flight, so memory stays flat."""
-    batches = _batches(items)
-    if processes <= 1:
-        for batch in batches:
-            yield from zip(batch, _extract_batch(data_dir, batch), strict=True)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        pending: deque[tuple[list[Fetched], Future[list[Outcome]]]] = deque()
-        try:
-            for batch in batches:
-                pending.append((batch, pool.submit(_extract_batch, data_dir, batch)))
-                if len(pending) > 2 * processes:
-                    done, future = pending.popleft()
-                    yield from zip(done, future.result(), strict=True)
-            while pending:
-                done, future = pending.popleft()
-                yield from zip(done, future.result(), strict=True)
-        finally:
-            pool.shutdown(cancel_futures=True)
+    """Each fetched item with its article or failure reason, in order; batches go to the
+    ``pool``'s workers if it has any, at most two per process in flight, so memory
+    stays flat."""
+    work = partial(_extract_batch, data_dir)
+    sent: deque[list[Fetched]] = deque()
+
+    def batches() -> Iterator[list[Fetched]]:
+        for batch in _batches(items):
+            sent.append(batch)
+            yield batch
+
+    for outcomes in pool.map(work, batches()) if pool else map(work, batches()):
+        yield from zip(sent.popleft(), outcomes, strict=True)
 
 
 def _extract_batch(data_dir: Path, batch: list[Fetched]) -> list[Outcome]:

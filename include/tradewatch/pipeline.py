@@ -53,7 +53,6 @@ from tradewatch.extraction_version import EXTRACTION_VERSION
 from tradewatch.fetching import FetchRequest, FetchResult, HttpClient, HttpConfig, fetch_many
 from tradewatch.history import PollPlan, ReplayClient, archive_scope, plan_poll
 from tradewatch.models import (
-    Analysis,
     Article,
     Candidate,
     Fetched,
@@ -82,6 +81,7 @@ from tradewatch.store import (
 from tradewatch.store.fetch_state import read_fetch_memory, read_validators
 from tradewatch.store.load import RunRecord
 from tradewatch.urls import article_id
+from tradewatch.workers import WorkerPool
 
 __all__ = [
     "REPROCESS_STAGES",
@@ -436,11 +436,10 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
     done = {"extracted": 0}
     total = _count_lines(Path(fetched_file))
 
-    def articles() -> Iterator[Article]:
+    def articles(pool: WorkerPool) -> Iterator[Article]:
         items = _read_jsonl(Path(fetched_file), Fetched)
-        outcomes = extract_stream(ctx.data_dir, items, extract_processes(total))
         with StageProgress("extract", total) as progress:
-            for item, outcome in outcomes:
+            for item, outcome in extract_stream(ctx.data_dir, items, pool):
                 progress.advance()
                 if isinstance(outcome, str):
                     log.append(
@@ -457,9 +456,11 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
                 done["extracted"] += 1
                 yield outcome
 
-    path = _write_jsonl(ctx.run_dir / "articles.jsonl", articles())
+    with WorkerPool(extract_processes(total), "extract") as pool:
+        path = _write_jsonl(ctx.run_dir / "articles.jsonl", articles(pool))
     logger.info("extracted %d articles, %d failed", done["extracted"], len(log))
-    _record(ctx, "extract", began, {"extracted": done["extracted"], "extract_errors": len(log)})
+    counts = {"extracted": done["extracted"], "extract_errors": len(log), **pool.stats.counts()}
+    _record(ctx, "extract", began, counts)
     _write_jsonl(ctx.run_dir / "log" / "extract.jsonl", log)
     return str(path)
 
@@ -472,19 +473,16 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
     each article with its analysis as results come back in order, so neither the texts nor
     the analyses of a whole run are ever in memory together.
     """
+    from tradewatch.nlp import analyze_stream  # spaCy itself only loads for relevant articles
+
     began = datetime.now(UTC)
     path = Path(articles_file)
     total = _count_lines(path)
-    analyses: Iterator[Analysis] = iter(())
-    if total:
-        from tradewatch.nlp import analyze_stream  # spaCy: only when there is work
-
-        texts = ((a.title, a.text) for a in _read_jsonl(path, Article))
-        processes = _processes(total)
-        analyses = analyze_stream(texts, threshold=ctx.relevance_threshold, processes=processes)
     seen = {"analyzed": 0, "relevant": 0}
 
-    def analysed() -> Iterator[Article]:
+    def analysed(pool: WorkerPool) -> Iterator[Article]:
+        texts = ((a.title, a.text) for a in _read_jsonl(path, Article))
+        analyses = analyze_stream(texts, threshold=ctx.relevance_threshold, pool=pool)
         with StageProgress("analyze", total) as progress:
             for article, analysis in zip(_read_jsonl(path, Article), analyses, strict=True):
                 article.analysis = analysis
@@ -493,14 +491,15 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
                 progress.advance()
                 yield article
 
-    out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed())
+    with WorkerPool(_processes(total), "analyze") as pool:
+        out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed(pool))
     logger.info("analysed %d articles, %d relevant", seen["analyzed"], seen["relevant"])
     model = spacy_model_name()
     _record(
         ctx,
         "analyze",
         began,
-        seen,
+        {**seen, **pool.stats.counts()},
         extraction_version=EXTRACTION_VERSION,
         spacy_model=model,
         spacy_model_version=_package_version(model),

@@ -3,7 +3,8 @@
 Backfills and ``tradewatch reprocess`` over a whole archive run for many minutes; whoever
 started them wants to see items done, the rate and the time left. On a terminal that is a
 tqdm bar; in Airflow task logs (not a terminal) a bar would be noise, so a plain line is
-logged every ``LOG_EVERY_SECONDS``. ``set_quiet(True)`` (``--quiet``) turns both off.
+logged every ``LOG_EVERY_SECONDS``, and one with the stage's rate when it ends.
+``set_quiet(True)`` (``--quiet``) turns both off.
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ class StageProgress:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._bar.close()
+        if self._log and kind is None:
+            elapsed = time.monotonic() - self._started
+            logger.info(
+                "%s: %d items in %.1f s, %.1f/s",
+                self.stage,
+                self.done,
+                elapsed,
+                self.done / max(elapsed, 1e-9),
+            )
 
     def advance(self, n: int = 1) -> None:
         self.done += n

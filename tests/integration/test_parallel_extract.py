@@ -1,6 +1,6 @@
 """Extraction on several processes: the same articles and the same failures, in order.
 
-Real archive files, real forkserver workers, the fixture site's pages (written here).
+Real archive files, real worker processes, the fixture site's pages (written here).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import psutil
 from tradewatch.archive import RawArchive
 from tradewatch.extract_many import BATCH, extract_processes, extract_stream
 from tradewatch.models import Article, Candidate, Fetched
+from tradewatch.workers import WorkerPool
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 WHEN = datetime(2023, 8, 14, 3, 0, tzinfo=UTC)
@@ -50,13 +51,14 @@ def _archive(data: Path) -> list[Fetched]:
 def test_two_processes_extract_what_one_does(tmp_path: Path) -> None:
     items = _archive(tmp_path)
     assert len(items) > 4 * BATCH
-    one = list(extract_stream(tmp_path, items, processes=1))
+    one = list(extract_stream(tmp_path, items))
     workers: set[int] = set()
     two = []
-    for pair in extract_stream(tmp_path, items, processes=2):
-        workers.update(p.pid for p in psutil.Process().children(recursive=True))
-        two.append(pair)
-    assert workers, "no worker process was started"
+    with WorkerPool(2, "extract") as pool:
+        for pair in extract_stream(tmp_path, items, pool):
+            workers.update(p.pid for p in psutil.Process().children(recursive=True))
+            two.append(pair)
+    assert len(workers) == pool.stats.processes == 2
     assert [item for item, _ in two] == items
     assert two == one
     articles = [o for _, o in one if isinstance(o, Article)]

@@ -9,7 +9,9 @@ from tradewatch.config import (
     ConfigError,
     load_sources,
     nlp_processes,
+    worker_processes,
 )
+from tradewatch.extract_many import extract_processes
 from tradewatch.sources import DISCOVERERS
 
 MINIMAL = """\
@@ -152,14 +154,26 @@ def test_bundled_sources_file_is_valid() -> None:
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
-def test_bad_nlp_processes_setting_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    monkeypatch.setenv("TRADEWATCH_NLP_PROCESSES", value)
-    with pytest.raises(ConfigError, match="TRADEWATCH_NLP_PROCESSES"):
+@pytest.mark.parametrize("name", ["TRADEWATCH_NLP_PROCESSES", "TRADEWATCH_PROCESSES"])
+def test_bad_processes_setting_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
         nlp_processes()
 
 
 def test_nlp_processes_default_is_cores_within_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRADEWATCH_NLP_PROCESSES", raising=False)
-    assert 1 <= nlp_processes() <= (os.cpu_count() or 1)
+    monkeypatch.delenv("TRADEWATCH_PROCESSES", raising=False)
+    assert 1 <= nlp_processes() <= len(os.sched_getaffinity(0))
     monkeypatch.setenv("TRADEWATCH_NLP_PROCESSES", "3")
     assert nlp_processes() == 3
+
+
+def test_one_setting_caps_every_stages_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRADEWATCH_NLP_PROCESSES", raising=False)
+    monkeypatch.setenv("TRADEWATCH_PROCESSES", "1")
+    assert worker_processes() == nlp_processes() == extract_processes(10_000) == 1
+    monkeypatch.setenv("TRADEWATCH_NLP_PROCESSES", "2")
+    assert nlp_processes() == 2

@@ -28,9 +28,10 @@ def test_not_on_a_terminal_it_logs_done_total_rate_and_time_left(
         bar.advance(1)
         bar.advance(2)
     lines = [r.getMessage() for r in caplog.records]
-    assert len(lines) == 2
-    assert lines[-1].startswith("analyze: 3/4 items, ")
-    assert "/s, about " in lines[-1] and lines[-1].endswith(" s left")
+    assert len(lines) == 3
+    assert lines[1].startswith("analyze: 3/4 items, ")
+    assert "/s, about " in lines[1] and lines[1].endswith(" s left")
+    assert lines[2].startswith("analyze: 3 items in ") and lines[2].endswith("/s")
 
 
 def test_quiet_logs_nothing(
@@ -56,5 +57,5 @@ def test_lines_are_spaced_out(
     ):
         for _ in range(100):
             bar.advance()
-    assert caplog.records == []
+    assert [r.getMessage().split(" in ")[0] for r in caplog.records] == ["load: 100 items"]
     assert bar.done == 100

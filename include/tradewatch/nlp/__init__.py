@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from typing import Any
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
 from tradewatch.extraction_version import EXTRACTION_VERSION
 from tradewatch.models import Analysis
 from tradewatch.nlp.relevance import score_relevance
+from tradewatch.workers import WorkerPool
 
 __all__ = [
     "EXTRACTION_VERSION",
@@ -53,11 +52,10 @@ def analyze_texts(
     Items scoring below ``threshold`` get empty entities and quotes unless ``full`` is set.
     Entity and quote offsets index into ``text`` (the title is only used for relevance).
     """
-    return list(
-        analyze_stream(
-            items, threshold=threshold, full=full, model_name=model_name, processes=processes
+    with WorkerPool(processes, "analyze") as pool:
+        return list(
+            analyze_stream(items, threshold=threshold, full=full, model_name=model_name, pool=pool)
         )
-    )
 
 
 def analyze_stream(
@@ -66,33 +64,19 @@ def analyze_stream(
     threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
     full: bool = False,
     model_name: str | None = None,
-    processes: int = 1,
+    pool: WorkerPool | None = None,
 ) -> Iterator[Analysis]:
     """:func:`analyze_texts` for a stream: items are read and results yielded a batch at a
     time, in order, so memory stays flat however many there are.
 
-    With ``processes`` 1 each batch is analysed here; otherwise batches go to that many
-    worker processes (relevance and spaCy both, so neither waits on this process), started
-    at the first batch. spaCy is imported and its model loaded, once per process, only
+    Without a ``pool`` (or with a one-process pool) each batch is analysed here; otherwise
+    batches go to the pool's worker processes (relevance and spaCy both, so neither waits
+    on this process). spaCy is imported and its model loaded, once per process, only
     when a batch has an article that passes the relevance filter (or ``full``)."""
-    pool: ProcessPoolExecutor | None = None
-    pending: deque[Future[list[Analysis]]] = deque()
-    try:
-        for batch in _batches(items, BATCH_SIZE):
-            if processes <= 1:
-                yield from _analyze_batch(batch, threshold, full, model_name)
-                continue
-            if pool is None:
-                context = multiprocessing.get_context("forkserver")
-                pool = ProcessPoolExecutor(processes, mp_context=context)
-            pending.append(pool.submit(_analyze_batch, batch, threshold, full, model_name))
-            if len(pending) > 2 * processes:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    work = partial(_analyze_batch, threshold=threshold, full=full, model_name=model_name)
+    batches = _batches(items, BATCH_SIZE)
+    for results in pool.map(work, batches) if pool else map(work, batches):
+        yield from results
 
 
 def _analyze_batch(
