@@ -297,7 +297,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from tradewatch.nlp import analyze_texts
 
     names = args.files or ["-"]
-    inputs: list[tuple[str | None, str]] = []
+    inputs: list[tuple[str | None, str, str | None]] = []
     for name in names:
         raw = sys.stdin.buffer.read() if name == "-" else _read_input(name)
         is_html = name.lower().endswith((".html", ".htm")) or (
@@ -310,9 +310,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                 )
             except ExtractionError as exc:
                 raise UsageError(f"{name}: {exc}") from None
-            inputs.append((article.title, article.text))
+            inputs.append((article.title, article.text, article.lang))
         else:
-            inputs.append((None, raw.decode("utf-8", errors="replace")))
+            inputs.append((None, raw.decode("utf-8", errors="replace"), None))
     for name, analysis in zip(names, analyze_texts(inputs, full=True), strict=True):
         print(json.dumps(_analysis_json(name, analysis), ensure_ascii=False))
     return 0
@@ -328,6 +328,7 @@ def _read_input(name: str) -> bytes:
 def _analysis_json(name: str, analysis: Any) -> dict[str, Any]:
     return {
         "file": name,
+        "lang": analysis.lang,
         "relevant": analysis.relevant,
         "relevance": round(analysis.relevance, 4),
         "topics": analysis.topics,
@@ -378,7 +379,7 @@ def _eval_jsonl(args: argparse.Namespace) -> tuple[Any, str]:
 
     gold = load_gold(args.gold)[: args.limit]
     analyses = analyze_texts(
-        [(g.title, g.text) for g in gold], threshold=args.relevance_threshold, full=True
+        [(g.title, g.text, g.lang) for g in gold], threshold=args.relevance_threshold, full=True
     )
     report = evaluate(gold, analyses)
     return report, format_report(report)

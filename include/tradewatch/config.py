@@ -248,6 +248,13 @@ def _dotted(value: Any) -> str | None:
     return None if ok else "must be a dotted path such as 'data.items'"
 
 
+def _gdelt_languages(value: Any) -> str | None:
+    from tradewatch.sources.gdelt import LANGUAGES
+
+    ok = isinstance(value, list) and value and all(v in LANGUAGES for v in value)
+    return None if ok else f"must be a list of GDELT source languages: {', '.join(LANGUAGES)}"
+
+
 def _http(value: Any) -> str | None:
     ok = isinstance(value, str) and value.startswith(("http://", "https://"))
     return None if ok else "must be an http or https URL"
@@ -258,6 +265,7 @@ def _http(value: Any) -> str | None:
 _OPTIONS: dict[str, dict[str, _Check]] = {
     "gdelt": {
         "query": _text,
+        "languages": _gdelt_languages,
         "max_records": _whole(1, 250),
         "min_interval_seconds": _seconds,
         "min_slice_minutes": _minutes,

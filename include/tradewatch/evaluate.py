@@ -14,7 +14,7 @@ deliberately simple so the numbers are easy to reason about:
 Usage::
 
     gold = load_gold(Path("include/gold/dev.jsonl"))
-    report = evaluate(gold, analyze_texts([(g.title, g.text) for g in gold], full=True))
+    report = evaluate(gold, analyze_texts([(g.title, g.text, g.lang) for g in gold], full=True))
     print(format_report(report))
 """
 
@@ -72,6 +72,7 @@ class GoldArticle:
     topics: tuple[str, ...]
     entities: dict[str, frozenset[str]]
     quotes: tuple[GoldQuote, ...]
+    lang: str | None = None  # None: the text tells (tradewatch.lang)
 
 
 @dataclass
@@ -168,6 +169,7 @@ def _gold_article(raw: dict[str, Any]) -> GoldArticle:
             GoldQuote(str(q["opening"]), q.get("speaker"), str(q.get("speaker_kind", "unknown")))
             for q in raw.get("quotes") or ()
         ),
+        lang=raw.get("lang"),
     )
 
 

@@ -52,6 +52,7 @@ from lxml.etree import ParserError
 
 from tradewatch.dates import EARLIEST_YEAR, LATEST_YEAR, as_utc, format_offset, parse_datetime
 from tradewatch.dedup import near_dup_key
+from tradewatch.lang import normalise, resolve_language
 from tradewatch.models import Article, PublishedFrom
 from tradewatch.urls import article_id, canonicalize_url, content_hash
 
@@ -163,7 +164,6 @@ _KNOWN_SITE_NAMES = frozenset(
         "yonhap news agency",
     }
 )
-_LANG = re.compile(r"^([A-Za-z]{2})(?:[-_]|$)")
 
 _SEMANTIC_BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer"})  # dropped whatever their size
 _BOILERPLATE_TAGS = _SEMANTIC_BOILERPLATE_TAGS | {"form", "noscript", "template"}
@@ -191,10 +191,13 @@ def extract_article(
     feed_published_raw: str | None = None,
     encoding: str | None = None,
     raw_path: str | None = None,
+    feed_lang: str | None = None,
 ) -> Article:
     """Extract body text and metadata from one fetched page.
 
     ``url`` is the final URL after redirects; ``encoding`` is the HTTP charset, if any.
+    The language is the page's declared one (else the feed's, ``feed_lang``), checked
+    against the script of the text (:mod:`tradewatch.lang`).
     ``feed_published_raw`` is the feed's date string: parsed here it keeps the offset that
     the parsed ``feed_published`` may have lost, so it is tried first at the feed step.
     Raises :class:`ExtractionError` when the page has no recognisable article text.
@@ -218,7 +221,7 @@ def extract_article(
         tree, meta, jsonld, feed_published, feed_published_raw, fetched_at
     )
     canonical = _canonical_url(tree, meta, url) or fetched_canonical
-    lang = _lang(tree, meta)
+    declared = _lang(tree, meta) or feed_lang
 
     _drop_boilerplate(tree)
     paragraphs = _trafilatura_paragraphs(tree, url) or _fallback_paragraphs(tree)
@@ -227,6 +230,7 @@ def extract_article(
     if not paragraphs:
         raise ExtractionError(f"no article text in {url}: trafilatura and <p> fallback empty")
     text = unicodedata.normalize("NFC", "\n\n".join(paragraphs))
+    language = resolve_language(declared, f"{title or ''}\n{text}")
 
     return Article(
         article_id=article_id(canonical),
@@ -239,7 +243,8 @@ def extract_article(
         published_at=published_at,
         published_offset=published_offset,
         published_from=published_from,
-        lang=lang,
+        lang=language.code,
+        lang_declared=language.declared,
         content_hash=content_hash(text),
         near_dup_key=near_dup_key(text),
         raw_path=raw_path,
@@ -506,11 +511,10 @@ def _bare_host(url: str) -> str:
 
 
 def _lang(tree: lxml.html.HtmlElement, meta: dict[str, str]) -> str | None:
-    """``<html lang>``, else Content-Language / og:locale meta, as ISO 639-1."""
+    """``<html lang>``, else Content-Language / og:locale meta, as declared."""
     for raw in (tree.get("lang"), meta.get("content-language"), meta.get("og:locale")):
-        match = _LANG.match((raw or "").strip())
-        if match:
-            return match.group(1).lower()
+        if normalise(raw):
+            return raw
     return None
 
 

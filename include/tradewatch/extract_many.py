@@ -69,6 +69,7 @@ def _extract_one(archive: RawArchive, item: Fetched) -> Outcome:
             feed_published_raw=item.candidate.published_raw,
             encoding=item.encoding,
             raw_path=item.raw_path,
+            feed_lang=item.candidate.lang,
         )
     except (ExtractionError, OSError) as exc:
         return f"{type(exc).__name__}: {exc}"

@@ -55,6 +55,7 @@ class Candidate:
     summary: str | None = None
     published_at: datetime | None = None
     published_raw: str | None = None
+    lang: str | None = None  # the language the feed or API declares for the item
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Analysis:
     entities: list[EntityMention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     extraction_version: str = ""
+    lang: str | None = None  # the language the analysis read the text in
 
 
 @dataclass
@@ -125,7 +127,8 @@ class Article:
     published_at: datetime | None = None
     published_offset: str | None = None
     published_from: PublishedFrom = "none"
-    lang: str | None = None
+    lang: str | None = None  # what the text is written in (tradewatch.lang)
+    lang_declared: str | None = None  # what the page or feed said it is
     content_hash: str = ""
     raw_path: str | None = None
     duplicate_of: str | None = None

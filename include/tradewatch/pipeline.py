@@ -434,6 +434,7 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
     began = datetime.now(UTC)
     log: list[FetchLogEntry] = []
     done = {"extracted": 0}
+    relabelled: list[str] = []
     total = _count_lines(Path(fetched_file))
 
     def articles(pool: WorkerPool) -> Iterator[Article]:
@@ -454,12 +455,28 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
                     )
                     continue
                 done["extracted"] += 1
+                if outcome.lang_declared and outcome.lang != outcome.lang_declared:
+                    relabelled.append(
+                        f"{outcome.url} (declared {outcome.lang_declared}, "
+                        f"text {outcome.lang or 'unknown'})"
+                    )
                 yield outcome
 
     with WorkerPool(extract_processes(total), "extract") as pool:
         path = _write_jsonl(ctx.run_dir / "articles.jsonl", articles(pool))
     logger.info("extracted %d articles, %d failed", done["extracted"], len(log))
-    counts = {"extracted": done["extracted"], "extract_errors": len(log), **pool.stats.counts()}
+    if relabelled:
+        logger.warning(
+            "%d pages declared a language their text is not in; stored under the text's: %s",
+            len(relabelled),
+            "; ".join(relabelled[:10]) + (" ..." if len(relabelled) > 10 else ""),
+        )
+    counts = {
+        "extracted": done["extracted"],
+        "extract_errors": len(log),
+        "lang_relabelled": len(relabelled),
+        **pool.stats.counts(),
+    }
     _record(ctx, "extract", began, counts)
     _write_jsonl(ctx.run_dir / "log" / "extract.jsonl", log)
     return str(path)
@@ -473,27 +490,40 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
     each article with its analysis as results come back in order, so neither the texts nor
     the analyses of a whole run are ever in memory together.
     """
-    from tradewatch.nlp import analyze_stream  # spaCy itself only loads for relevant articles
+    from tradewatch.nlp import LANGUAGES, analyze_stream  # spaCy loads for relevant ones only
 
     began = datetime.now(UTC)
     path = Path(articles_file)
     total = _count_lines(path)
-    seen = {"analyzed": 0, "relevant": 0}
+    seen = {"analyzed": 0, "relevant": 0, "unsupported_lang": 0}
 
     def analysed(pool: WorkerPool) -> Iterator[Article]:
-        texts = ((a.title, a.text) for a in _read_jsonl(path, Article))
+        texts = ((a.title, a.text, a.lang) for a in _read_jsonl(path, Article))
         analyses = analyze_stream(texts, threshold=ctx.relevance_threshold, pool=pool)
         with StageProgress("analyze", total) as progress:
             for article, analysis in zip(_read_jsonl(path, Article), analyses, strict=True):
                 article.analysis = analysis
                 seen["analyzed"] += 1
                 seen["relevant"] += analysis.relevant
+                language = f"lang_{analysis.lang}"
+                seen[language] = seen.get(language, 0) + 1
+                seen["unsupported_lang"] += analysis.lang not in LANGUAGES
                 progress.advance()
                 yield article
 
     with WorkerPool(_processes(total), "analyze") as pool:
         out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed(pool))
     logger.info("analysed %d articles, %d relevant", seen["analyzed"], seen["relevant"])
+    if seen["unsupported_lang"]:
+        logger.info(
+            "%d articles are in a language with no analysis (%s), stored as irrelevant",
+            seen["unsupported_lang"],
+            ", ".join(
+                code
+                for key in seen
+                if key.startswith("lang_") and (code := key.removeprefix("lang_")) not in LANGUAGES
+            ),
+        )
     model = spacy_model_name()
     _record(
         ctx,
@@ -680,7 +710,8 @@ def _stored_articles(ctx: RunContext, first: date, last: date, source: str | Non
     """Stored articles fetched on first..last, rebuilt without their analysis."""
     fields = (
         "article_id, url, canonical_url, source, title, text, fetched_at, published_at, "
-        "published_offset, published_from, lang, content_hash, raw_path, near_dup_key"
+        "published_offset, published_from, lang, lang_declared, content_hash, raw_path, "
+        "near_dup_key"
     )
     con = connect(ctx.db_path, read_only=True)
     try:

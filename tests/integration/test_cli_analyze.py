@@ -42,6 +42,7 @@ def test_files_in_order_with_contract_fields(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [Path(r["file"]).name for r in rows] == ["a.txt", "b.txt", page.name]
     a, b, html = rows
+    assert {r["lang"] for r in rows} == {"en"}
     assert a["relevant"] is True and b["relevant"] is False and html["relevant"] is True
     assert 0 <= b["relevance"] < a["relevance"] <= 1
     assert a["topics"]
@@ -59,6 +60,17 @@ def test_files_in_order_with_contract_fields(tmp_path: Path) -> None:
     assert {q["speaker"] for q in a["quotes"]} == {"Ahn Duk-geun"}
     assert b["quotes"] and b["quotes"][0]["speaker"] == "Kim Tae-hyung"
     assert html["quotes"] and "<" not in html["quotes"][0]["quote"]
+
+
+def test_each_input_says_its_language(tmp_path: Path) -> None:
+    languages = Path(__file__).resolve().parents[1] / "fixtures" / "languages"
+    (tmp_path / "ko.txt").write_text(
+        "산업통상자원부는 일본의 수출규제에 대해 밝혔다. " * 3, encoding="utf-8"
+    )
+    pages = [languages / "ja-export-control-talks.html", languages / "ko-labelled-english.html"]
+    result = _run(str(tmp_path / "ko.txt"), *map(str, pages))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["lang"] for line in result.stdout.splitlines()] == ["ko", "ja", "ko"]
 
 
 def test_stdin_when_no_files() -> None:

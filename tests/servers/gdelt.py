@@ -2,8 +2,9 @@
 
 It holds a list of artlist records (``url``, ``title``, ``seendate`` ``YYYYMMDDTHHMMSSZ``,
 ``language``, ...) and answers each query with the records seen in
-``[startdatetime, enddatetime)``, capped at ``maxrecords``, when the query asks for
-``sourcelang:english`` (as tradewatch always does). Scripted answers, queued in
+``[startdatetime, enddatetime)``, capped at ``maxrecords``, when the query names a
+``sourcelang:`` (as tradewatch always does), whatever their language: tradewatch keeps
+only the ones it asked for. Scripted answers, queued in
 ``scripted`` as ``(status, content type, body)``, are served first; every query's
 parameters are kept in ``requests``.
 
@@ -69,7 +70,7 @@ class GdeltReplica(ThreadingHTTPServer):
             r
             for r in self.records
             if start <= r["seendate"].replace("T", "").rstrip("Z") < end
-            and "sourcelang:english" in params["query"]
+            and "sourcelang:" in params["query"]
         ]
         hits = hits[: int(params["maxrecords"])]
         return json.dumps({"articles": hits} if hits else {}).encode()

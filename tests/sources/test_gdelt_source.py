@@ -11,7 +11,7 @@ import pytest
 
 from servers.gdelt import GdeltReplica as Replica
 from tradewatch.archive import RawArchive
-from tradewatch.config import load_sources
+from tradewatch.config import ConfigError, load_sources
 from tradewatch.fetching import HttpClient, HttpConfig
 from tradewatch.models import SourceSpec
 from tradewatch.sources import Discovery, Window, discover_source
@@ -72,7 +72,8 @@ def test_one_query_for_the_window_keeps_english_articles(replica: Replica, tmp_p
     assert first.published_at == datetime(2023, 8, 14, 0, 30, tzinfo=UTC)
     assert first.published_raw == "20230814T003000Z"
     assert "ko.wire-seoul" not in " ".join(c.url for c in found.candidates)
-    assert any("1 non-English" in w for w in found.warnings)
+    assert any("skipped 1 articles" in w and "other than english" in w for w in found.warnings)
+    assert {c.lang for c in found.candidates} == {"en"}
     assert any("about the last 90 days" in w for w in found.warnings)
     snapshot = RawArchive(tmp_path).read(found.snapshot_path or "")
     assert b"photoresist" in snapshot.body and snapshot.meta["source"] == "gdelt-kj"
@@ -169,6 +170,29 @@ def test_sources_file_entry_runs_through_the_registry(replica: Replica, tmp_path
         found = discover_source(spec, client, RawArchive(tmp_path), DAY)
     assert {c.source for c in found.candidates} == {"kj"}
     assert replica.requests[0]["query"] == "Korea Japan trade sourcelang:english"
+
+
+def test_a_source_can_ask_for_korean_and_japanese_articles_too(
+    replica: Replica, tmp_path: Path
+) -> None:
+    found, _ = _discover(replica, tmp_path, min_interval_seconds=0, languages=["english", "korean"])
+    [params] = replica.requests
+    assert params["query"].endswith("(sourcelang:english OR sourcelang:korean)")
+    korean = [c for c in found.candidates if c.lang == "ko"]
+    assert [c.url for c in korean] == ["https://ko.wire-seoul.example/view/AKR20230814033300003"]
+    assert korean[0].title == "한일 수출규제 해제 이후 첫 무역 협의"
+    assert len(found.candidates) == 7
+    assert not any("skipped" in w for w in found.warnings)
+
+
+def test_a_gdelt_language_it_does_not_know_is_refused_at_load_time(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - {name: kj, type: gdelt, query: 'Korea Japan', languages: [klingon]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="languages must be a list of GDELT source languages"):
+        load_sources(sources)
 
 
 def test_parse_artlist_reads_empty_and_odd_answers() -> None:

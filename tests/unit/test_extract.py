@@ -435,18 +435,27 @@ def test_title_priority_and_suffix_stripping(
 
 
 @pytest.mark.parametrize(
-    ("lang", "head", "expected"),
+    ("lang", "head", "feed_lang", "expected"),
     [
-        (' lang="ko-KR"', "", "ko"),
-        (' lang="EN_us"', "", "en"),
-        ("", '<meta property="og:locale" content="ja_JP">', "ja"),
-        ("", '<meta http-equiv="Content-Language" content="en-GB">', "en"),
-        (' lang="eng"', "", None),
-        ("", "", None),
+        (' lang="EN_us"', "", None, ("en", "en")),
+        ("", '<meta http-equiv="Content-Language" content="en-GB">', None, ("en", "en")),
+        (' lang="eng"', "", None, ("en", "en")),
+        ("", "", None, ("en", None)),
+        # The page's declaration comes before its feed's.
+        (' lang="en"', "", "ko", ("en", "en")),
+        ("", "", "en-us", ("en", "en")),
+        # The (English) text overrules a declaration in another script.
+        (' lang="ko-KR"', "", None, ("en", "ko")),
+        ("", '<meta property="og:locale" content="ja_JP">', None, ("en", "ja")),
+        # Latin script cannot tell English from French: the declaration stands.
+        ("", "", "fr", ("fr", "fr")),
     ],
 )
-def test_lang(lang: str, head: str, expected: str | None) -> None:
-    assert run(doc(head=head, lang=lang)).lang == expected
+def test_lang(
+    lang: str, head: str, feed_lang: str | None, expected: tuple[str, str | None]
+) -> None:
+    article = run(doc(head=head, lang=lang), feed_lang=feed_lang)
+    assert (article.lang, article.lang_declared) == expected
 
 
 def test_canonical_rules() -> None:

@@ -121,3 +121,11 @@ def test_feed_served_as_html_is_not_a_warning() -> None:
     found = parse_feed(RSS, "wire", content_type="text/html; charset=utf-8")
     assert len(found.candidates) == 2
     assert not any("malformed" in w for w in found.warnings)
+
+
+def test_items_carry_the_language_their_feed_declares() -> None:
+    rss = RSS.replace(b"<channel>", b"<channel><language>ko-KR</language>", 1)
+    assert {c.lang for c in parse_feed(rss, "wire").candidates} == {"ko-KR"}
+    assert {c.lang for c in parse_feed(RSS, "wire").candidates} == {None}
+    atom = ATOM.replace(b"<feed ", b'<feed xml:lang="ja" ', 1)
+    assert {c.lang for c in parse_feed(atom, "jt").candidates} == {"ja"}

@@ -18,12 +18,14 @@ from typing import Any
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
 from tradewatch.extraction_version import EXTRACTION_VERSION
+from tradewatch.lang import resolve_language
 from tradewatch.models import Analysis
 from tradewatch.nlp.relevance import score_relevance
 from tradewatch.workers import WorkerPool
 
 __all__ = [
     "EXTRACTION_VERSION",
+    "LANGUAGES",
     "ModelNotInstalledError",
     "analyze_stream",
     "analyze_texts",
@@ -33,6 +35,12 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 32
+# Languages analysed; an article in any other is stored and scored irrelevant, no model
+# loaded. Korean and Japanese get relevance; entities and quotes come with their models.
+LANGUAGES = ("en", "ko", "ja")
+_PARSED = ("en",)
+# An article to analyse: (title, text) or (title, text, language code).
+Item = tuple[str | None, str] | tuple[str | None, str, str | None]
 # Docs spaCy parses together. Its working memory grows with the batch (news-length texts:
 # ~560 MB above the model at 32, ~20 MB at 2) while docs/s stays the same (measured,
 # en_core_web_sm on this 2-core machine), so each worker parses two at a time.
@@ -40,14 +48,15 @@ PIPE_BATCH = 2
 
 
 def analyze_texts(
-    items: Sequence[tuple[str | None, str]],
+    items: Sequence[Item],
     *,
     threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
     full: bool = False,
     model_name: str | None = None,
     processes: int = 1,
 ) -> list[Analysis]:
-    """Analyse ``(title, text)`` pairs; one ``Analysis`` per item, in order.
+    """Analyse ``(title, text)`` pairs or ``(title, text, lang)`` triples; one ``Analysis``
+    per item, in order. Without a language, the text's script and words tell it.
 
     Items scoring below ``threshold`` get empty entities and quotes unless ``full`` is set.
     Entity and quote offsets index into ``text`` (the title is only used for relevance).
@@ -59,7 +68,7 @@ def analyze_texts(
 
 
 def analyze_stream(
-    items: Iterable[tuple[str | None, str]],
+    items: Iterable[Item],
     *,
     threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
     full: bool = False,
@@ -80,26 +89,43 @@ def analyze_stream(
 
 
 def _analyze_batch(
-    batch: list[tuple[str | None, str]], threshold: float, full: bool, model_name: str | None
+    batch: list[Item], threshold: float, full: bool, model_name: str | None
 ) -> list[Analysis]:
-    """Relevance of every item, entities and quotes of those that pass (in a worker, or here)."""
-    results = [_relevance(title, text, threshold) for title, text in batch]
-    todo = [i for i, found in enumerate(results) if full or found.relevant]
+    """Relevance of every item, entities and quotes of those that pass (in a worker, or here).
+    An item in a language with no pipeline is irrelevant, and no model is loaded for it."""
+    items = [_language(item) for item in batch]
+    results = [_relevance(title, text, lang, threshold) for title, text, lang in items]
+    todo = [
+        i for i, found in enumerate(results) if found.lang in _PARSED and (full or found.relevant)
+    ]
     if todo:
-        parsed = _parse_batch([batch[i][1] or "" for i in todo], model_name)
+        parsed = _parse_batch([items[i][1] or "" for i in todo], model_name)
         for i, found in zip(todo, parsed, strict=True):
             results[i].entities, results[i].quotes = found.entities, found.quotes
     return results
 
 
-def _relevance(title: str | None, text: str, threshold: float) -> Analysis:
-    rel = score_relevance(title, text or "")
+def _language(item: Item) -> tuple[str | None, str, str]:
+    """``(title, text, lang)``: the given language, else the one the text is written in
+    (English when it cannot tell, as for a caption)."""
+    title, text, *rest = item
+    lang = rest[0] if rest else None
+    return title, text, lang or resolve_language(None, text or "").code or "en"
+
+
+def _relevance(title: str | None, text: str, lang: str, threshold: float) -> Analysis:
+    if lang not in LANGUAGES:
+        return Analysis(
+            relevant=False, relevance=0.0, extraction_version=EXTRACTION_VERSION, lang=lang
+        )
+    rel = score_relevance(title, text or "", lang)
     return Analysis(
         relevant=rel.score >= threshold,
         relevance=rel.score,
         topics=list(rel.topics),
         evidence=list(rel.evidence),
         extraction_version=EXTRACTION_VERSION,
+        lang=lang,
     )
 
 
@@ -129,9 +155,7 @@ def _parse_batch(texts: list[str], model_name: str | None) -> list[Analysis]:
     return found
 
 
-def _batches(
-    items: Iterable[tuple[str | None, str]], size: int
-) -> Iterator[list[tuple[str | None, str]]]:
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch

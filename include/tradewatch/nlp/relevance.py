@@ -1,5 +1,8 @@
 """Cheap, explainable relevance score for Korea-Japan trade news (regexes only, no spaCy).
 
+One scoring for three languages: each language's signals are a :class:`Vocabulary`
+(English here; Korean and Japanese in ``relevance_ko`` and ``relevance_ja``).
+
 Runs on every fetched article before the expensive spaCy pass, so it must be fast and its
 verdicts auditable: the result lists the phrases that earned the score and the penalties
 that cut it. The score needs three things at once: a Korea signal, a Japan signal and a
@@ -26,11 +29,20 @@ Scoring, in order:
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["TOPICS", "RelevanceResult", "score_relevance"]
+__all__ = [
+    "TOPICS",
+    "RelevanceResult",
+    "Topic",
+    "Vocabulary",
+    "Words",
+    "score_relevance",
+    "vocabulary",
+]
 
 TITLE_WEIGHT = 3.0
 _SCALE = 3.0
@@ -55,7 +67,7 @@ class _Text(str):
         return self
 
 
-class _Words:
+class Words:
     """A case-insensitive pattern (ASCII only), run as a case-sensitive one on lowercased
     text: ``re`` scans 2-4x faster without ``IGNORECASE``. Spans index both texts alike.
     ``exact`` adds case-sensitive alternatives ("ROK", "US") that may not overlap a match
@@ -93,8 +105,8 @@ class _Words:
         return len(self.spans(text))
 
 
-def _rx(pattern: str, exact: str | None = None) -> _Words:
-    return _Words(pattern, exact)
+def _rx(pattern: str, exact: str | None = None) -> Words:
+    return Words(pattern, exact)
 
 
 KOREA = _rx(
@@ -153,16 +165,18 @@ DIRECTED_MEASURE = _rx(
 
 
 @dataclass(frozen=True)
-class _Topic:
+class Topic:
+    """A topic tag: its pattern, the weight of a hit and how many hits count."""
+
     name: str
-    pattern: _Words
+    pattern: Words
     weight: float
     cap: int
     trade: bool = True
 
 
-TOPIC_RULES: tuple[_Topic, ...] = (
-    _Topic(
+TOPIC_RULES: tuple[Topic, ...] = (
+    Topic(
         "export_controls",
         _rx(
             r"\bexport\s+(?:controls?|curbs?|restrictions?|regulations?|ban|licen[cs]ing|"
@@ -172,7 +186,7 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         1.0,
         3,
     ),
-    _Topic(
+    Topic(
         "white_list",
         _rx(
             r"\bwhite\s*-?\s*lists?\b|\bgroup\s+a\b|\blist\s+of\s+(?:trusted|preferred)\s+"
@@ -182,7 +196,7 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         1.2,
         3,
     ),
-    _Topic(
+    Topic(
         "wto_dispute",
         _rx(
             r"\b(?:wto|world\s+trade\s+organi[sz]ation)\b[^.]{0,80}?\b(?:dispute|complaint|"
@@ -193,7 +207,7 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         1.2,
         3,
     ),
-    _Topic(
+    Topic(
         "semiconductor_materials",
         _rx(
             r"\b(?:photo-?\s?resists?|euv\s+resists?|hydrogen\s+fluoride|hydrofluoric\s+acid|"
@@ -204,7 +218,7 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         1.2,
         3,
     ),
-    _Topic(
+    Topic(
         "boycott",
         _rx(
             r"\bboycott\w*\b|\bno\s+japan\b|\banti-japan(?:ese)?\s+(?:sentiment|campaign|"
@@ -213,7 +227,7 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         1.0,
         3,
     ),
-    _Topic(
+    Topic(
         "normalization_summit",
         _rx(
             r"\bnormali[sz](?:ation|e|ed|ing)\b|\bshuttle\s+diplomacy\b|\bsummit\w*\b|"
@@ -223,7 +237,7 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         2,
         trade=False,
     ),
-    _Topic(
+    Topic(
         "forced_labor_ruling_link",
         _rx(
             r"\b(?:forced|wartime|conscripted)\s+(?:labou?r(?:ers)?|workers)\b|"
@@ -233,16 +247,16 @@ TOPIC_RULES: tuple[_Topic, ...] = (
         2,
         trade=False,
     ),
-    _Topic(
+    Topic(
         "economic_security",
         _rx(r"\beconomic\s+security\b|\bsupply\s+chain\s+(?:security|resilience)\b"),
         0.6,
         2,
     ),
-    _Topic(
+    Topic(
         "currency_swap", _rx(r"\bcurrency\s+swaps?\b|\bswap\s+(?:deal|line|agreement)s?\b"), 0.8, 2
     ),
-    _Topic(
+    Topic(
         "localization_supply_chain",
         _rx(
             r"\blocali[sz](?:ation|e|ed|ing)\b|\bself-sufficien\w*|\bdiversif\w+\s+"
@@ -262,6 +276,38 @@ _DATELINE = re.compile(
     r"(?:--|—|–|-)\s*"
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'A-Z0-9])|\n+")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One language's signals: which words name Korea, Japan, a third country, trade, a
+    distracting subject and each topic, and how its copy opens and splits into sentences.
+    The scoring that weighs them is the same in every language."""
+
+    korea: Words
+    north_korea: Words
+    japan: Words
+    third_party: Words
+    trade: Words
+    distractors: Words
+    directed_measure: Words
+    topics: tuple[Topic, ...]
+    dateline: re.Pattern[str]
+    sentences: re.Pattern[str]
+
+
+ENGLISH = Vocabulary(
+    korea=KOREA,
+    north_korea=NORTH_KOREA,
+    japan=JAPAN,
+    third_party=THIRD_PARTY,
+    trade=TRADE,
+    distractors=DISTRACTORS,
+    directed_measure=DIRECTED_MEASURE,
+    topics=TOPIC_RULES,
+    dateline=_DATELINE,
+    sentences=_SENTENCE_SPLIT,
+)
 
 
 @dataclass(frozen=True)
@@ -288,41 +334,53 @@ class _Tally:
     measures: float = 0.0
 
 
-def score_relevance(title: str | None, text: str) -> RelevanceResult:
-    """Score one article; the title counts ``TITLE_WEIGHT`` times as much as a body sentence."""
+def score_relevance(title: str | None, text: str, lang: str = "en") -> RelevanceResult:
+    """Score one article in ``lang`` (``en``, ``ko``, ``ja``); the title counts
+    ``TITLE_WEIGHT`` times as much as a body sentence."""
+    words = vocabulary(lang)
     tally = _Tally()
     parts: list[tuple[str, float, str]] = []
     if title and title.strip():
         parts.append((title, TITLE_WEIGHT, "title"))
-    body = _DATELINE.sub("", text or "", count=1)
-    parts.extend((s, 1.0, "body") for s in _SENTENCE_SPLIT.split(body) if s.strip())
-    # A pattern (none has anchors or lookarounds) that matches in no part of the article
-    # matches in none of its sentences: try only the others sentence by sentence. Same
-    # result, a fraction of the regex work on the many articles that mention few topics.
+    body = words.dateline.sub("", text or "", count=1)
+    parts.extend((s, 1.0, "body") for s in words.sentences.split(body) if s.strip())
+    # A pattern (none has anchors) that matches in no part of the article matches in none
+    # of its sentences: try only the others sentence by sentence. Same result, a fraction
+    # of the regex work on the many articles that mention few topics.
     whole = _Text(f"{title or ''}\n{body}")
-    rules = [rule for rule in TOPIC_RULES if rule.pattern.search(whole) is not None]
-    distractors = DISTRACTORS.search(whole) is not None
+    rules = [rule for rule in words.topics if rule.pattern.search(whole) is not None]
+    distractors = words.distractors.search(whole) is not None
     for sentence, weight, where in parts:
-        _tally_sentence(tally, _Text(sentence), weight, where, rules, distractors)
-    return _finish(tally)
+        _tally_sentence(tally, words, _Text(sentence), weight, where, rules, distractors)
+    return _finish(tally, words)
+
+
+def vocabulary(lang: str) -> Vocabulary:
+    """The signals of ``lang``; Korean and Japanese are imported on first use."""
+    if lang == "en":
+        return ENGLISH
+    if lang not in ("ko", "ja"):
+        raise ValueError(f"no relevance vocabulary for language {lang!r}")
+    return importlib.import_module(f"tradewatch.nlp.relevance_{lang}").VOCABULARY
 
 
 def _tally_sentence(
     tally: _Tally,
+    words: Vocabulary,
     sentence: _Text,
     weight: float,
     where: str,
-    rules: list[_Topic],
+    rules: list[Topic],
     distractors: bool,
 ) -> None:
-    korea = _korea_hit(sentence)
-    japan = JAPAN.search(sentence)
-    trade = TRADE.search(sentence)
+    korea = _korea_hit(words, sentence)
+    japan = words.japan.search(sentence)
+    trade = words.trade.search(sentence)
     tally.has_korea |= korea is not None
     tally.has_japan |= japan is not None
     tally.has_trade |= trade is not None
     if distractors:
-        tally.distractors += weight * DISTRACTORS.count(sentence)
+        tally.distractors += weight * words.distractors.count(sentence)
     for rule in rules:
         hits = rule.pattern.spans(sentence)
         if not hits:
@@ -334,14 +392,14 @@ def _tally_sentence(
             tally.topic_weight[rule.name] = already + gained
             first = " ".join(sentence[hits[0][0] : hits[0][1]].split())
             tally.evidence.append(f'{where}: "{first}" [{rule.name}]')
-    third = THIRD_PARTY.search(sentence)
+    third = words.third_party.search(sentence)
     if korea and japan:
         tally.kj_pairs += weight
         directed = next(
             (
                 text
-                for a, b in DIRECTED_MEASURE.spans(sentence)
-                if THIRD_PARTY.search(_Text(text := sentence[a:b])) is None
+                for a, b in words.directed_measure.spans(sentence)
+                if words.third_party.search(_Text(text := sentence[a:b])) is None
             ),
             None,
         )
@@ -361,18 +419,18 @@ def _tally_sentence(
         tally.third_trade += weight
 
 
-def _korea_hit(sentence: _Text) -> str | None:
+def _korea_hit(words: Vocabulary, sentence: _Text) -> str | None:
     """First Korea signal that is not part of a North Korea mention."""
-    north = NORTH_KOREA.spans(sentence)
-    for start, end in KOREA.spans(sentence):
+    north = words.north_korea.spans(sentence)
+    for start, end in words.korea.spans(sentence):
         if not any(a <= start < b for a, b in north):
             return sentence[start:end]
     return None
 
 
-def _finish(tally: _Tally) -> RelevanceResult:
+def _finish(tally: _Tally, words: Vocabulary) -> RelevanceResult:
     topic_raw = sum(tally.topic_weight.values())
-    trade_topic_raw = sum(tally.topic_weight.get(r.name, 0.0) for r in TOPIC_RULES if r.trade)
+    trade_topic_raw = sum(tally.topic_weight.get(r.name, 0.0) for r in words.topics if r.trade)
     raw = (
         topic_raw
         + 1.0 * tally.kj_trade

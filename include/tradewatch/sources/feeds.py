@@ -80,8 +80,9 @@ def parse_feed(body: bytes, source: str, *, content_type: str | None = None) -> 
     )
     if malformed:
         discovery.warnings.append(f"malformed feed: {_bozo_reason(parsed)}")
+    feed_lang = parsed.get("feed", {}).get("language")
     for entry in parsed.entries:
-        candidate = _candidate(entry, source)
+        candidate = _candidate(entry, source, feed_lang)
         if candidate is None:
             title = entry.get("title") or ""
             discovery.warnings.append(f"item without a link: {title[:80]!r}")
@@ -120,7 +121,7 @@ def _with_utf8(content_type: str) -> str:
     return f"{content_type.split(';')[0].strip()}; charset=utf-8"
 
 
-def _candidate(entry: Any, source: str) -> Candidate | None:
+def _candidate(entry: Any, source: str, feed_lang: str | None) -> Candidate | None:
     link = entry.get("link") or ""
     if not link.startswith(("http://", "https://")):
         entry_id = entry.get("id") or ""
@@ -138,6 +139,7 @@ def _candidate(entry: Any, source: str) -> Candidate | None:
         summary=_plain_text(summary) if summary else None,
         published_at=published_at,
         published_raw=raw_date,
+        lang=(entry.get("title_detail") or {}).get("language") or feed_lang,
     )
 
 

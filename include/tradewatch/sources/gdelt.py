@@ -6,7 +6,9 @@ or a half would be shorter than ``min_slice_minutes``; a slice still capped ther
 reported as a warning, never silently truncated. An unbounded window means the last 24
 hours. The API only searches roughly the last three months, so an older window is warned
 about. GDELT reports bad queries and rate limiting as plain text with HTTP 200; those become
-the poll's error (or a warning when other slices answered), never a crash.
+the poll's error (or a warning when other slices answered), never a crash. The query is
+limited to the source's ``languages`` (English unless listed), and each article keeps the
+language GDELT gives it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tradewatch.sources.common import failure, fetch_snapshot, lookback_window
 __all__ = [
     "DEFAULT_MIN_INTERVAL_SECONDS",
     "DEFAULT_MIN_SLICE_MINUTES",
+    "LANGUAGES",
     "MAX_RECORDS",
     "UNBOUNDED_LOOKBACK",
     "discover_gdelt",
@@ -45,6 +48,8 @@ _COVERAGE = timedelta(days=90)
 _STAMP = "%Y%m%d%H%M%S"
 _SEENDATE = "%Y%m%dT%H%M%SZ"
 _SOURCELANG = re.compile(r"\bsourcelang:", re.IGNORECASE)
+# GDELT's source languages a source may ask for, with the codes articles are stored under.
+LANGUAGES = {"english": "en", "korean": "ko", "japanese": "ja", "chinese": "zh"}
 _RATE_LIMITED = re.compile(r"limit requests", re.IGNORECASE)
 
 
@@ -63,6 +68,7 @@ def discover_gdelt(
         client=client,
         archive=archive,
         window=Window(start, end),
+        languages=tuple(options.get("languages", ["english"])),
         max_records=int(options.get("max_records", MAX_RECORDS)),
         min_interval=float(options.get("min_interval_seconds", DEFAULT_MIN_INTERVAL_SECONDS)),
         min_slice=timedelta(
@@ -109,6 +115,7 @@ class _Search:
     client: HttpClient
     archive: RawArchive
     window: Window
+    languages: tuple[str, ...]
     max_records: int
     min_interval: float
     min_slice: timedelta
@@ -145,14 +152,16 @@ class _Search:
             self.found.warnings.extend(self.failures)
         if self.other_languages:
             self.found.warnings.append(
-                f"skipped {self.other_languages} non-English articles GDELT returned"
+                f"skipped {self.other_languages} articles GDELT returned in languages other "
+                f"than {', '.join(self.languages)}"
             )
         return self.found
 
     def _query(self, start: datetime, end: datetime) -> list[dict[str, Any]] | None:
         query = str(self.spec.options["query"])
         if not _SOURCELANG.search(query):
-            query = f"{query} sourcelang:english"
+            asked = " OR ".join(f"sourcelang:{language}" for language in self.languages)
+            query = f"{query} ({asked})" if len(self.languages) > 1 else f"{query} {asked}"
         params = {
             "query": query,
             "mode": "artlist",
@@ -192,8 +201,8 @@ class _Search:
             url = str(item.get("url") or "").strip()
             if not url.startswith(("http://", "https://")) or url in self._seen:
                 continue
-            language = str(item.get("language") or "english")
-            if language.strip().lower() != "english":
+            language = str(item.get("language") or "english").strip().lower()
+            if language not in self.languages:
                 self.other_languages += 1
                 continue
             seen_raw = str(item.get("seendate") or "")
@@ -209,6 +218,7 @@ class _Search:
                     title=str(item.get("title") or "").strip() or None,
                     published_at=published,
                     published_raw=seen_raw or None,
+                    lang=LANGUAGES.get(language),
                 )
             )
 

@@ -56,6 +56,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("published_from", pa.string()),
         ("fetched_at", _TS),
         ("lang", pa.string()),
+        ("lang_declared", pa.string()),
         ("relevant", pa.bool_()),
         ("relevance", pa.float64()),
         ("topics", pa.list_(pa.string())),
@@ -333,7 +334,9 @@ def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
         "OR a.relevance IS DISTINCT FROM s.relevance "
         "OR a.duplicate_of IS DISTINCT FROM s.duplicate_of "
         "OR a.title IS DISTINCT FROM s.title "
-        "OR a.published_at IS DISTINCT FROM s.published_at"
+        "OR a.published_at IS DISTINCT FROM s.published_at "
+        "OR a.lang IS DISTINCT FROM s.lang "
+        "OR a.lang_declared IS DISTINCT FROM s.lang_declared"
     ).fetchall()
     return {row[0] for row in rows}
 
@@ -356,6 +359,7 @@ def _article_table(articles: list[Article]) -> pa.Table:
                 "published_from": a.published_from,
                 "fetched_at": a.fetched_at,
                 "lang": a.lang,
+                "lang_declared": a.lang_declared,
                 "relevant": analysis.relevant,
                 "relevance": analysis.relevance,
                 "topics": list(analysis.topics),
