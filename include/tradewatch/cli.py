@@ -181,8 +181,9 @@ def _parser() -> argparse.ArgumentParser:
         "gold",
         type=Path,
         metavar="PATH",
-        help="gold JSONL file (see include/gold/README.md), or a brat folder "
-        "(text/NAME.txt + attributions/NAME_ANNOTATOR.ann) to score quotes and speakers only",
+        help="gold JSONL file (see include/gold/README.md), a brat folder "
+        "(text/NAME.txt + attributions/NAME_ANNOTATOR.ann) to score quotes and speakers only, "
+        "or a KLUE-NER .tsv / Stockmark NER .json file to score entities only",
     )
     evaluate.add_argument(
         "--diffs", type=Path, metavar="DIR", help="write one JSON diff per article here"
@@ -359,6 +360,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     if args.gold.is_dir():
         kind, (report, summary) = "brat folder", _eval_brat(args)
+    elif args.gold.suffix in (".tsv", ".json"):
+        kind, (report, summary) = "NER corpus", _eval_ner(args)
     else:
         kind, (report, summary) = "gold", _eval_jsonl(args)
     _write_diffs(args.diffs, report.diffs)
@@ -383,6 +386,29 @@ def _eval_jsonl(args: argparse.Namespace) -> tuple[Any, str]:
     )
     report = evaluate(gold, analyses)
     return report, format_report(report)
+
+
+def _eval_ner(args: argparse.Namespace) -> tuple[Any, str]:
+    """``eval CORPUS.tsv|.json``: person/organisation/place entities against KLUE-NER or
+    Stockmark NER annotations, every sentence analysed in full on every core."""
+    from tradewatch.config import nlp_processes
+    from tradewatch.evaluate_entities import (
+        CorpusError,
+        evaluate_entities,
+        format_entity_report,
+        load_ner_corpus,
+    )
+    from tradewatch.nlp import analyze_texts
+
+    try:
+        sentences = load_ner_corpus(args.gold)[: args.limit]
+    except (OSError, CorpusError) as exc:
+        raise UsageError(str(exc)) from None
+    analyses = analyze_texts(
+        [(None, s.text, s.lang) for s in sentences], full=True, processes=nlp_processes()
+    )
+    report = evaluate_entities(sentences, analyses)
+    return report, format_entity_report(report)
 
 
 def _eval_brat(args: argparse.Namespace) -> tuple[Any, str]:

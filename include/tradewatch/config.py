@@ -77,8 +77,8 @@ def spacy_model_name() -> str:
     return os.environ.get("TRADEWATCH_SPACY_MODEL") or DEFAULT_SPACY_MODEL
 
 
-# What one analysis worker needs: the spaCy model, one batch of docs, Python.
-NLP_WORKER_MB = 450
+# What one analysis worker needs, by language: the model while parsing, a batch, Python.
+NLP_WORKER_MB = {"en": 450, "ja": 750, "ko": 200}
 
 
 def worker_processes() -> int:
@@ -91,15 +91,16 @@ def worker_processes() -> int:
     return os.cpu_count() or 1
 
 
-def nlp_processes() -> int:
-    """How many processes analyse articles: ``$TRADEWATCH_NLP_PROCESSES``, or
+def nlp_processes(lang: str = "en") -> int:
+    """How many processes analyse articles of ``lang``: ``$TRADEWATCH_NLP_PROCESSES``, or
     :func:`worker_processes` but no more than half the available memory holds
     (``NLP_WORKER_MB`` each)."""
     if explicit := _whole_number("TRADEWATCH_NLP_PROCESSES"):
         return explicit
     import psutil
 
-    by_memory = psutil.virtual_memory().available // 2 // (NLP_WORKER_MB * 2**20)
+    worker_mb = NLP_WORKER_MB.get(lang, max(NLP_WORKER_MB.values()))
+    by_memory = psutil.virtual_memory().available // 2 // (worker_mb * 2**20)
     return max(1, min(worker_processes(), int(by_memory)))
 
 

@@ -23,22 +23,20 @@ SAMPLE_CHARS = 4000
 # Fewer letters than this cannot tell a script (a caption, an empty page).
 MIN_LETTERS = 20
 # Languages a declaration may name that are not written in Latin script.
-_NON_LATIN_CODES = (
+_NON_LATIN = frozenset(
     "ko ja zh ru uk bg sr mk be kk ky mn el he yi ar fa ur ps hi mr ne bn pa gu ta te kn ml si "
-    "th lo km my ka hy am ti bo dz iu"
+    "th lo km my ka hy am ti bo dz iu".split()
 )
-_NON_LATIN = frozenset(_NON_LATIN_CODES.split())
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[A-Za-z]+")
-_ENGLISH_WORDS = (
+_ENGLISH = frozenset(
     "the of and to in is that for on with as was by at it from said has have are be its "
-    "an this which will were would after but not their they he she"
+    "an this which will were would after but not their they he she".split()
 )
-_ENGLISH = frozenset(_ENGLISH_WORDS.split())
 _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 # ISO 639-2 codes feeds use now and then, for the languages the project reads or meets.
 _THREE_LETTER = {"eng": "en", "kor": "ko", "jpn": "ja", "zho": "zh", "chi": "zh"}

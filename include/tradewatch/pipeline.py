@@ -81,7 +81,7 @@ from tradewatch.store import (
 from tradewatch.store.fetch_state import read_fetch_memory, read_validators
 from tradewatch.store.load import RunRecord
 from tradewatch.urls import article_id
-from tradewatch.workers import WorkerPool
+from tradewatch.workers import PoolStats, WorkerPool
 
 __all__ = [
     "REPROCESS_STAGES",
@@ -485,21 +485,29 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
 def analyze(ctx: RunContext, articles_file: str) -> str:
     """Score relevance and extract entities and quotes; return the analysed-articles path.
 
-    Articles stream through in batches, on ``nlp_processes()`` worker processes: one
-    reader feeds their texts to the workers while a second reader of the same file pairs
-    each article with its analysis as results come back in order, so neither the texts nor
-    the analyses of a whole run are ever in memory together.
+    Articles stream through, language by language, on up to ``nlp_processes()`` worker
+    processes (``tradewatch.nlp``); one reader feeds their texts to the analysis while a
+    second reader of the same file pairs each article with its analysis as results come
+    back in order, so neither the texts nor the analyses of a whole run are ever in
+    memory together.
     """
-    from tradewatch.nlp import LANGUAGES, analyze_stream  # spaCy loads for relevant ones only
+    from tradewatch.nlp import LANGUAGES, analyze_stream  # models load for relevant ones only
 
     began = datetime.now(UTC)
     path = Path(articles_file)
     total = _count_lines(path)
     seen = {"analyzed": 0, "relevant": 0, "unsupported_lang": 0}
+    stats = PoolStats()
 
-    def analysed(pool: WorkerPool) -> Iterator[Article]:
+    def analysed() -> Iterator[Article]:
         texts = ((a.title, a.text, a.lang) for a in _read_jsonl(path, Article))
-        analyses = analyze_stream(texts, threshold=ctx.relevance_threshold, pool=pool)
+        analyses = analyze_stream(
+            texts,
+            spill=ctx.run_dir / "analysis",
+            threshold=ctx.relevance_threshold,
+            processes=nlp_processes(),
+            stats=stats,
+        )
         with StageProgress("analyze", total) as progress:
             for article, analysis in zip(_read_jsonl(path, Article), analyses, strict=True):
                 article.analysis = analysis
@@ -511,8 +519,7 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
                 progress.advance()
                 yield article
 
-    with WorkerPool(_processes(total), "analyze") as pool:
-        out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed(pool))
+    out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed())
     logger.info("analysed %d articles, %d relevant", seen["analyzed"], seen["relevant"])
     if seen["unsupported_lang"]:
         logger.info(
@@ -529,17 +536,12 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
         ctx,
         "analyze",
         began,
-        {**seen, **pool.stats.counts()},
+        {**seen, **stats.counts()},
         extraction_version=EXTRACTION_VERSION,
         spacy_model=model,
         spacy_model_version=_package_version(model),
     )
     return str(out)
-
-
-def _processes(items: int) -> int:
-    """Analysis processes for ``items`` articles: one per ``ANALYSIS_BATCH`` at most."""
-    return max(1, min(nlp_processes(), -(-items // ANALYSIS_BATCH)))
 
 
 def _count_lines(path: Path) -> int:
@@ -598,8 +600,6 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
 
 
 _UNDATED = datetime.max.replace(tzinfo=UTC)
-# tradewatch.nlp.BATCH_SIZE, known here without importing spaCy
-ANALYSIS_BATCH = 32
 # sources `ingest` polls at once (each waits mostly on its server)
 POLL_THREADS = 8
 

@@ -86,6 +86,15 @@ class PoolStats:
     modules: int = 0  # modules a worker held when ready (the same under any parent)
     failures: int = 0  # pools that could not start, workers that died
 
+    def merge(self, other: PoolStats) -> None:
+        """Fold another pool's stats in (a stage that runs several pools, one per language):
+        the largest pool, the slowest start, the biggest worker; failures add up."""
+        self.processes = max(self.processes, other.processes)
+        self.start_ms = max(self.start_ms, other.start_ms)
+        self.peak_rss_mb = max(self.peak_rss_mb, other.peak_rss_mb)
+        self.modules = max(self.modules, other.modules)
+        self.failures += other.failures
+
     def counts(self) -> dict[str, int]:
         return {
             "processes": self.processes,

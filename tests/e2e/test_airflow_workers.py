@@ -1,8 +1,9 @@
 """End to end: extraction and analysis use worker processes inside Airflow's task processes.
 
 A started ``airflow standalone`` (tests/airflowtest.py) and a generated site of 300
-wire-length pages on 3 loopback hosts (tests/servers/wire_site.py): enough pages that the
-extract and analyze tasks start their worker processes, which they do inside a task
+wire-length pages on 3 loopback hosts (tests/servers/wire_site.py), a third each in
+English, Korean and Japanese: enough pages that the extract task and each language's
+analysis start their worker processes, which they do inside a task
 process, where ``__main__`` is the ``airflow`` command and Airflow withholds its metadata
 database. The daily DAG loads every page, with the rows one process gives; the reprocess
 DAG re-runs both stages over the archive on several processes too; a task marked failed
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -87,7 +89,14 @@ def _is_worker(p: psutil.Process) -> bool:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("workers")
-    site = build_site(tmp / "site", PAGES, hosts=HOSTS, feeds=FEEDS, relevant_share=1 / 3)
+    site = build_site(
+        tmp / "site",
+        PAGES,
+        hosts=HOSTS,
+        feeds=FEEDS,
+        relevant_share=1 / 3,
+        languages=("en", "ko", "ja"),
+    )
     with serve_site(site) as bases:
         sources = write_sources(tmp / "sources.yaml", site, bases)
         with standalone(tmp, USER, PASSWORD, TRADEWATCH_SOURCES=str(sources)) as airflow:
@@ -157,11 +166,24 @@ def test_the_daily_run_extracts_and_analyses_on_several_processes(
         # did not re-run the task's __main__ (the airflow command) nor import Airflow.
         assert counts[stage]["worker_modules"] == plain_worker_modules, counts[stage]
     assert counts["analyze"]["relevant"] == sum(stack.site.relevant)
+    for lang in ("en", "ko", "ja"):
+        assert counts["analyze"][f"lang_{lang}"] == stack.site.langs.count(lang)
+    with duckdb.connect(str(stack.snapshot), read_only=True) as con:
+        quoted = dict(
+            con.execute(
+                "SELECT a.lang, count(*) FROM quotes q JOIN articles a USING (article_id) "
+                "GROUP BY ALL"
+            ).fetchall()
+        )
+    assert all(quoted.get(lang, 0) > 0 for lang in ("en", "ko", "ja")), quoted
+    logs = {s: task_log(stack.airflow.api, DAILY, run_id, s) for s in ("extract", "analyze")}
+    pools = ["extract", "analyze-en", "analyze-ko", "analyze-ja"]
+    for pool in pools:  # every pool started its workers in the task process
+        stage = pool.split("-")[0]
+        assert re.search(rf"{pool}: [2-9] worker processes ready", logs[stage]), pool
     for stage in ("extract", "analyze"):
-        log = task_log(stack.airflow.api, DAILY, run_id, stage)
-        assert f"{stage}: {counts[stage]['processes']} worker processes ready" in log
-        assert f"{stage}: {PAGES} items in " in log  # progress reaches the task log
-        assert "Traceback" not in log and "could not start" not in log
+        assert f"{stage}: {PAGES} items in " in logs[stage]  # progress reaches the task log
+        assert "Traceback" not in logs[stage] and "could not start" not in logs[stage]
 
     # The same site through the CLI on one process gives the same rows.
     env = {**os.environ, "TRADEWATCH_PROCESSES": "1", "TRADEWATCH_NLP_PROCESSES": "1"}

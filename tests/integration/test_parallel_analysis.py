@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psutil
 import pytest
 
 from dbstate import content_hashes
@@ -20,7 +21,7 @@ from tradewatch.models import Article, to_dict
 from tradewatch.nlp import BATCH_SIZE, analyze_stream, analyze_texts
 from tradewatch.store import connect, load_batch
 from tradewatch.urls import article_id
-from tradewatch.workers import WorkerPool
+from tradewatch.workers import PoolStats
 
 GOLD = Path(__file__).resolve().parents[2] / "include" / "gold" / "dev.jsonl"
 
@@ -62,16 +63,18 @@ def test_two_processes_give_the_same_analyses_as_one() -> None:
     assert two == one
 
 
-def test_workers_given_only_off_topic_articles_never_load_the_model() -> None:
+def test_off_topic_articles_start_no_worker(tmp_path: Path) -> None:
+    """Relevance is scored here; the models (and their workers) are only for the articles
+    that pass."""
     off_topic = [(g["title"], g["text"]) for g in _gold() if not g["relevant"]] * 3
     assert len(off_topic) > 2 * BATCH_SIZE
-    with WorkerPool(2, "analyze") as pool:
-        results = list(analyze_stream(off_topic, pool=pool))
+    stats = PoolStats()
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    results = list(analyze_stream(off_topic, spill=tmp_path, processes=2, stats=stats))
     assert len(results) == len(off_topic)
     assert not any(a.relevant for a in results)
-    assert pool.stats.processes == 2
-    # spaCy and its model take over 300 MB; the relevance filter alone a few dozen.
-    assert 0 < pool.stats.peak_rss_mb < 200, pool.stats
+    assert stats.processes == 1 and stats.start_ms == 0
+    assert {p.pid for p in psutil.Process().children(recursive=True)} == before
 
 
 def _write(path: Path, articles: list[Article]) -> Path:

@@ -1,7 +1,8 @@
 """A generated news site: many wire-length article pages on several loopback hosts.
 
-Pages are about 900 words each, drawn from the project's own dev-set paragraphs
-(``include/gold/dev.jsonl``, written here, never copied from an outlet), spread over
+Pages are about 900 words each (1,800 characters in Korean or Japanese), drawn from the
+project's own dev-set paragraphs (``include/gold/dev*.jsonl``, written here, never
+copied from an outlet), in the ``languages`` asked for, spread over
 ``hosts`` folders, each served by its own server (so each is one politeness host), and
 listed in ``feeds`` RSS feeds. Used by the end-to-end runs that must take the parallel
 paths of extract and analyze, and by ``benchmarks/bench_throughput.py``.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -27,8 +29,9 @@ from tradewatch.nlp.relevance import score_relevance
 
 __all__ = ["WireSite", "build_site", "page_urls", "serve_site", "write_sources"]
 
-GOLD = Path(__file__).resolve().parents[2] / "include" / "gold" / "dev.jsonl"
+GOLD = Path(__file__).resolve().parents[2] / "include" / "gold"
 WORDS_PER_PAGE = 900
+CHARS_PER_PAGE = 1800  # Korean and Japanese
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class WireSite:
     texts: list[str]
     paths: list[str]  # ``h<host>/news/<i>.html``, in page order
     relevant: list[bool]  # what the relevance filter makes of each page
+    langs: list[str]
 
 
 def build_site(
@@ -51,38 +55,44 @@ def build_site(
     feeds: int,
     relevant_share: float,
     seed: int = 1,
+    languages: tuple[str, ...] = ("en",),
 ) -> WireSite:
-    """Write ``pages`` pages, a ``relevant_share`` of them (spread evenly) relevant under
-    the default threshold and the rest off-topic: a draw of paragraphs that the filter
-    judges otherwise is drawn again."""
-    relevant_pool, offtopic_pool = _paragraph_pools()
+    """Write ``pages`` pages, page ``i`` in ``languages[i % len(languages)]``, a
+    ``relevant_share`` of each language's pages (spread evenly) relevant under the default
+    threshold and the rest off-topic: a draw of paragraphs that the filter judges otherwise
+    is drawn again."""
+    pools = {lang: _paragraph_pools(lang) for lang in set(languages)}
     rng = random.Random(seed)
     now = datetime.now(UTC)
     texts: list[str] = []
     paths: list[str] = []
     kinds: list[bool] = []
+    langs: list[str] = []
     items: dict[int, list[str]] = {f: [] for f in range(feeds)}
     for i in range(pages):
-        wanted = int((i + 1) * relevant_share) > int(i * relevant_share)
-        pool = relevant_pool if wanted else offtopic_pool
+        lang = languages[i % len(languages)]
+        k = i // len(languages)  # the page's place among its language's pages
+        wanted = int((k + 1) * relevant_share) > int(k * relevant_share)
+        pool = pools[lang][0 if wanted else 1]
         host = (i % feeds) % hosts  # the host of the feed that lists the page
         while True:
             paragraphs: list[str] = []
-            while sum(len(p.split()) for p in paragraphs) < WORDS_PER_PAGE:
+            while _size(paragraphs, lang) < (WORDS_PER_PAGE if lang == "en" else CHARS_PER_PAGE):
                 paragraphs.append(rng.choice(pool))
-            title = f"{paragraphs[0].split('.')[0][:80]} (report {i})"
-            score = score_relevance(title, "\n\n".join(paragraphs)).score
+            title = f"{re.split(r'[.。]', paragraphs[0])[0][:80]} (report {i})"
+            score = score_relevance(title, "\n\n".join(paragraphs), lang).score
             if (score >= DEFAULT_RELEVANCE_THRESHOLD) == wanted:
                 break
         published = now - timedelta(minutes=i % 600)
         path = f"h{host}/news/{i}.html"
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(
-            _page(title, paragraphs, published, f"news/{i}.html"), encoding="utf-8"
+            _page(title, paragraphs, published, f"news/{i}.html", lang), encoding="utf-8"
         )
         texts.append("\n\n".join(paragraphs))
         paths.append(path)
         kinds.append(wanted)
+        langs.append(lang)
         items[i % feeds].append(_item(title, f"news/{i}.html", published))
     for f, entries in items.items():
         feed = root / f"h{f % hosts}" / f"feed{f}.xml"
@@ -93,7 +103,7 @@ def build_site(
             f"{''.join(entries)}</channel></rss>",
             encoding="utf-8",
         )
-    return WireSite(root, hosts, feeds, texts, paths, kinds)
+    return WireSite(root, hosts, feeds, texts, paths, kinds, langs)
 
 
 @contextmanager
@@ -123,21 +133,33 @@ def write_sources(path: Path, site: WireSite, bases: list[str], name: str = "wir
     return path
 
 
-def _paragraph_pools() -> tuple[list[str], list[str]]:
-    """Paragraphs of the dev set's relevant and off-topic articles."""
+def _paragraph_pools(lang: str) -> tuple[list[str], list[str]]:
+    """Paragraphs of the dev set's relevant and off-topic articles in ``lang``."""
     relevant: list[str] = []
     offtopic: list[str] = []
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
+    path = GOLD / ("dev.jsonl" if lang == "en" else f"dev_{lang}.jsonl")
+    for line in path.read_text(encoding="utf-8").splitlines():
         article = json.loads(line)
-        paragraphs = [p for p in article["text"].split("\n\n") if len(p.split()) > 12]
+        paragraphs = [
+            p
+            for p in article["text"].split("\n\n")
+            if _size([p], lang) > (12 if lang == "en" else 25)
+        ]
         (relevant if article["relevant"] else offtopic).extend(paragraphs)
     return relevant, offtopic
 
 
-def _page(title: str, paragraphs: list[str], published: datetime, path: str) -> str:
+def _size(paragraphs: list[str], lang: str) -> int:
+    """Words in English, characters in Korean and Japanese."""
+    if lang == "en":
+        return sum(len(p.split()) for p in paragraphs)
+    return sum(len(p) for p in paragraphs)
+
+
+def _page(title: str, paragraphs: list[str], published: datetime, path: str, lang: str) -> str:
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
         f'<link rel="canonical" href="__BASE__/{path}">'
         f'<meta property="article:published_time" content="{published.isoformat()}">'

@@ -9,15 +9,12 @@ from spacy.language import Language
 
 from tradewatch.models import EntityMention
 from tradewatch.nlp.entities import (
-    GAZETTEER_FILES,
-    GazetteerError,
     clean_span,
     extract_entities,
-    gazetteer_dir,
-    load_gazetteer,
     resolve_person,
     strip_titles,
 )
+from tradewatch.nlp.gazetteer import GAZETTEER_FILES, GazetteerError, gazetteer_dir, load_gazetteer
 
 
 def ents(nlp: Language, text: str) -> list[EntityMention]:

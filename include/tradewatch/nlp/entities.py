@@ -9,31 +9,24 @@ without touching code.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
-import tradewatch
 from tradewatch.models import EntityMention
 from tradewatch.nlp.doc_text import doc_text
+from tradewatch.nlp.gazetteer import (
+    Gazetteer,
+    load_gazetteer,
+)
 
 __all__ = [
     "DOMAIN_LABELS",
     "KEPT_LABELS",
-    "Gazetteer",
-    "GazetteerEntry",
-    "GazetteerError",
     "clean_span",
     "extract_entities",
-    "gazetteer_dir",
-    "load_gazetteer",
     "resolve_person",
     "ruler_patterns",
     "strip_titles",
@@ -41,8 +34,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-GAZETTEER_FILES = ("materials", "companies", "agencies", "media", "places", "policy", "people")
-ENTRY_KINDS = frozenset({"", "media"})
 DOMAIN_LABELS = frozenset({"MATERIAL", "POLICY"})
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"}) | DOMAIN_LABELS
 
@@ -57,93 +48,6 @@ _PERSON_TITLE = re.compile(
 # NER often stops Korean names at the hyphen of the given name ("Moon Jae" of "Moon Jae-in").
 _HYPHEN_TAIL = re.compile(r"-[a-z]+\b")
 _NAME_SPLIT = re.compile(r"[\s]+")
-
-
-class GazetteerError(ValueError):
-    """A gazetteer file is malformed; the message names the file and entry."""
-
-
-@dataclass(frozen=True)
-class GazetteerEntry:
-    """One canonical name with its label and the surface forms that mean it."""
-
-    canonical: str
-    label: str
-    aliases: tuple[str, ...] = ()
-    noun_aliases: tuple[str, ...] = ()
-    kind: str = ""
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """All entries plus a case-insensitive alias index for matching NER output."""
-
-    entries: tuple[GazetteerEntry, ...]
-    index: dict[str, GazetteerEntry] = field(default_factory=dict, compare=False)
-
-    def lookup(self, surface: str) -> GazetteerEntry | None:
-        """Find the entry whose canonical or alias equals ``surface`` (case-insensitive)."""
-        return self.index.get(_key(surface))
-
-
-def _key(surface: str) -> str:
-    return " ".join(surface.replace("’", "'").split()).casefold()
-
-
-def gazetteer_dir() -> Path:
-    """The YAML directory: ``$TRADEWATCH_GAZETTEER_DIR`` or ``include/gazetteer``."""
-    env = os.environ.get("TRADEWATCH_GAZETTEER_DIR")
-    if env:
-        return Path(env)
-    return Path(tradewatch.__file__).resolve().parent.parent / "gazetteer"
-
-
-def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
-    """Read every gazetteer file once per directory (cached)."""
-    return _load_gazetteer(Path(directory) if directory else gazetteer_dir())
-
-
-@lru_cache(maxsize=8)
-def _load_gazetteer(directory: Path) -> Gazetteer:
-    entries: list[GazetteerEntry] = []
-    for stem in GAZETTEER_FILES:
-        path = directory / f"{stem}.yaml"
-        if not path.exists():
-            logger.warning("gazetteer file missing: %s", path)
-            continue
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except yaml.YAMLError as exc:
-            raise GazetteerError(f"{path} is not valid YAML: {exc}") from None
-        if not isinstance(raw, list):
-            raise GazetteerError(f"{path} must be a list of entries")
-        entries.extend(_parse_entry(path, i, item) for i, item in enumerate(raw))
-    index: dict[str, GazetteerEntry] = {}
-    for entry in entries:
-        for surface in (entry.canonical, *entry.aliases, *entry.noun_aliases):
-            index.setdefault(_key(surface), entry)
-    logger.debug("loaded %d gazetteer entries from %s", len(entries), directory)
-    return Gazetteer(entries=tuple(entries), index=index)
-
-
-def _parse_entry(path: Path, index: int, item: Any) -> GazetteerEntry:
-    where = f"{path.name}[{index}]"
-    if not isinstance(item, dict) or not item.get("canonical") or not item.get("label"):
-        raise GazetteerError(f"{where} needs 'canonical' and 'label'")
-    aliases = item.get("aliases") or []
-    noun_aliases = item.get("noun_aliases") or []
-    if not isinstance(aliases, list) or not isinstance(noun_aliases, list):
-        raise GazetteerError(f"{where}: 'aliases' and 'noun_aliases' must be lists")
-    kind = str(item.get("kind") or "")
-    if kind not in ENTRY_KINDS:
-        raise GazetteerError(f"{where}: 'kind' must be one of {sorted(ENTRY_KINDS - {''})}")
-    return GazetteerEntry(
-        canonical=str(item["canonical"]),
-        label=str(item["label"]).upper(),
-        aliases=tuple(str(a) for a in aliases),
-        noun_aliases=tuple(str(a) for a in noun_aliases),
-        kind=kind,
-    )
 
 
 def ruler_patterns(gazetteer: Gazetteer, tokenize: Any) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from tradewatch.models import EntityMention
 from tradewatch.nlp.doc_text import doc_text
-from tradewatch.nlp.entities import GazetteerError, gazetteer_dir
+from tradewatch.nlp.gazetteer import GazetteerError, gazetteer_dir
 
 __all__ = ["genders", "pronoun_gender"]
 

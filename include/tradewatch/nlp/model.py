@@ -15,7 +15,8 @@ import spacy
 from spacy.language import Language
 
 from tradewatch.config import spacy_model_name
-from tradewatch.nlp.entities import load_gazetteer, ruler_patterns
+from tradewatch.nlp.entities import ruler_patterns
+from tradewatch.nlp.gazetteer import load_gazetteer
 
 __all__ = ["RULER_NAME", "ModelNotInstalledError", "load_model"]
 

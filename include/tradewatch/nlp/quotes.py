@@ -54,7 +54,7 @@ from tradewatch.nlp.attribution import (
 )
 from tradewatch.nlp.cues import find_cues
 from tradewatch.nlp.doc_text import doc_text
-from tradewatch.nlp.entities import Gazetteer, load_gazetteer
+from tradewatch.nlp.gazetteer import Gazetteer, load_gazetteer
 from tradewatch.nlp.quote_layout import (
     MIN_QUOTE_WORDS,
     RawQuote,

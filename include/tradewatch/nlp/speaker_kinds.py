@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from tradewatch.models import SpeakerKind
-from tradewatch.nlp.entities import Gazetteer
+from tradewatch.nlp.gazetteer import Gazetteer
 
 __all__ = [
     "DOCUMENT_NOUNS",

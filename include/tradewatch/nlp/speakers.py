@@ -18,7 +18,8 @@ from spacy.tokens import Doc, Span, Token
 from tradewatch.models import EntityMention, SpeakerKind
 from tradewatch.nlp.cues import SPEECH_LEMMAS, Cue, Cues
 from tradewatch.nlp.doc_text import doc_text
-from tradewatch.nlp.entities import Gazetteer, resolve_person, strip_titles
+from tradewatch.nlp.entities import resolve_person, strip_titles
+from tradewatch.nlp.gazetteer import Gazetteer
 from tradewatch.nlp.gender import genders, pronoun_gender
 from tradewatch.nlp.quote_layout import LETTER, WORD, RawQuote
 from tradewatch.nlp.speaker_kinds import (

@@ -1,0 +1,498 @@
+"""Entities of a Korean article, in the project's labels and canonical names.
+
+Rules over mecab-ko morphemes, no statistical NER: the gazetteer's names first (they carry
+the English canonical, so 산업통상자원부 and 산업부 both count as "Ministry of Trade,
+Industry and Energy"), then what Korean copy makes explicit: mecab's person (인명) and
+place (지명) names, a name before a title ("가토 관방장관"), a surname before 씨 or a title
+("김모씨", "안 장관") and a noun ending in an institution word (국방부, 관세청). A person the
+gazetteer does not know keeps the name as written; a later mention by surname or family
+name resolves to the full name the article gave first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from tradewatch.models import EntityMention
+from tradewatch.nlp.gazetteer import Gazetteer, GazetteerEntry
+from tradewatch.nlp.ko.lexicon import (
+    COMPANY_SUFFIXES,
+    FACILITY_SUFFIXES,
+    GENERIC_ORGANISATIONS,
+    INSTITUTION_SUFFIXES,
+    NOT_NAMES,
+    NOT_ORGANISATION_ACRONYMS,
+    NOT_ORGANISATIONS,
+    ORGANISATION_CUES,
+    ORGANISATION_NOUNS,
+    SURNAMES,
+    TITLE_END,
+    TITLE_MODIFIERS,
+)
+from tradewatch.nlp.ko.morphology import Token, Word, words
+from tradewatch.nlp.ko.places import COUNTRIES_AND_CITIES, NOT_PLACES, REGIONS
+
+__all__ = ["extract_entities", "organisation_name"]
+
+logger = logging.getLogger(__name__)
+
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_NOUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XPN", "XSN", "XR"})
+_PERSON, _PLACE = "인명", "지명"
+# What follows a surname in "김씨", "김모씨", "김모(35)씨", "A씨", "이모 군".
+_AGE_NOTE = r"(?:\s?\(\d{1,3}(?:·[남여])?\))?\s?"
+_HONORIFIC = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])(?P<name>[가-힣])"
+    rf"(?:\s?모?{_AGE_NOTE}씨(?![앗름족])|\s?모{_AGE_NOTE}[군양])|"
+    rf"(?<![가-힣A-Za-z0-9])(?P<initial>[A-Z])(?:\s?모)?{_AGE_NOTE}[씨군양]"
+)
+# Words that end a person's name inside a word (박|씨, 오바마|측).
+_NAME_ENDERS = frozenset({"씨", "모씨", "모", "측", "군", "양", "옹", "여사", "일가", "부부"})
+_NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각", "일가", "가문"})
+# Surnames that are also everyday words before a title (양 장관 "both ministers", 전 장관
+# "the former minister", 한 의원 "a lawmaker"): a person only if the article named one.
+_AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
+_SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
+_LOC_END = re.compile(r"(?:산|강|해|섬|반도|만|호수|평야|고원|열도|해협|대륙)$")
+# The wire dateline and byline that open Korean copy: "(서울=연합뉴스) 박수진 기자 =".
+_DATELINE = re.compile(
+    r"\s*\([^()=\n]{1,12}=[^()\n]{1,12}\)\s*(?:[^=\n]{1,30}?(?:기자|특파원|취재단)\s*=)?"
+)
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
+# Which candidate wins an overlap, then the longer: a known name, a person, an organisation
+# (한국거래소 over the 한국 in it), a known place, a place.
+_GAZETTEER, _PERSON_RANK, _ORG_RANK, _GAZETTEER_PLACE, _PLACE_RANK = range(5)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A candidate mention; ``surname`` marks one to resolve to an earlier full name."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+    rank: int
+    title: str | None = None
+    surname: bool = False
+
+
+def extract_entities(
+    text: str, tokens: Sequence[Token], gazetteer: Gazetteer
+) -> list[EntityMention]:
+    """The text's entities in text order, each with its canonical name."""
+    word_list = words(tokens)
+    bounds = {t.start for t in tokens} | {t.end for t in tokens}
+    dateline = _DATELINE.match(text)
+    found = _gazetteer_names(text, bounds, gazetteer)
+    found += _people(text, word_list, gazetteer)
+    found += _organisations(text, word_list)
+    found += _places(text, word_list)
+    chosen: list[_Found] = []
+    taken = bytearray(len(text))
+    if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
+        taken[: dateline.end()] = b"\x01" * dateline.end()
+    for cand in sorted(found, key=lambda f: (f.rank, f.start - f.end, f.start)):
+        if not any(taken[cand.start : cand.end]):
+            chosen.append(cand)
+            taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+    chosen.sort(key=lambda f: f.start)
+    titles = {(f.start, f.end): f.title for f in found if f.label == "PERSON" and f.title}
+    chosen = [
+        replace(f, title=titles.get((f.start, f.end))) if f.label == "PERSON" else f for f in chosen
+    ]
+    logger.debug("%d entities in %d characters", len(chosen), len(text))
+    return [
+        EntityMention(
+            text=text[f.start : f.end],
+            label=f.label,
+            canonical=f.canonical,
+            start_char=f.start,
+            end_char=f.end,
+            title=f.title,
+        )
+        for f in _resolve_people(text, chosen)
+    ]
+
+
+def _stem(word: Word) -> tuple[Token, ...]:
+    """The word's noun part: its morphemes before the first particle, ending, copula or
+    punctuation (안덕근 of 안덕근은, 정부 of 정부가는)."""
+    for i, token in enumerate(word.tokens):
+        if (token.tag[0] in "JES" and token.tag not in ("SL", "SH", "SN")) or token.tag == "VCP":
+            return word.tokens[:i]
+    return word.tokens
+
+
+def _is_noun(tokens: Sequence[Token]) -> bool:
+    return bool(tokens) and all(t.tag in _NOUN_TAGS for t in tokens)
+
+
+def _surface(text: str, tokens: Sequence[Token]) -> str:
+    return text[tokens[0].start : tokens[-1].end] if tokens else ""
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_pattern(gazetteer: Gazetteer) -> tuple[re.Pattern[str], dict[str, GazetteerEntry]]:
+    """Every Korean name and Latin acronym, longest first, each guarded so it cannot start
+    inside a word (no 한국 in 대한민국), with the entry each name stands for."""
+    names = gazetteer.names_in("ko")
+    alternatives = []
+    for name, _entry in names:
+        head = r"(?<![가-힣])" if _HANGUL.match(name[0]) else r"(?<![A-Za-z0-9])"
+        tail = r"(?![A-Za-z0-9])" if _LATIN.match(name[-1]) else ""
+        alternatives.append(head + re.escape(name) + tail)
+    entries: dict[str, GazetteerEntry] = {}
+    for name, entry in names:
+        entries.setdefault(name, entry)
+    return re.compile("(?=(" + "|".join(alternatives) + "))"), entries
+
+
+def _gazetteer_names(text: str, bounds: set[int], gazetteer: Gazetteer) -> list[_Found]:
+    """Known names, ending where a morpheme ends (so 삼성 is not found in 삼성물산)."""
+    pattern, entries = _gazetteer_pattern(gazetteer)
+    found = []
+    for match in pattern.finditer(text):
+        start, end = match.span(1)
+        if end in bounds:
+            entry = entries[match.group(1)]
+            rank = _GAZETTEER_PLACE if entry.label in ("GPE", "LOC") else _GAZETTEER
+            found.append(_Found(start, end, entry.label, entry.canonical, rank))
+    return found
+
+
+def _people(text: str, word_list: list[Word], gazetteer: Gazetteer) -> list[_Found]:
+    """People named by mecab (인명), before a title, or by surname + 씨 / title. A lone
+    syllable mecab tags 인명 counts only with a title or 씨 (alone it is rarely a name)."""
+    named = {n.end: n for n in _person_names(text, word_list)}
+    found: list[_Found] = []
+    titled: set[int] = set()
+    for i, word in enumerate(word_list):
+        title = _title(text, word)
+        j = None if title is None else _name_before_title(text, word_list, i, gazetteer)
+        if title is None or j is None:
+            continue
+        name_word = word_list[j]
+        if name_word.end in named:
+            named[name_word.end] = replace(named[name_word.end], title=title)
+            titled.add(name_word.end)
+        elif (person := _titled_name(text, name_word, title, j == i - 1)) is not None:
+            given = named.get(word_list[j - 1].end) if j > 0 and not person.surname else None
+            if given is not None and _joins(
+                text, (given.start, given.end), person.start, person.end
+            ):
+                # 스즈키 (a name to mecab) + 순이치 (not): one name before the title
+                person = replace(
+                    person, start=given.start, canonical=text[given.start : person.end]
+                )
+            found.append(person)
+    found += [n for n in named.values() if len(n.canonical) > 1 or n.end in titled]
+    for match in _HONORIFIC.finditer(text):
+        name = match.group("name") or match.group("initial")
+        if name.isascii() or name in SURNAMES:
+            written = _SPACES_AND_AGE.sub("", match.group(0))
+            end = match.start() + 1
+            found.append(_Found(match.start(), end, "PERSON", written, _PERSON_RANK, None, True))
+    return found
+
+
+def _name_before_title(
+    text: str, word_list: list[Word], i: int, gazetteer: Gazetteer
+) -> int | None:
+    """The word that names the holder of title word ``i``: the first one before it that
+    is no organisation, place or modifier (up to three of those in between), unless
+    another title stands between (the 겸 of "부총리 겸 기획재정부 장관")."""
+    j = i - 1
+    while j >= 0 and j >= i - 3 and _attributive(text, word_list[j], gazetteer):
+        j -= 1
+    if j < 0 or (j < i - 1 and _title(text, word_list[j + 1]) is not None):
+        return None
+    return j
+
+
+def _titled_name(text: str, word: Word, title: str, adjacent: bool) -> _Found | None:
+    """A person for a name word mecab did not tag before a title: a full name ("가토
+    관방장관"), a surname ("안 장관") or an initial ("A 원사")."""
+    written = text[word.start : word.end]
+    initial = len(written) == 1 and "A" <= written <= "Z"
+    if not initial and not _is_name_word(text, word, written):
+        return None
+    if _common_noun(word) and not (adjacent and TITLE_END.fullmatch(title)):
+        return None  # "사건 담당 검사", "국가대표": a common noun is a name only as in "가토 장관"
+    surname = len(written) == 1
+    if surname and not initial and written not in SURNAMES:
+        return None
+    return _Found(word.start, word.end, "PERSON", written, _PERSON_RANK, title, surname)
+
+
+def _person_names(text: str, word_list: list[Word]) -> list[_Found]:
+    """Names mecab tags 인명, joined across words ("니시무라 야스토시") and with the
+    untagged rest of a name in the same word (노|석환); not the places and organisations
+    its dictionary also files as names (프랑스, 유엔)."""
+    spans: list[tuple[int, int]] = []
+    for word in word_list:
+        tokens = _stem(word)
+        idx = [k for k, t in enumerate(tokens) if t.semantic == _PERSON and t.tag == "NNP"]
+        if not idx or _is_place_name(_surface(text, tokens)):
+            continue
+        if organisation_name(text, tokens) is not None:
+            continue
+        first, last = idx[0], idx[-1]
+        while (
+            last + 1 < len(tokens)
+            and tokens[last + 1].tag in ("NNG", "NNP")
+            and tokens[last + 1].surface not in _NAME_ENDERS
+            and not TITLE_END.search(tokens[last + 1].surface)
+        ):
+            last += 1
+        while last >= first and tokens[last].surface in _NAME_ENDERS:
+            last -= 1
+        if last < first:
+            continue
+        start, end = tokens[first].start, tokens[last].end
+        if text[start:end] in ORGANISATION_NOUNS:
+            continue
+        if spans and first == 0 and _joins(text, spans[-1], start, end):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return [_Found(s, e, "PERSON", text[s:e], _PERSON_RANK) for s, e in spans]
+
+
+def _is_place_name(written: str) -> bool:
+    return written in COUNTRIES_AND_CITIES or written in REGIONS
+
+
+def _joins(text: str, previous: tuple[int, int], start: int, end: int) -> bool:
+    """A name part right after a whole-word name part, one space between; not a word for
+    a person's camp or government that mecab files as a name (오바마 캠프)."""
+    if text[start:end] in _NOT_NAME_PARTS:
+        return False
+    return text[previous[1] : start] == " " and _is_bare_name(text[previous[0] : previous[1]])
+
+
+def _is_bare_name(written: str) -> bool:
+    return bool(written) and all(_HANGUL.match(c) or c == " " for c in written)
+
+
+def _title(text: str, word: Word) -> str | None:
+    """The title a word is (장관, 관방장관, 통상교섭본부장 of 통상교섭본부장은)."""
+    tokens = _stem(word)
+    if not _is_noun(tokens):
+        return None
+    written = _surface(text, tokens)
+    return written if TITLE_END.search(written) else None
+
+
+def _attributive(text: str, word: Word, gazetteer: Gazetteer) -> bool:
+    """A bare word between a name and its title: organisation, country, place, number or
+    modifier ("산업통상자원부", "일본", "1", "전", "겸")."""
+    tokens = _stem(word)
+    if any(t.tag[0] != "S" for t in word.tokens[len(tokens) :]):
+        return False
+    written = _surface(text, tokens)
+    if written in TITLE_MODIFIERS or written in NOT_NAMES or _is_place_name(written):
+        return True
+    if organisation_name(text, tokens) is not None:
+        return True
+    if not _is_noun(tokens):
+        return False
+    entry = gazetteer.lookup(written)
+    if entry is not None and entry.label != "PERSON":
+        return True
+    return (
+        any(t.semantic == _PLACE for t in tokens)
+        or all(t.tag in ("SL", "SN", "SH") for t in tokens)
+        or (written.startswith(("주", "駐")) and len(written) > 2)
+    )
+
+
+def _is_name_word(text: str, word: Word, written: str) -> bool:
+    """A bare 1–4 syllable Hangul word that can be a name (not 해당, 이날, 일본)."""
+    if not 1 <= len(written) <= 4:
+        return False
+    if not all(_HANGUL.match(c) for c in written) or written in NOT_NAMES:
+        return False
+    if written in TITLE_MODIFIERS or TITLE_END.search(written) or _is_place_name(written):
+        return False
+    if organisation_name(text, word.tokens) is not None:
+        return False
+    if len(word.tokens) == 1 and word.tokens[0].tag == "NNG" and word.tokens[0].semantic:
+        return False  # a common noun mecab knows (관할, 해당)
+    last = word.tokens[-1]
+    if last.last_tag.startswith(("J", "EF", "EC", "ETM")):
+        return False
+    if last.last_tag.startswith("MA") and len(written) > 1:
+        return False  # an adverb (함께); a surname may be read as one (안 of "안 장관")
+    return not any(t.semantic == _PLACE for t in word.tokens)
+
+
+def _common_noun(word: Word) -> bool:
+    """One morpheme mecab files as a common noun (가토, but also 사건, 최근)."""
+    return len(word.tokens) == 1 and word.tokens[0].tag == "NNG"
+
+
+def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
+    """The organisation a word's noun part names: an organisation noun (정부, 경찰), an
+    acronym (MBC, SK텔레콤), or a name ending in an institution word (국방|부, 관세청)
+    unless its last morphemes are a common noun (공급|처, 노조|원) or a rate (달러|당)."""
+    if not tokens or tokens[-1].tag not in _NOUN_TAGS:
+        return None
+    written = _surface(text, tokens)
+    if written in ORGANISATION_NOUNS:
+        return written
+    if _is_place_name(written) or all(t.semantic == _PERSON for t in tokens):
+        return None
+    if _ACRONYM.fullmatch(tokens[0].surface) and _is_noun(tokens):
+        return None if tokens[0].surface in NOT_ORGANISATION_ACRONYMS else written
+    if any(_surface(text, tokens[-k:]) in NOT_ORGANISATIONS for k in range(1, len(tokens) + 1)):
+        return None
+    if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
+        return None
+    last = tokens[-1]
+    starts = {t.start for t in tokens[1:]}
+    for suffix in INSTITUTION_SUFFIXES:
+        if written.endswith(suffix) and len(written) > len(suffix):
+            aligned = last.end - len(suffix) in starts or last.compound or last.tag == "NNP"
+            if aligned or len(written) >= 4:
+                return written
+    proper = [t for t in tokens if t.tag in ("NNP", "SL")]
+    for suffix in COMPANY_SUFFIXES:
+        cut = last.end - len(suffix)
+        if written.endswith(suffix) and proper and proper[0].end <= cut:
+            return written
+    return None
+
+
+def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
+    """Organisations in one word; a place before one stays a place of its own ("부산
+    동부경찰서", "일본 정부"), and a common noun (정부, 경찰) names none."""
+    found = []
+    for i, word in enumerate(word_list):
+        tokens = _stem(word)
+        name = organisation_name(text, tokens)
+        if name in GENERIC_ORGANISATIONS or (
+            name is None and not _named_by_cue(text, word_list, i)
+        ):
+            continue
+        start, end = tokens[0].start, tokens[-1].end
+        found.append(_Found(start, end, "ORG", text[start:end], _ORG_RANK))
+    return found
+
+
+def _named_by_cue(text: str, word_list: list[Word], i: int) -> bool:
+    """A bare proper noun right before a word only an organisation takes ("애플 관계자")."""
+    tokens = _stem(word_list[i])
+    if tokens != word_list[i].tokens or not _is_noun(tokens) or i + 1 == len(word_list):
+        return False
+    if not all(t.tag in ("NNP", "SL") for t in tokens) or any(t.semantic == _PLACE for t in tokens):
+        return False
+    return _surface(text, _stem(word_list[i + 1])) in ORGANISATION_CUES
+
+
+def _places(text: str, word_list: list[Word]) -> list[_Found]:
+    """Places mecab tags 지명 or the place lists know, each and joined across bare words
+    ("강남구 역삼동"); not the country of a nationality (일본인, 한국계)."""
+    spans: list[tuple[int, int]] = []
+    run: tuple[int, int] | None = None
+    for word in word_list:
+        tokens = _stem(word)
+        idx = [k for k, t in enumerate(tokens) if t.semantic == _PLACE]
+        written = _surface(text, tokens)
+        if _is_place_name(written) or _is_facility(text, tokens):
+            idx = [0, len(tokens) - 1]
+        elif written in NOT_PLACES:
+            idx = []
+        if not idx or (idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].surface in ("인", "계")):
+            run = None
+            continue
+        start, end = tokens[idx[0]].start, tokens[idx[-1]].end
+        spans.append((start, end))
+        if run is not None and idx[0] == 0 and text[run[1] : start] == " ":
+            run = (run[0], end)
+            spans.append(run)
+        else:
+            run = (start, end)
+        if end != word.end:
+            run = None
+    return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
+
+
+def _is_facility(text: str, tokens: Sequence[Token]) -> bool:
+    """A proper noun or place with a facility ending (서울|역, 인천|국제공항)."""
+    written = _surface(text, tokens)
+    for suffix in FACILITY_SUFFIXES:
+        if written.endswith(suffix) and len(written) > len(suffix):
+            cut = tokens[-1].end - len(suffix)
+            return any(
+                t.end <= cut and (t.tag in ("NNP", "SL") or t.semantic == _PLACE) for t in tokens
+            )
+    return False
+
+
+def _place_label(written: str) -> str:
+    """GPE for countries, cities and provinces; LOC for regions, facilities, mountains,
+    rivers and seas (한라산, 낙동강, but not the cities 부산 and 울산)."""
+    if written in COUNTRIES_AND_CITIES:
+        return "GPE"
+    if written in REGIONS or written.endswith(FACILITY_SUFFIXES):
+        return "LOC"
+    return "LOC" if len(written) > 2 and _LOC_END.search(written) else "GPE"
+
+
+def _resolve_people(text: str, found: list[_Found]) -> list[_Found]:
+    """Give a later mention by surname or family name the canonical of the full name the
+    article gave first ("안 장관" → 안덕근's). A surname that is also an everyday word
+    ("한 변호사" is "a lawyer") counts only for an earlier person with the same title."""
+    people: list[_Person] = []
+    resolved = []
+    for f in found:
+        if f.label != "PERSON":
+            resolved.append(f)
+            continue
+        written = text[f.start : f.end]
+        ambiguous = f.surname and written in _AMBIGUOUS_SURNAMES and f.title is not None
+        earlier = _earlier(written, people, f.surname, f.title if ambiguous else None)
+        if earlier is not None:
+            resolved.append(replace(f, canonical=earlier.canonical))
+            continue
+        if ambiguous:
+            continue
+        if f.surname and f.title is not None:
+            f = replace(f, canonical=f"{written} {f.title}")
+        resolved.append(f)
+        if not f.surname:
+            people.append(_Person(written, f.canonical, f.title))
+    return resolved
+
+
+@dataclass(frozen=True)
+class _Person:
+    written: str
+    canonical: str
+    title: str | None
+
+
+def _earlier(
+    written: str, people: list[_Person], surname: bool, title: str | None
+) -> _Person | None:
+    """The latest earlier person this mention shortens: a surname of a Korean name (안 of
+    안덕근) or one word of a foreign one (브라메르츠 of 세르게 브라메르츠); with ``title``,
+    only a person who had that title."""
+    for person in reversed(people):
+        full = person.written
+        if title is not None and person.title != title:
+            continue
+        if full == written:
+            return person
+        if surname:
+            if " " not in full and full.startswith(written) and len(full) > 1:
+                return person
+        elif " " in full and written in full.split(" ") and " " not in written:
+            return person
+    return None

@@ -1,0 +1,148 @@
+"""Japanese entities and quotes with the real ginza pipeline, on sentences written here in
+the style of NHK's and Kyodo's Japanese news."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradewatch.models import EntityMention, Quote
+from tradewatch.nlp.ja import analyze
+
+
+def entities(text: str) -> list[EntityMention]:
+    [(found, _)] = analyze([text])
+    return found
+
+
+def quotes(text: str) -> list[Quote]:
+    [(_, found)] = analyze([text])
+    for quote in found:
+        assert text[quote.start_char : quote.end_char] == quote.quote
+    return found
+
+
+def canonical(text: str, label: str) -> list[str]:
+    return [m.canonical for m in entities(text) if m.label == label]
+
+
+def test_gazetteer_names_carry_their_english_canonical() -> None:
+    text = (
+        "経済産業省は、サムスン電子向けのフッ化水素の輸出を許可したと"
+        "西村康稔経済産業大臣が明らかにした。"
+    )
+    found = {(m.label, m.canonical) for m in entities(text)}
+    assert {
+        ("ORG", "Ministry of Economy, Trade and Industry"),
+        ("ORG", "Samsung Electronics"),
+        ("MATERIAL", "hydrogen fluoride"),
+        ("PERSON", "Yasutoshi Nishimura"),
+    } <= found
+
+
+def test_another_countrys_ministry_is_not_the_japanese_one() -> None:
+    found = entities("中国外務省の報道官は会見で反発した。外務省は冷静に対応するとしている。")
+    ministries = [m.canonical for m in found if m.label == "ORG"]
+    assert ministries.count("Ministry of Foreign Affairs") == 1
+
+
+def test_a_surname_later_resolves_to_the_full_name_given_first() -> None:
+    text = "岸田文雄首相は東京で会見した。その後、岸田首相は記者団の質問に答えた。"
+    assert canonical(text, "PERSON") == ["Fumio Kishida", "Fumio Kishida"]
+
+
+def test_a_person_not_in_the_gazetteer_keeps_the_name_as_written() -> None:
+    text = "山本一郎社長は横浜で記者会見を開いた。山本氏は新工場について説明した。"
+    assert canonical(text, "PERSON") == ["山本一郎", "山本一郎"]
+
+
+def test_names_ending_in_an_organisation_word_are_organisations() -> None:
+    assert "東京電力" in canonical("東京電力は処理水の放出計画を発表した。", "ORG")
+
+
+def test_a_named_subject_before_the_quote_is_the_speaker() -> None:
+    [quote] = quotes(
+        "西村康稔経済産業大臣は記者会見で「韓国との対話を続けていきたい」と述べました。"
+    )
+    assert quote.quote == "韓国との対話を続けていきたい"
+    assert (quote.speaker, quote.speaker_kind, quote.cue) == (
+        "Yasutoshi Nishimura",
+        "named",
+        "述べ",
+    )
+    assert quote.speaker_text == "西村康稔経済産業大臣"
+
+
+def test_a_described_person_is_a_descriptor_without_what_hides_the_name() -> None:
+    [first, second] = quotes(
+        "経済産業省の担当者は「手続きは適切に進めている」と話しています。"
+        "匿名を条件に取材に応じた政府関係者は「交渉は長引く」と語った。"
+    )
+    assert (first.speaker, first.speaker_kind) == ("経済産業省の担当者", "descriptor")
+    assert (second.speaker, second.speaker_kind) == ("政府関係者", "descriptor")
+
+
+def test_an_organisation_states_its_position() -> None:
+    [quote] = quotes("経済産業省は「国内企業への影響を注視していく」としています。")
+    assert (quote.speaker, quote.speaker_kind) == (
+        "Ministry of Economy, Trade and Industry",
+        "organisation",
+    )
+
+
+def test_a_pronoun_resolves_to_the_person_quoted_before() -> None:
+    _, second = quotes(
+        "岸田文雄首相は「日韓関係を前に進めたい」と述べた。同氏は「対話を重ねる」とも語った。"
+    )
+    assert (second.speaker, second.speaker_kind, second.speaker_text) == (
+        "Fumio Kishida",
+        "pronoun",
+        "同氏",
+    )
+
+
+def test_a_sentence_without_a_subject_speaks_for_the_one_before() -> None:
+    [quote] = quotes(
+        "山本一郎社長は横浜で記者会見を開いた。「新工場で供給網を強化する」と強調した。"
+    )
+    assert (quote.speaker, quote.attribution) == ("山本一郎", "previous_sentence")
+
+
+def test_a_stance_shown_is_a_quote() -> None:
+    [quote] = quotes("林芳正官房長官は「輸出管理は安全保障上の措置だ」との認識を示しました。")
+    assert quote.cue == "認識" and quote.speaker_kind == "named"
+
+
+def test_the_speaker_may_follow_the_quote() -> None:
+    [quote] = quotes("「強国の要求に屈しない」と大統領は述べた。")
+    assert (quote.speaker, quote.speaker_kind) == ("大統領", "descriptor")
+
+
+def test_a_quoted_term_is_not_a_quote() -> None:
+    assert quotes("政府は韓国を「ホワイト国」から除外する政令を決定した。") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "「倉沢被告が受け取った」とする検察側の主張を裁判長は退けた。",
+        "当事者が「名誉を傷つけられた」と申し立てればコメントなしに訂正する。",
+    ],
+)
+def test_quoted_words_nobody_states_are_not_quotes(sentence: str) -> None:
+    assert quotes(sentence) == []
+
+
+def test_who_the_article_has_the_quote_from() -> None:
+    [quote] = quotes("共同通信によると、韓国の担当者は「協議は前進した」と話した。")
+    assert quote.reported_by == "共同通信"
+    assert quote.speaker == "韓国の担当者"
+
+
+def test_a_surname_with_an_official_title_is_the_gazetteer_official() -> None:
+    found = entities("西村経済産業大臣は閣議後に会見した。林氏も出席した。")
+    people = [(m.text, m.canonical, m.title) for m in found if m.label == "PERSON"]
+    assert people == [("西村", "Yasutoshi Nishimura", "経済産業大臣"), ("林", "林", "氏")]
+
+
+def test_japan_korea_is_a_relation_not_a_place() -> None:
+    assert "日韓" not in [m.text for m in entities("日韓の対立は4年ぶりに解消された。")]

@@ -1,0 +1,216 @@
+"""Korean entity rules (mecab-ko + gazetteer), on sentences written for these tests.
+
+The gazetteer is a small one written for these tests (tests/kogazetteer.py), so they do
+not move when the project's Korean aliases grow.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from kogazetteer import use_test_gazetteer
+from tradewatch.models import EntityMention
+from tradewatch.nlp.ko import analyze
+
+
+@pytest.fixture(autouse=True)
+def ko_gazetteer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_test_gazetteer(tmp_path, monkeypatch)
+
+
+def ents(text: str) -> list[EntityMention]:
+    found = analyze([text])[0][0]
+    for m in found:
+        assert text[m.start_char : m.end_char] == m.text
+    return found
+
+
+def by_text(text: str) -> dict[str, EntityMention]:
+    return {m.text: m for m in ents(text)}
+
+
+def test_gazetteer_names_take_particles_and_give_the_english_canonical() -> None:
+    found = by_text(
+        "삼성전자는 SK하이닉스와 함께 포토레지스트 재고를 점검했고 산업부는 화이트리스트 "
+        "복원을 요구했다."
+    )
+    assert found["삼성전자"].canonical == "Samsung Electronics"
+    assert found["삼성전자"].label == "ORG"
+    assert found["SK하이닉스"].canonical == "SK Hynix"
+    assert found["포토레지스트"].label == "MATERIAL"
+    assert found["산업부"].canonical == "Ministry of Trade, Industry and Energy"
+    # mecab reads 화이트리스트 as a person's name; the gazetteer knows better
+    assert found["화이트리스트"].label == "POLICY"
+    assert found["화이트리스트"].canonical == "white list"
+
+
+def test_gazetteer_name_does_not_start_inside_a_word() -> None:
+    # 산업부 must not be found inside 수산업부문 ("the fisheries sector")
+    found = ents("정부는 수산업부문 수출 지원책을 내놓았다.")
+    assert all(m.canonical != "Ministry of Trade, Industry and Energy" for m in found)
+
+
+def test_latin_acronym_from_the_gazetteer_is_a_whole_word() -> None:
+    found = by_text("JSR은 감광액 생산을 늘리기로 했다.")
+    assert found["JSR"].canonical == "JSR"
+    assert not any(m.text == "JSR" for m in ents("JSRX 시리즈 제품이 출시됐다."))
+
+
+def test_name_before_an_organisation_and_a_title() -> None:
+    found = by_text("안덕근 산업통상자원부 장관은 15일 정부세종청사에서 브리핑을 열었다.")
+    assert found["안덕근"].canonical == "Ahn Duk-geun"
+    assert found["안덕근"].title == "장관"
+    assert found["산업통상자원부"].label == "ORG"
+
+
+def test_name_before_a_country_and_a_japanese_title() -> None:
+    found = by_text("니시무라 야스토시 일본 경제산업상은 도쿄에서 기자회견을 열었다.")
+    assert found["니시무라 야스토시"].canonical == "Yasutoshi Nishimura"
+    assert found["니시무라 야스토시"].title == "경제산업상"
+    assert found["일본"].label == "GPE"
+
+
+def test_adjacent_name_parts_are_one_person_kept_as_written() -> None:
+    found = by_text("모리 마사코 일본 법무상은 이날 기자회견을 열었다.")
+    assert found["모리 마사코"].label == "PERSON"
+    assert found["모리 마사코"].canonical == "모리 마사코"
+    assert found["모리 마사코"].title == "법무상"
+
+
+def test_a_word_mecab_does_not_know_as_a_name_counts_before_a_title() -> None:
+    found = by_text("가토 관방장관은 정례 기자회견에서 같은 입장을 밝혔다.")
+    assert found["가토"].label == "PERSON"
+    assert found["가토"].title == "관방장관"
+
+
+def test_common_nouns_before_titles_are_not_people() -> None:
+    found = ents("해당 장관은 사건 담당 검사와 통화했고 최근 국가대표로 뽑힌 선수도 만났다.")
+    assert not [m for m in found if m.label == "PERSON"]
+
+
+def test_surname_and_title_resolve_to_the_full_name_given_first() -> None:
+    text = (
+        "안덕근 산업통상자원부 장관은 이날 업계 간담회를 주재했다.\n\n"
+        "안 장관은 공급망 점검을 지시했다."
+    )
+    later = [m for m in ents(text) if m.text == "안"]
+    assert len(later) == 1
+    assert later[0].canonical == "Ahn Duk-geun"
+    assert later[0].title == "장관"
+
+
+def test_surname_of_a_person_the_gazetteer_lacks_resolves_to_the_hangul_name() -> None:
+    text = (
+        "추경호 경제부총리 겸 기획재정부 장관은 대외경제장관회의를 주재했다. "
+        "추 부총리는 수출 동향 점검을 지시했다."
+    )
+    people = [m for m in ents(text) if m.label == "PERSON"]
+    assert [m.text for m in people] == ["추경호", "추"]
+    assert {m.canonical for m in people} == {"추경호"}
+    assert people[0].title == "경제부총리"
+
+
+def test_surname_that_is_an_everyday_word_needs_an_earlier_person() -> None:
+    # 양 장관 is "both ministers", 한 관계자 "an official" here
+    found = ents("양 장관은 회담 직후 공동 발표문을 냈다. 한 관계자는 회의가 길어졌다고 전했다.")
+    assert not [m for m in found if m.label == "PERSON"]
+
+
+def test_surname_with_mo_and_age_before_ssi() -> None:
+    found = by_text("경찰에 따르면 김모(45)씨는 지난 3일 밀수 혐의로 체포됐다.")
+    assert found["김"].label == "PERSON"
+    assert found["김"].canonical == "김모씨"
+    assert "경찰" not in found  # "the police": no particular organisation
+
+
+def test_latin_initial_with_age_and_sex_before_ssi() -> None:
+    found = by_text("A(37·여)씨와 이모(42)씨는 관세법 위반 혐의로 입건됐다.")
+    assert found["A"].label == "PERSON"
+    assert found["A"].canonical == "A씨"
+    assert found["이"].canonical == "이모씨"
+
+
+def test_institution_words_make_organisations() -> None:
+    found = by_text("관세청은 산업연구원과 함께 보고서를 냈고 국방부도 자료를 공개했다.")
+    assert found["관세청"].canonical == "Korea Customs Service"
+    assert found["산업연구원"].label == "ORG"
+    assert found["국방부"].label == "ORG"
+    assert found["국방부"].canonical == "국방부"
+
+
+def test_company_endings_count_after_a_proper_noun_and_acronyms_are_companies() -> None:
+    found = by_text("LG화학과 TSMC는 신용카드 결제 시스템을 바꿨다.")
+    assert found["LG화학"].label == "ORG"
+    assert found["TSMC"].label == "ORG"
+    assert "신용카드" not in found
+
+
+def test_a_proper_noun_before_gwangyeja_is_an_organisation() -> None:
+    found = by_text("트위터 관계자는 계정 정지 조치를 확인했다.")
+    assert found["트위터"].label == "ORG"
+
+
+def test_a_place_before_an_organisation_stays_a_place() -> None:
+    found = by_text("부산 동부경찰서는 일본 정부에 수사 협조를 요청했다.")
+    assert found["동부경찰서"].label == "ORG"
+    assert found["부산"].label == "GPE"
+    assert found["일본"].canonical == "Japan"
+    assert "정부" not in found
+
+
+def test_common_nouns_with_institution_endings_are_not_organisations() -> None:
+    found = ents("일부 공급처는 FTA 혜택을 받지 못했고 노조원들이 항의했다.")
+    assert not [m for m in found if m.label == "ORG"]
+
+
+def test_countries_mecab_calls_names_are_places_and_regions_are_loc() -> None:
+    found = by_text(
+        "베트남과 프랑스, 동남아 시장을 찾는 일본인 관광객이 인천국제공항을 거쳐 출국했다."
+    )
+    assert found["베트남"].label == "GPE"
+    assert found["프랑스"].label == "GPE"  # mecab-ko files 프랑스 as a person's name
+    assert found["동남아"].label == "LOC"
+    assert found["인천국제공항"].label == "LOC"
+    # a nationality is not the country
+    assert not any(m.canonical == "Japan" for m in found.values())
+
+
+def test_adjacent_places_are_one_place() -> None:
+    found = by_text("경기도 평택시 공장에서 화재가 났다.")
+    assert found["경기도 평택시"].label == "GPE"
+
+
+def test_dateline_and_byline_are_no_entities() -> None:
+    found = by_text("(도쿄=연합뉴스) 이재훈 특파원 = 니시무라 야스토시 경제산업상이 서울을 찾는다.")
+    assert set(found) == {"니시무라 야스토시", "서울"}  # no 도쿄, 연합뉴스 or 이재훈
+
+
+def test_entities_come_in_text_order_across_paragraphs() -> None:
+    text = "삼성전자는 도쿄에 사무소를 열었다.\n\n안덕근 장관은 일본을 방문했다."
+    starts = [m.start_char for m in ents(text)]
+    assert starts == sorted(starts)
+    assert len(starts) >= 4
+
+
+def test_analyze_is_safe_from_threads() -> None:
+    texts = ["안덕근 산업통상자원부 장관은 도쿄를 방문했다."] * 8
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: analyze([t])[0][0], texts))
+    assert all(r == results[0] for r in results)
+
+
+def test_korean_analysis_loads_neither_spacy_nor_airflow() -> None:
+    code = (
+        "import sys\n"
+        "from tradewatch.nlp.ko import analyze\n"
+        "analyze(['안덕근 장관은 \"수출 규제는 부당하다\"고 말했다.'])\n"
+        "assert 'spacy' not in sys.modules, 'spacy imported'\n"
+        "assert 'airflow' not in sys.modules, 'airflow imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
