@@ -18,6 +18,8 @@ import yaml
 
 from clirun import run_cli
 from tradewatch.devserver import serve_directory
+from tradewatch.store import snapshot_path
+from tradewatch.store.db import load_fts
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "languages"
 
@@ -45,7 +47,22 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "SELECT regexp_extract(url, '[^/]+$'), topics, relevance_evidence FROM articles"
         ).fetchall()
         (counts,) = con.execute("SELECT counts FROM pipeline_runs").fetchone()
+    with duckdb.connect(str(snapshot_path(db)), read_only=True) as con:
+        load_fts(con)
+        found = {
+            query: [
+                row[0]
+                for row in con.execute(
+                    "SELECT regexp_extract(url, '[^/]+$') FROM (SELECT *, "
+                    "fts_main_articles.match_bm25(article_id, tw_search_terms(?)) AS score "
+                    "FROM articles) WHERE score IS NOT NULL ORDER BY score DESC",
+                    [query],
+                ).fetchall()
+            ]
+            for query in ("수출규제", "輸出管理", "white lists")
+        }
     return {
+        "search": found,
         "articles": {name: row for name, *row in rows},
         "scored": {name: (topics, evidence) for name, topics, evidence in scored},
         "counts": json.loads(counts),
@@ -114,3 +131,13 @@ def test_korean_and_japanese_articles_are_scored_with_their_evidence(ingested: d
     assert {"export_controls", "white_list"} <= set(topics)
     assert any("ホワイト国" in line for line in evidence), evidence
     assert "boycott" in ingested["scored"]["ko-labelled-english.html"][0]
+
+
+def test_the_snapshot_searches_in_korean_and_japanese(ingested: dict) -> None:
+    """The README's queries, on the analysts' read-only snapshot."""
+    assert set(ingested["search"]["수출규제"]) == {
+        "ko-supply-chain-talks.html",
+        "ko-labelled-english.html",
+    }
+    assert ingested["search"]["輸出管理"] == ["ja-export-control-talks.html"]
+    assert ingested["search"]["white lists"] == ["en-white-list.html"]

@@ -214,6 +214,64 @@ def test_full_text_search_over_articles_and_quotes(con: duckdb.DuckDBPyConnectio
     assert quote_hits == [("Ahn Duk-geun",)]
 
 
+def _cjk_article(article_id: str, lang: str, title: str, text: str, quote: str) -> Article:
+    article = _article(article_id, text, title=title, lang=lang)
+    start = text.index(quote)
+    assert article.analysis is not None
+    article.analysis.quotes = [
+        Quote(quote, "Ahn Duk-geun", "named", "말했다", start, start + len(quote))
+    ]
+    return article
+
+
+def _search(con: duckdb.DuckDBPyConnection, table: str, key: str, query: str) -> list[tuple]:
+    return con.execute(
+        f"SELECT {key} FROM (SELECT *, fts_main_{table}.match_bm25({key}, tw_search_terms(?))"
+        " AS score FROM " + table + ") WHERE score IS NOT NULL ORDER BY score DESC",
+        [query],
+    ).fetchall()
+
+
+def test_full_text_search_in_korean_and_japanese(con: duckdb.DuckDBPyConnection) -> None:
+    """Words glued to particles (수출규제를) or written without spaces (輸出管理を) are
+    found, voicing marks are kept (述べた), English still works."""
+    load_batch(
+        con,
+        [
+            _article("en1"),
+            _cjk_article(
+                "ko1",
+                "ko",
+                "일본 수출규제 해제",
+                '산업부는 일본의 수출규제를 비판했다.\n\n안 장관은 "공급망을 지키겠다"고 말했다.',
+                "공급망을 지키겠다",
+            ),
+            _cjk_article(
+                "ja1",
+                "ja",
+                "輸出管理の見直し",
+                "経済産業省は韓国向けの輸出管理を見直した。\n\n大臣は「対話を続ける」と述べた。",
+                "対話を続ける",
+            ),
+        ],
+        [],
+        log_key="r",
+    )
+    assert rebuild_fts(con)
+    assert _search(con, "articles", "article_id", "수출규제") == [("ko1",)]
+    assert _search(con, "articles", "article_id", "輸出管理") == [("ja1",)]
+    assert _search(con, "articles", "article_id", "述べた") == [("ja1",)]
+    assert _search(con, "articles", "article_id", "white list") == [("en1",)]
+    assert (
+        _search(con, "quotes", "quote_id", "공급망")[0]
+        == _search(con, "quotes", "quote_id", "공급망을 지키겠다")[0]
+    )
+    assert len(_search(con, "quotes", "quote_id", "対話")) == 1
+    assert con.execute(
+        "SELECT count(*) FROM articles WHERE search_terms IS NOT NULL"
+    ).fetchone() == (2,)
+
+
 def test_locked_file_gives_clear_error(tmp_path: Path) -> None:
     import subprocess
     import sys

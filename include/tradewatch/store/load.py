@@ -44,6 +44,11 @@ LOAD_BATCH = 500
 RUN_TABLES = ("fetch_log", "http_validators", "pending_fetches", "pipeline_runs")
 
 _TS = pa.timestamp("us", tz="UTC")
+# Korean and Japanese letters, in RE2 (DuckDB's regular expressions).
+_CJK = r"[\p{Hangul}\p{Han}\p{Hiragana}\p{Katakana}]"
+# What the full-text index drops between terms: anything but letters and digits of any
+# script (fts's default keeps only a-z), accents kept (述べた is not 述へた).
+_FTS_IGNORE = r"(\.|[^\p{L}\p{N}])+"
 _ARTICLE_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -276,11 +281,27 @@ def _write_changed(
         )
         con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
         con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
+        _fill_search_terms(con)
     finally:
         for view in ("changed_ids", "staged_quotes", "staged_mentions", "staged_entities"):
             con.unregister(view)
     counts.quotes += quotes.num_rows
     counts.entity_mentions += mentions.num_rows
+
+
+def _fill_search_terms(con: duckdb.DuckDBPyConnection) -> None:
+    """Korean and Japanese text of the changed articles and their quotes as search terms
+    (migration 010's ``tw_search_terms``), for the full-text index."""
+    con.execute(
+        "UPDATE articles SET search_terms = CASE WHEN lang IN ('ko', 'ja') "
+        "THEN tw_search_terms(coalesce(title, '') || ' ' || text) END "
+        "WHERE article_id IN (SELECT article_id FROM changed_ids)"
+    )
+    con.execute(
+        "UPDATE quotes SET search_terms = tw_search_terms(quote || ' ' || coalesce(speaker, '')) "
+        "WHERE article_id IN (SELECT article_id FROM changed_ids) "
+        f"AND regexp_matches(quote, '{_CJK}')"
+    )
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -319,8 +340,15 @@ def rebuild_fts(con: duckdb.DuckDBPyConnection) -> bool:
     """Rebuild the full-text indexes on articles and quotes (DuckDB's fts is not incremental)."""
     if not load_fts(con):
         return False
-    con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', overwrite = 1)")
-    con.execute("PRAGMA create_fts_index('quotes', 'quote_id', 'quote', 'speaker', overwrite = 1)")
+    options = f"strip_accents = 0, ignore = '{_FTS_IGNORE}', overwrite = 1"
+    con.execute(
+        f"PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', 'search_terms', "
+        f"{options})"
+    )
+    con.execute(
+        f"PRAGMA create_fts_index('quotes', 'quote_id', 'quote', 'speaker', 'search_terms', "
+        f"{options})"
+    )
     return True
 
 
