@@ -24,7 +24,19 @@ from tradewatch.models import (
 from tradewatch.store import connect, load_batch
 from tradewatch.store.load import FetchOutcomes, RunRecord
 
-__all__ = ["DAY", "HOSTILE_ENTITY", "HOSTILE_QUOTE", "HOSTILE_TITLE", "JS_URL", "build_report_db"]
+__all__ = [
+    "DAY",
+    "HOSTILE_ENTITY",
+    "HOSTILE_QUOTE",
+    "HOSTILE_TITLE",
+    "JA_QUOTE",
+    "JA_TITLE",
+    "JS_URL",
+    "KO_QUOTE",
+    "KO_TITLE",
+    "add_korean_and_japanese",
+    "build_report_db",
+]
 
 DAY = date(2026, 11, 20)
 HOSTILE_TITLE = 'Photoresist curbs <script>alert("title")</script> & the "white list"'
@@ -54,6 +66,7 @@ def _article(
     relevant: bool = True,
     url: str | None = None,
     text: str | None = None,
+    lang: str = "en",
 ) -> Article:
     body = text or " ".join(f'"{q}," {s or "someone"} said.' for q, s, _, _ in quotes) or title
     for name, _ in mentions:
@@ -72,6 +85,7 @@ def _article(
         published_at=_at(day, 3),
         published_offset="+09:00",
         published_from="jsonld",
+        lang=lang,
         content_hash=f"hash-{body}",
         analysis=Analysis(
             relevant=relevant,
@@ -81,6 +95,7 @@ def _article(
             entities=found,
             quotes=[_quote(body, q, s, k, c) for q, s, k, c in quotes],
             extraction_version="test-1",
+            lang=lang,
         ),
     )
 
@@ -95,6 +110,10 @@ def _relayed(article_id: str, day: date, **kw) -> Article:
 
 
 AHN = "Ahn Duk-geun"
+KO_TITLE = '안덕근 장관 "日 수출규제에 단호히 대응"'
+KO_QUOTE = "일본의 부당한 수출규제에는 단호하게 대응하겠다"
+JA_TITLE = "西村経産相、韓国との対話継続を表明"
+JA_QUOTE = "韓国とはあらゆるレベルで対話を続けていく"
 METI = "Ministry of Economy, Trade and Industry"
 
 
@@ -254,6 +273,43 @@ def build_report_db(path: Path) -> Path:
                 },
             ),
         )
+    finally:
+        con.close()
+    return path
+
+
+def add_korean_and_japanese(path: Path) -> Path:
+    """Load a Korean and a Japanese article of :data:`DAY` into the file at ``path``.
+
+    Their speakers are written in Hangul and kanji but resolve to the same people as the
+    English quotes, so the brief ranks them together.
+    """
+    korean = _article(
+        "k1-day",
+        DAY,
+        title=KO_TITLE,
+        source="yonhap-ko",
+        lang="ko",
+        text=f'안덕근 산업통상자원부 장관은 "{KO_QUOTE}"고 말했다. 포토레지스트 수입은 늘었다.',
+    )
+    japanese = _article(
+        "j1-day",
+        DAY,
+        title=JA_TITLE,
+        source="nhk-ja",
+        lang="ja",
+        topics=("white_list",),
+        text=f"西村康稔経済産業相は記者会見で「{JA_QUOTE}」と述べた。",
+    )
+    for article, speaker, canonical, quote in (
+        (korean, "안덕근", AHN, KO_QUOTE),
+        (japanese, "西村康稔", "Yasutoshi Nishimura", JA_QUOTE),
+    ):
+        assert article.analysis is not None
+        article.analysis.quotes = [_quote(article.text, quote, speaker, "named", canonical)]
+    con = connect(path)
+    try:
+        load_batch(con, [korean, japanese], [], log_key="r-languages")
     finally:
         con.close()
     return path

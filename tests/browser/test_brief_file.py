@@ -9,7 +9,16 @@ import pytest
 from playwright.sync_api import Page
 
 from chromium import Shots, chromium
-from reportdb import AHN, DAY, HOSTILE_QUOTE, HOSTILE_TITLE, build_report_db
+from reportdb import (
+    AHN,
+    DAY,
+    HOSTILE_QUOTE,
+    HOSTILE_TITLE,
+    JA_QUOTE,
+    KO_QUOTE,
+    add_korean_and_japanese,
+    build_report_db,
+)
 from tradewatch.report import write_brief
 
 pytestmark = pytest.mark.browser
@@ -65,3 +74,37 @@ def test_the_brief_reads_right_offline_in_a_browser(reports: Path) -> None:
 
     assert dialogs == []
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+def test_korean_and_japanese_are_drawn_with_fonts_that_have_their_glyphs(tmp_path: Path) -> None:
+    """A missing CJK font shows boxes, not an error: ask Chromium which fonts drew the text."""
+    db = add_korean_and_japanese(build_report_db(tmp_path / "tw.duckdb"))
+    brief = write_brief(db, tmp_path / "reports", day=DAY).path
+    shots = Shots("brief-languages")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(brief.as_uri())
+        shots.take(page, "brief")
+        assert page.locator("#languages").inner_text().count(" on ") == 3
+        assert page.locator('blockquote[lang="ko"]').inner_text().startswith(f"“{KO_QUOTE}”")
+        assert page.locator('blockquote[lang="ja"]').inner_text().startswith(f"“{JA_QUOTE}”")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+
+        def fonts(selector: str) -> dict[str, int]:
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+            used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+            return {font["familyName"]: font["glyphCount"] for font in used}
+
+        for selector, script in (
+            ('blockquote[lang="ko"]', "KR"),
+            ('blockquote[lang="ja"]', "JP"),
+            ('#articles span[lang="ko"]', "KR"),
+            ('#articles span[lang="ja"]', "JP"),
+        ):
+            used = fonts(selector)
+            assert used and all("CJK" in family for family in used), (selector, used)
+            assert any(family.endswith(script) for family in used), (selector, used)
+        page.locator("#speakers").screenshot(path=str(shots.folder / "speakers.png"))

@@ -12,8 +12,22 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from markupsafe import escape
 
-from reportdb import AHN, DAY, HOSTILE_ENTITY, HOSTILE_QUOTE, HOSTILE_TITLE, JS_URL, build_report_db
+from reportdb import (
+    AHN,
+    DAY,
+    HOSTILE_ENTITY,
+    HOSTILE_QUOTE,
+    HOSTILE_TITLE,
+    JA_QUOTE,
+    JA_TITLE,
+    JS_URL,
+    KO_QUOTE,
+    KO_TITLE,
+    add_korean_and_japanese,
+    build_report_db,
+)
 from tradewatch.report import write_brief, write_briefs_after_loads
 from tradewatch.report.facts import Period, read_facts
 from tradewatch.report.files import LATEST, brief_days, with_day_index
@@ -93,6 +107,33 @@ def test_quotes_name_their_speaker_and_link_their_article(page: str) -> None:
     relayed = speakers[speakers.index("Dialogue with Seoul will continue") :]
     assert relayed[: relayed.index("</blockquote>")].count("as reported by Kyodo News ·") == 1
     assert speakers.count("as reported by") == 1
+
+
+def test_korean_and_japanese_news_is_counted_marked_and_ranked_with_the_english(
+    db: Path, tmp_path: Path
+) -> None:
+    mixed = add_korean_and_japanese(Path(shutil.copy(db, tmp_path / "mixed.duckdb")))
+    page = write_brief(mixed, tmp_path / "reports", day=DAY).path.read_text(encoding="utf-8")
+
+    languages = re.search(r'<p id="languages"[^>]*>(.*?)</p>', page, re.DOTALL)
+    assert languages, "no language breakdown"
+    assert languages.group(1) == (
+        f"By language: English 2 on {DAY:%b %d} (3 in 30 days) · "
+        f"Japanese 1 on {DAY:%b %d} (1 in 30 days) · Korean 1 on {DAY:%b %d} (1 in 30 days)"
+    )
+    articles = _section(page, "articles")
+    assert '<span class="chip lang">KO</span> <span lang="ko">' in articles
+    assert '<span class="chip lang">JA</span> <span lang="ja">' in articles
+    assert str(escape(KO_TITLE)) in articles
+    assert JA_TITLE in articles and articles.count('class="chip lang"') == 2
+
+    speakers = _section(page, "speakers")
+    ahn = speakers[speakers.index(f"<h3>{AHN} ") :].split('<div class="speaker">')[0]
+    assert f'<blockquote lang="ko">\n      “{KO_QUOTE}”' in ahn  # under his English name
+    assert "3 quotes in 3 articles" in ahn
+    nishimura = speakers[speakers.index("<h3>Yasutoshi Nishimura ") :]
+    assert f'<blockquote lang="ja">\n      “{JA_QUOTE}”' in nishimura
+    assert '<blockquote lang="en">' in nishimura
 
 
 def test_untrusted_text_stays_text(page: str) -> None:

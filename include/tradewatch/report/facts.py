@@ -100,6 +100,7 @@ class ArticleRow:
     published_at: datetime
     topics: list[str]
     quotes: int
+    lang: str | None
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class QuoteRow:
     source: str
     published_at: datetime
     reported_by: str | None
+    lang: str | None
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class Health:
 class BriefFacts:
     period: Period
     headlines: list[Headline]
+    languages: list[tuple[str, int, int]]  # language, articles on the day, in the window
     topic_days: list[tuple[date, str, int]]
     topics: list[str]
     articles: list[ArticleRow]
@@ -233,6 +236,7 @@ def read_facts(con: duckdb.DuckDBPyConnection, period: Period) -> BriefFacts:
     return BriefFacts(
         period=period,
         headlines=_headlines(con, period),
+        languages=_languages(con, period),
         topic_days=_topic_days(con, period),
         topics=[row[0] for row in con.execute(_ALL_TOPICS).fetchall()],
         articles=articles,
@@ -292,6 +296,20 @@ def _headlines(con: duckdb.DuckDBPyConnection, period: Period) -> list[Headline]
     return out
 
 
+def _languages(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple[str, int, int]]:
+    """Relevant articles per language, on the day and in the window, most first."""
+    rows = con.execute(
+        """
+        SELECT coalesce(lang, 'unknown'), count(*) FILTER (WHERE day = $day),
+               count(*) FILTER (WHERE day >= $start)
+        FROM brief_articles GROUP BY ALL HAVING count(*) FILTER (WHERE day >= $start) > 0
+        ORDER BY 3 DESC, 1
+        """,
+        {"day": period.day, "start": period.start},
+    ).fetchall()
+    return [(lang, int(day), int(window)) for lang, day, window in rows]
+
+
 _ALL_TOPICS = "SELECT DISTINCT topic FROM report_daily_topics ORDER BY topic"
 
 
@@ -310,10 +328,10 @@ def _topic_days(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple[da
 def _articles(con: duckdb.DuckDBPyConnection, period: Period) -> list[ArticleRow]:
     rows = con.execute(
         """
-        SELECT a.title, a.url, a.source, a.published_at, a.topics, count(q.quote_id)
+        SELECT a.title, a.url, a.source, a.published_at, a.topics, count(q.quote_id), a.lang
         FROM brief_articles a LEFT JOIN brief_quotes q USING (article_id)
         WHERE a.day = $day
-        GROUP BY a.article_id, a.title, a.url, a.source, a.published_at, a.topics
+        GROUP BY a.article_id, a.title, a.url, a.source, a.published_at, a.topics, a.lang
         ORDER BY a.published_at DESC, a.title
         LIMIT $limit
         """,
@@ -338,7 +356,7 @@ def _speakers(con: duckdb.DuckDBPyConnection, period: Period) -> list[Speaker]:
     latest: dict[str, list[QuoteRow]] = {}
     for speaker, *quote in con.execute(
         """
-        SELECT speaker, quote, title, url, source, published_at, reported_by
+        SELECT speaker, quote, title, url, source, published_at, reported_by, lang
         FROM brief_quotes
         WHERE identified AND day >= $start AND list_contains($names, speaker)
         QUALIFY row_number() OVER (PARTITION BY speaker ORDER BY published_at DESC, seq) <= $n

@@ -51,6 +51,14 @@ def _signed(value: int) -> str:
     return f"+{value:,}" if value > 0 else f"−{-value:,}" if value < 0 else "±0"
 
 
+_LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "ja": "Japanese"}
+
+
+def _language_name(code: str | None) -> str:
+    """``ko`` -> ``Korean``; a code the brief has no name for reads as itself."""
+    return _LANGUAGE_NAMES.get(code or "", code or "unknown")
+
+
 def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
     return value.strftime(fmt) if value else "—"
 
@@ -63,7 +71,9 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-_ENV.filters.update(web_url=_web_url, signed=_signed, when=_when, topic=topic_label)
+_ENV.filters.update(
+    web_url=_web_url, signed=_signed, when=_when, topic=topic_label, language=_language_name
+)
 
 
 def render_day_index(days: list[date], current: date | None) -> str:
