@@ -483,6 +483,27 @@ def test_what_the_speaker_was_doing_is_not_part_of_the_description(nlp: Language
     assert (q.speaker, q.speaker_kind) == ("senior trade official", "descriptor")
 
 
+@pytest.mark.parametrize(
+    ("lead", "speaker"),
+    [
+        (
+            "a Foreign Ministry official under the condition of anonymity also",
+            "Foreign Ministry official",
+        ),
+        ("a senior trade official speaking on condition of anonymity", "senior trade official"),
+        ("an industry ministry official who requested anonymity", "industry ministry official"),
+        ("a chip executive requesting not to be named", "chip executive"),
+        ("a METI official on condition that he not be identified", "METI official"),
+    ],
+)
+def test_a_phrase_that_only_hides_a_name_is_not_part_of_the_description(
+    nlp: Language, lead: str, speaker: str
+) -> None:
+    text = f'"We will keep talking with Tokyo about the white list," {lead} said on Tuesday.'
+    q = only(quotes_of(nlp, text))
+    assert (q.speaker, q.speaker_kind) == (speaker, "descriptor")
+
+
 def test_a_fronted_of_phrase_is_not_the_speaker(nlp: Language) -> None:
     text = (
         "Of Abe, Park Ji-hoon, who has given money to Moon Jae-in, said, \u201cHe is flat-out "

@@ -88,11 +88,15 @@ _GROUP_SPEAKER = re.compile(
 _DESCRIPTOR_FRAME = re.compile(r"\b(?:at|of|from|for|with|in|to|by)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-# "a retail analyst who asked not to be named": the clause hides the speaker, it does not
-# describe them, so it is not part of the descriptor ("a farmer who lives near the plant" is).
+# "a retail analyst who asked not to be named", "an official under the condition of
+# anonymity": the phrase hides the speaker, it does not describe them, so it is not part of
+# the descriptor ("a farmer who lives near the plant" is).
 _ANONYMITY = re.compile(
-    r"\s+(?:who|that)\s+(?:\w+\s+){0,6}?(?:anonymity|anonymously|named|identified)\b.*$",
-    re.DOTALL,
+    r"\s+(?:(?:who|that)\s+(?:\w+\s+){0,6}?(?:anonymity|anonymously|named|identified)"
+    r"|(?:(?:speaking|talking)\s+)?(?:on|under)\s+(?:the\s+)?conditions?\s+(?:of|that)\b"
+    r"|(?:requesting|asking|declining|preferring)\s+(?:\w+\s+){0,4}?"
+    r"(?:anonymity|named|identified))\b.*$",
+    re.DOTALL | re.IGNORECASE,
 )
 
 
