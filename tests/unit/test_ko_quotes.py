@@ -227,3 +227,40 @@ def test_a_plural_pronoun_names_nobody_in_particular() -> None:
     text = '안덕근 장관은 공장을 찾았다. 그들은 "일자리를 지켜 달라"고 외쳤다.'
     [q] = quotes(text)
     assert (q.speaker_kind, q.speaker_text, q.speaker) == ("pronoun", "그들", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "relay"),
+    [
+        (
+            '교도통신에 따르면 니시무라 야스토시 경제산업상은 "한국과의 협의를 계속하겠다"고 '
+            "말했다.",
+            "교도통신",
+        ),
+        (
+            'NHK 보도에 따르면 니시무라 야스토시 경제산업상은 "수출 관리 운용을 재검토한다"고 '
+            "밝혔다.",
+            "NHK",
+        ),
+        (
+            '니시무라 야스토시 경제산업상은 "한국과의 협의를 계속하겠다"고 말했다고 교도통신이 '
+            "전했다.",
+            "교도통신",
+        ),
+        (
+            '니시무라 야스토시 경제산업상은 "한국과의 협의를 계속하겠다"고 말했다.',
+            None,
+        ),
+        (
+            "교도통신에 따르면 일본 정부는 이날 각의에서 수출관리 운용 재검토를 결정했으며, "
+            '니시무라 야스토시 경제산업상은 "한국과의 협의를 계속하겠다"고 말했다.',
+            None,
+        ),
+    ],
+)
+def test_a_second_hand_quote_names_whom_the_article_has_it_from(
+    text: str, relay: str | None
+) -> None:
+    [q] = quotes(text)
+    assert q.speaker == "Yasutoshi Nishimura"
+    assert q.reported_by == relay

@@ -13,6 +13,10 @@ from the last comma; else a subject between the quote and its verb ("…"라고 
 말했다); else a word ending in 은/는 that mecab could not read (many foreign names); else
 the last 이/가 subject before the quote. A sentence without one ("이어 "…"고 덧붙였다")
 takes the speaker of the sentence before.
+
+A quote the reporter has second hand names its source: "교도통신에 따르면" (or "NHK 보도에
+따르면") in the sentence, or "…고 말했다고 교도통신이 전했다" after it. That source is the
+quote's ``reported_by``; the speaker stays who said the words.
 """
 
 from __future__ import annotations
@@ -54,6 +58,13 @@ _NAMING_VERB = re.compile(r"^(?:명명|쓰인|쓰여|적힌|적혀|새겨|불리
 _NOT_TOPIC = re.compile(
     r"(?:에서|에게|에|로|으로|과|와|까지|부터|에선|서|다|라|냐|자|하|있|없|되|같|많|"
     r"적|좋|받|높|낮|작|않|못|싶|주|준|보|본|온|간|난|한|된|인|운|른|린|진|긴|친|던)[은는]$"
+)
+# "교도통신에 따르면", "NHK 보도에 따르면", "요미우리신문의 보도에 따르면": the word before.
+_ACCORDING_TO = re.compile(r"([^\s,.\"“”]+?)(?:의)?(?:\s?보도)?에\s?따르면")
+_CLAUSE_BREAK = re.compile(r"[다며고서면],")
+# "…고 말했다고 교도통신이 전했다": a speech verb's 다고, then the relaying subject and its verb.
+_RELAYED_BY = re.compile(
+    r"다고\s+([^\s,.\"“”]+?)(?:이|가|은|는)\s+(?:[^\s.]+\s+)?(?:전했|보도했|보도|전해|타전)"
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 _PUNCT_TAIL = re.compile(r"[\s.,!?·\"“”'‘’)\]]+$")
@@ -152,7 +163,10 @@ def extract_quotes(
                 sentence.start,
             )
         if marked:
-            found += _attributed(text, inside, marked, sentence, previous)
+            found += _relayed(
+                _attributed(text, inside, marked, sentence, previous),
+                _relay(text, sentence, marked),
+            )
         elif previous is not None and _continues(text, quotes, sentence, previous):
             found.append(_quote(text, quotes[0], previous.speaker, None, "inherited"))
             sentence.quoted, sentence.speaker = True, previous.speaker
@@ -184,6 +198,27 @@ def _attributed(
         cue = _cue(text, inside, quote)
         found.append(_quote(text, quote, sentence.speaker, cue, how if sentence.speaker else None))
     return found
+
+
+def _relay(text: str, sentence: _Sentence, quotes: list[_Span]) -> str | None:
+    """Who the sentence says the article has its quotes from, as written: an "에 따르면"
+    in the quotes' own clause (no clause ending with a comma between, as in "X에 따르면 …
+    왔으며, 한 관계자는 "…""), or a "다고 X가 전했다" after them."""
+    according = None
+    for match in _ACCORDING_TO.finditer(text, sentence.start, quotes[0].open):
+        according = match
+    if according is not None and not _CLAUSE_BREAK.search(text, according.end(), quotes[0].open):
+        return according.group(1)
+    relayed = _RELAYED_BY.search(text, quotes[-1].close, sentence.end)
+    return relayed.group(1) if relayed is not None else None
+
+
+def _relayed(quotes: list[Quote], relay: str | None) -> list[Quote]:
+    """``quotes`` with ``reported_by`` set to ``relay``, unless it is their speaker."""
+    for quote in quotes:
+        if relay and relay not in (quote.speaker, quote.speaker_text, quote.speaker_canonical):
+            quote.reported_by = relay
+    return quotes
 
 
 def _is_direct(text: str, inside: list[Word], quote: _Span) -> bool:
