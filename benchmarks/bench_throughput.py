@@ -148,7 +148,7 @@ def _run(args: list[object], pages: int) -> dict[str, float]:
     command = [sys.executable, "-m", "tradewatch", "--quiet", *map(str, args)]
     started = time.perf_counter()
     proc = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = _watch_rss(proc)
+    peak = watch_rss(proc)
     out, err = proc.communicate()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
@@ -174,7 +174,7 @@ class _Peak:
     value = 0
 
 
-def _watch_rss(proc: psutil.Popen) -> _Peak:
+def watch_rss(proc: psutil.Popen) -> _Peak:
     """Sample the RSS of ``proc`` and all its children every 50 ms until it exits."""
     peak = _Peak()
 

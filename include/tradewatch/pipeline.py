@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from time import perf_counter
 from typing import Any, TypeVar
 
 import duckdb
@@ -563,6 +564,7 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     log: list[FetchLogEntry] = []
     for path in sorted((ctx.run_dir / "log").glob("*.jsonl")):
         log.extend(_read_jsonl(path, FetchLogEntry))
+    started = perf_counter()
     con = connect(ctx.db_path, wait_seconds=lock_wait_seconds())
     try:
         counts = load_batch(
@@ -573,12 +575,14 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
             outcomes=_outcomes(ctx),
             run=_run_record(ctx),
         )
+        stored = perf_counter()
         keep_index = counts.nothing_changed and snapshot_path(ctx.db_path).exists()
         try:
             if keep_index:
                 logger.info("no article changed in %s; full-text index kept", ctx.db_path)
             else:
                 rebuild_fts(con)
+            indexed = perf_counter()
             publish_snapshot(
                 con,
                 ctx.db_path,
@@ -595,7 +599,16 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
             ) from exc
     finally:
         con.close()
-    logger.info("loaded into %s: %s", ctx.db_path, counts)
+    done = perf_counter()
+    logger.info(
+        "loaded into %s in %.2f s (rows %.2f s, search index %.2f s, snapshot %.2f s): %s",
+        ctx.db_path,
+        done - started,
+        stored - started,
+        indexed - stored,
+        done - indexed,
+        counts,
+    )
     return asdict(counts)
 
 
