@@ -76,7 +76,6 @@ from tradewatch.store import (
     lock_wait_seconds,
     parquet_export_enabled,
     publish_snapshot,
-    rebuild_fts,
     snapshot_path,
 )
 from tradewatch.store.fetch_state import read_fetch_memory, read_validators
@@ -554,11 +553,11 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     """Upsert the run's articles, quotes, entities, fetch log and ``pipeline_runs`` row into
     DuckDB in one transaction, then publish the read-only snapshot; return the load counts.
 
-    Articles go in batches, in publication order (see ``store.load_batch``). When no
-    article changed, the full-text indexes (rebuilt whole, DuckDB's fts is not
-    incremental) are left as they are, and the snapshot gets only the run's bookkeeping
-    tables: its own row, fetch log and retries are news to whoever reads it (the brief's
-    health section), the rest of the old snapshot is still right.
+    Articles go in batches, in publication order (see ``store.load_batch``), and the
+    full-text indexes take the rows written in the same transaction. When no article
+    changed, the snapshot gets only the run's bookkeeping tables: its own row, fetch log
+    and retries are news to whoever reads it (the brief's health section), the rest of
+    the old snapshot is still right.
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
     log: list[FetchLogEntry] = []
@@ -576,37 +575,30 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
             run=_run_record(ctx),
         )
         stored = perf_counter()
-        keep_index = counts.nothing_changed and snapshot_path(ctx.db_path).exists()
+        reuse = counts.nothing_changed and snapshot_path(ctx.db_path).exists()
         try:
-            if keep_index:
-                logger.info("no article changed in %s; full-text index kept", ctx.db_path)
-            else:
-                rebuild_fts(con)
-            indexed = perf_counter()
             publish_snapshot(
                 con,
                 ctx.db_path,
                 parquet=parquet_export_enabled(),
-                refresh=RUN_TABLES if keep_index else (),
+                refresh=RUN_TABLES if reuse else (),
             )
         except (OSError, duckdb.Error, StoreError) as exc:
             first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise PublishError(
                 f"run {ctx.run_id} is stored in {ctx.db_path} ({counts.articles_new} new, "
-                f"{counts.articles_updated} updated articles), but rebuilding the search "
-                f"index or the read-only snapshot failed: {first_line}; the next load "
-                "publishes them again"
+                f"{counts.articles_updated} updated articles), but publishing the read-only "
+                f"snapshot failed: {first_line}; the next load publishes it again"
             ) from exc
     finally:
         con.close()
     done = perf_counter()
     logger.info(
-        "loaded into %s in %.2f s (rows %.2f s, search index %.2f s, snapshot %.2f s): %s",
+        "loaded into %s in %.2f s (rows and search index %.2f s, snapshot %.2f s): %s",
         ctx.db_path,
         done - started,
         stored - started,
-        indexed - stored,
-        done - indexed,
+        done - stored,
         counts,
     )
     return asdict(counts)

@@ -252,7 +252,7 @@ KILL_POINTS = [
     ("hook", "load:link_duplicates"),  # first statement inside the transaction
     ("hook", "load:record_pending"),  # rows inserted, transaction still open
     ("hook", "load:_upsert_run"),  # last statement before COMMIT
-    ("hook", "pipeline:rebuild_fts"),  # committed, indexes not rebuilt
+    ("hook", "load:update_search_index"),  # rows written, index rows not yet
     ("hook", "pipeline:publish_snapshot"),  # committed, snapshot not published
 ]
 
@@ -539,9 +539,9 @@ def test_full_disk_fails_cleanly_and_keeps_stored_data(ingested_once, where) -> 
     assert "File too large" in line, line
     if where == "staging":  # failed before the loader ran
         assert not stored
-    elif stored:  # the commit went through; only the index or snapshot could not follow
+    elif stored:  # the commit went through; only the snapshot could not follow
         assert_before_or_complete_run(state, ingested_once["state"])
-        assert f"is stored in {db}" in line and "next load publishes them again" in line
+        assert f"is stored in {db}" in line and "next load publishes it again" in line
     assert_archive_consistent(data)
 
 

@@ -20,7 +20,6 @@ from tradewatch.store import (
     connect,
     load_batch,
     publish_snapshot,
-    rebuild_fts,
 )
 from tradewatch.store.db import fts_extension_path, load_fts
 from tradewatch.store.load import RunRecord
@@ -87,7 +86,6 @@ def _load(db: Path, *articles: Article, **publish) -> Path:
     con = connect(db)
     try:
         load_batch(con, list(articles), [], log_key=f"run-{articles[0].article_id}")
-        rebuild_fts(con)
         return publish_snapshot(con, db, **publish)
     finally:
         con.close()
@@ -210,7 +208,6 @@ def test_publish_from_a_path_with_parquet(db: Path) -> None:
     con = connect(db)
     try:
         load_batch(con, [PHOTORESIST, FLUORIDE], [], log_key="r")
-        rebuild_fts(con)
     finally:
         con.close()
     snap = publish_snapshot(db, parquet=True)  # a fresh connection that never loaded fts

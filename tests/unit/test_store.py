@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tradewatch.models import Analysis, Article, EntityMention, FetchLogEntry, Quote, SpeakerKind
-from tradewatch.store import StoreError, connect, load_batch, migrate, rebuild_fts
+from tradewatch.store import StoreError, connect, load_batch, migrate
 from tradewatch.store.db import MIGRATIONS_DIR
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
@@ -201,7 +201,6 @@ def test_full_text_search_over_articles_and_quotes(con: duckdb.DuckDBPyConnectio
         [],
         log_key="r",
     )
-    assert rebuild_fts(con)
     hits = con.execute(
         "SELECT article_id FROM (SELECT *, fts_main_articles.match_bm25(article_id, 'white list')"
         " AS score FROM articles) WHERE score IS NOT NULL"
@@ -257,7 +256,6 @@ def test_full_text_search_in_korean_and_japanese(con: duckdb.DuckDBPyConnection)
         [],
         log_key="r",
     )
-    assert rebuild_fts(con)
     assert _search(con, "articles", "article_id", "수출규제") == [("ko1",)]
     assert _search(con, "articles", "article_id", "輸出管理") == [("ja1",)]
     assert _search(con, "articles", "article_id", "述べた") == [("ja1",)]

@@ -24,6 +24,7 @@ from tradewatch.models import Article, FetchLogEntry, PendingFetch, Validators
 from tradewatch.store.db import load_fts
 from tradewatch.store.duplicates import link_duplicates
 from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
+from tradewatch.store.search_index import drop_search_indexes, update_search_index
 
 __all__ = [
     "LOAD_BATCH",
@@ -33,7 +34,6 @@ __all__ = [
     "RunRecord",
     "entity_id",
     "load_batch",
-    "rebuild_fts",
 ]
 
 logger = logging.getLogger(__name__)
@@ -46,9 +46,6 @@ RUN_TABLES = ("fetch_log", "http_validators", "pending_fetches", "pipeline_runs"
 _TS = pa.timestamp("us", tz="UTC")
 # Korean and Japanese letters, in RE2 (DuckDB's regular expressions).
 _CJK = r"[\p{Hangul}\p{Han}\p{Hiragana}\p{Katakana}]"
-# What the full-text index drops between terms: anything but letters and digits of any
-# script (fts's default keeps only a-z), accents kept (述べた is not 述へた).
-_FTS_IGNORE = r"(\.|[^\p{L}\p{N}])+"
 _ARTICLE_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -199,8 +196,11 @@ def load_batch(
     seen: set[str] = set()
     con.execute("BEGIN TRANSACTION")
     try:
+        indexing = load_fts(con)
+        if not indexing:
+            drop_search_indexes(con)
         for batch in _batches(articles, batch_size):
-            _load_articles(con, batch, counts, seen)
+            _load_articles(con, batch, counts, seen, indexing)
         if fetch_log:
             con.register("staged_log", _log_table(fetch_log, log_key))
             try:
@@ -227,7 +227,11 @@ def load_batch(
 
 
 def _load_articles(
-    con: duckdb.DuckDBPyConnection, batch: list[Article], counts: LoadCounts, seen: set[str]
+    con: duckdb.DuckDBPyConnection,
+    batch: list[Article],
+    counts: LoadCounts,
+    seen: set[str],
+    indexing: bool,
 ) -> None:
     """Stage and upsert one batch; an id an earlier batch of this load already wrote
     (a page archived twice) replaces it without being counted again."""
@@ -243,7 +247,7 @@ def _load_articles(
             ).fetchall()
         }
         if changed:
-            _write_changed(con, [by_id[i] for i in sorted(changed)], counts)
+            _write_changed(con, [by_id[i] for i in sorted(changed)], counts, indexing)
     finally:
         con.unregister("staged_articles")
     counts.articles_new += len(changed - existing - seen)
@@ -256,9 +260,10 @@ def _load_articles(
 
 
 def _write_changed(
-    con: duckdb.DuckDBPyConnection, writable: list[Article], counts: LoadCounts
+    con: duckdb.DuckDBPyConnection, writable: list[Article], counts: LoadCounts, indexing: bool
 ) -> None:
-    """Upsert the changed articles and replace their quotes, mentions and entities."""
+    """Upsert the changed articles and replace their quotes, mentions and entities, and
+    their rows in the full-text indexes (see :mod:`.search_index`)."""
     con.register("changed_ids", pa.table({"article_id": [a.article_id for a in writable]}))
     quotes, mentions, entities = _child_tables(writable)
     con.register("staged_quotes", quotes)
@@ -271,6 +276,13 @@ def _write_changed(
             "JOIN changed_ids USING (article_id) "
             f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
         )
+        replaced = [
+            row[0]
+            for row in con.execute(
+                "SELECT quote_id FROM quotes "
+                "WHERE article_id IN (SELECT article_id FROM changed_ids)"
+            ).fetchall()
+        ]
         for table in ("quotes", "entity_mentions"):
             con.execute(
                 f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM changed_ids)"
@@ -282,6 +294,9 @@ def _write_changed(
         con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
         con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
         _fill_search_terms(con)
+        if indexing:
+            update_search_index(con, "articles", [a.article_id for a in writable])
+            update_search_index(con, "quotes", replaced + quotes["quote_id"].to_pylist())
     finally:
         for view in ("changed_ids", "staged_quotes", "staged_mentions", "staged_entities"):
             con.unregister(view)
@@ -334,22 +349,6 @@ def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord, counts: LoadCoun
             run.sources_file,
         ],
     )
-
-
-def rebuild_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Rebuild the full-text indexes on articles and quotes (DuckDB's fts is not incremental)."""
-    if not load_fts(con):
-        return False
-    options = f"strip_accents = 0, ignore = '{_FTS_IGNORE}', overwrite = 1"
-    con.execute(
-        f"PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', 'search_terms', "
-        f"{options})"
-    )
-    con.execute(
-        f"PRAGMA create_fts_index('quotes', 'quote_id', 'quote', 'speaker', 'search_terms', "
-        f"{options})"
-    )
-    return True
 
 
 def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -1,0 +1,206 @@
+"""The full-text indexes kept up to date by each load rank exactly as a rebuild would."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from tradewatch.models import Analysis, Article, Quote
+from tradewatch.store import build_search_indexes, connect, load_batch
+
+WHEN = datetime(2023, 3, 16, 9, 0, tzinfo=UTC)
+# Sentences written for this test, each with its quoted words; articles are built from them.
+SENTENCES = {
+    "en": [
+        ('"Export curbs on photoresist will end," the trade minister said.', "Export curbs"),
+        ('"Hydrogen fluoride shipments resume next month," a METI official said.', "Hydrogen"),
+        ('"The white list is restored," Ahn Duk-geun told reporters in Seoul.', "The white"),
+        ('"Samsung keeps a second supplier," an analyst said of the chip maker.', "Samsung"),
+        ('"We withdraw the WTO complaint," the ministry said on Thursday.', "We withdraw"),
+    ],
+    "ko": [
+        ('산업부는 "수출규제 해제를 환영한다"고 밝혔다.', "수출규제 해제를"),
+        ('안덕근 장관은 "불화수소 공급망을 지키겠다"고 말했다.', "불화수소 공급망을"),
+        ('업계 관계자는 "포토레지스트 재고가 충분하다"고 전했다.', "포토레지스트 재고가"),
+    ],
+    "ja": [
+        ("経済産業省は「輸出管理を見直す」と述べた。", "輸出管理を見直す"),
+        ("西村大臣は「対話を続ける」と語った。", "対話を続ける"),
+        ("関係者は「フッ化水素の出荷が増える」と話した。", "フッ化水素の出荷が増える"),
+    ],
+}
+QUERIES = [
+    "export curbs",
+    "photoresist",
+    "white list",
+    "hydrogen fluoride",
+    "minister said",
+    "수출규제",
+    "불화수소 공급망",
+    "輸出管理",
+    "対話",
+    "述べた",
+    "フッ化水素",
+]
+
+
+def _article(article_id: str, lang: str, picks: list[int], *, hour: int = 0) -> Article:
+    """An article of the chosen sentences of one language, each quote located in it."""
+    sentences = [SENTENCES[lang][i % len(SENTENCES[lang])] for i in picks]
+    text = "\n\n".join(s for s, _ in sentences)
+    quotes = []
+    for sentence, opening in sentences:
+        start = text.index(sentence) + sentence.index(opening)
+        quotes.append(Quote(opening, "Ahn Duk-geun", "named", "said", start, start + len(opening)))
+    return Article(
+        article_id=article_id,
+        url=f"http://wire.example/{article_id}",
+        canonical_url=f"http://wire.example/{article_id}",
+        source="wire",
+        title=f"{sentences[0][1]} {article_id}",
+        text=text,
+        fetched_at=WHEN,
+        published_at=WHEN + timedelta(hours=hour),
+        published_offset="+09:00",
+        published_from="jsonld",
+        content_hash=f"hash-{text}",
+        lang=lang,
+        analysis=Analysis(
+            relevant=True,
+            relevance=0.9,
+            topics=["export_controls"],
+            quotes=quotes,
+            extraction_version="test-1",
+        ),
+    )
+
+
+def _scores(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """Every query's hits with their BM25 scores, for both indexes."""
+    found = {}
+    for table, key in (("articles", "article_id"), ("quotes", "quote_id")):
+        for query in QUERIES:
+            found[table, query] = [
+                (name, round(score, 9))
+                for name, score in con.execute(
+                    f"SELECT {key}, score FROM (SELECT {key}, fts_main_{table}.match_bm25("
+                    f"{key}, tw_search_terms(?)) AS score FROM {table}) "
+                    "WHERE score IS NOT NULL ORDER BY score DESC, 1",
+                    [query],
+                ).fetchall()
+            ]
+    return found
+
+
+def _index_content(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, list[tuple]]:
+    """The index as BM25 reads it, independent of how documents and terms are numbered."""
+    schema = f"fts_main_{table}"
+    return {
+        "docs": con.execute(f"SELECT name, len FROM {schema}.docs ORDER BY ALL").fetchall(),
+        "dict": con.execute(f"SELECT term, df FROM {schema}.dict ORDER BY ALL").fetchall(),
+        "stats": con.execute(f"SELECT num_docs, avgdl FROM {schema}.stats").fetchall(),
+        "terms": con.execute(
+            f"SELECT d.name, f.field, w.term FROM {schema}.terms t "
+            f"JOIN {schema}.docs d USING (docid) JOIN {schema}.dict w USING (termid) "
+            f"JOIN {schema}.fields f USING (fieldid) ORDER BY ALL"
+        ).fetchall(),
+    }
+
+
+def _rebuilt(
+    con: duckdb.DuckDBPyConnection, path: Path, tmp_path: Path
+) -> duckdb.DuckDBPyConnection:
+    """A copy of the database with both indexes built whole."""
+    con.execute("CHECKPOINT")
+    copy = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(path, copy)
+    con = connect(copy)
+    assert build_search_indexes(con)
+    return con
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    path = tmp_path / "db" / "t.duckdb"
+    con = connect(path)
+    yield path, con
+    con.close()
+
+
+def test_incremental_loads_rank_as_a_rebuild(db, tmp_path: Path) -> None:
+    """New, rewritten, shortened, emptied and unchanged articles across four loads: the
+    index holds what a rebuild holds and every query scores the same."""
+    path, con = db
+    load_batch(
+        con,
+        [_article(f"en{i}", "en", [i, i + 1]) for i in range(4)]
+        + [_article("ko0", "ko", [0, 1]), _article("ja0", "ja", [0])],
+        [],
+        log_key="r1",
+    )
+    load_batch(
+        con,
+        [
+            _article("en0", "en", [0, 1]),  # unchanged
+            _article("en1", "en", [2, 3, 4]),  # rewritten, one quote more
+            _article("ko0", "ko", [2]),  # one quote fewer
+            _article("ko1", "ko", [1, 2]),
+            _article("ja1", "ja", [1, 2], hour=1),
+        ],
+        [],
+        log_key="r2",
+    )
+    emptied = _article("en2", "en", [3])
+    emptied.text = "Markets were calm on Friday."
+    emptied.content_hash = "hash-calm"
+    assert emptied.analysis is not None
+    emptied.analysis.quotes = []
+    load_batch(con, [emptied, _article("ja0", "ja", [2, 0])], [], log_key="r3")
+    load_batch(con, [_article("en9", "en", [0, 4], hour=2)], [], log_key="r4")
+
+    rebuilt = _rebuilt(con, path, tmp_path)
+    try:
+        for table in ("articles", "quotes"):
+            assert _index_content(con, table) == _index_content(rebuilt, table), table
+        incremental, whole = _scores(con), _scores(rebuilt)
+    finally:
+        rebuilt.close()
+    assert incremental == whole
+    assert incremental["articles", "export curbs"][0][0] in {"en0", "en9"}
+    assert {name for name, _ in incremental["articles", "輸出管理"]} == {"ja0"}
+    assert not any(name == "en2" for name, _ in incremental["articles", "hydrogen fluoride"])
+    assert con.execute("SELECT num_docs FROM fts_main_quotes.stats").fetchone() == (
+        con.execute("SELECT count(*) FROM quotes").fetchone()[0],
+    )
+
+
+def test_an_index_laid_out_otherwise_is_rebuilt(db, caplog: pytest.LogCaptureFixture) -> None:
+    """An index from another layout (another fts version) is rebuilt whole by the next load
+    rather than patched."""
+    _, con = db
+    load_batch(con, [_article("en0", "en", [0])], [], log_key="r1")
+    con.execute("ALTER TABLE fts_main_articles.docs DROP COLUMN len")
+    with caplog.at_level("WARNING", logger="tradewatch.store.search_index"):
+        load_batch(con, [_article("en1", "en", [1])], [], log_key="r2")
+    assert "not laid out as expected" in caplog.text
+    assert con.execute(
+        "SELECT article_id FROM (SELECT article_id, fts_main_articles.match_bm25(article_id, "
+        "'hydrogen') AS score FROM articles) WHERE score IS NOT NULL"
+    ).fetchall() == [("en1",)]
+
+
+def test_a_failed_load_leaves_the_index_as_it_was(db) -> None:
+    """The index is written in the load's transaction: a load that fails keeps both."""
+    _, con = db
+    load_batch(con, [_article("en0", "en", [0])], [], log_key="r1")
+    before = _index_content(con, "articles")
+    broken = _article("en1", "en", [1])
+    broken.published_at = "not a time"  # type: ignore[assignment]
+    with pytest.raises(pa.ArrowTypeError):
+        load_batch(con, [_article("en2", "en", [2]), broken], [], log_key="r2", batch_size=1)
+    assert _index_content(con, "articles") == before
