@@ -125,7 +125,6 @@ def test_surname_with_mo_and_age_before_ssi() -> None:
     found = by_text("경찰에 따르면 김모(45)씨는 지난 3일 밀수 혐의로 체포됐다.")
     assert found["김"].label == "PERSON"
     assert found["김"].canonical == "김모씨"
-    assert "경찰" not in found  # "the police": no particular organisation
 
 
 def test_latin_initial_with_age_and_sex_before_ssi() -> None:
@@ -161,6 +160,32 @@ def test_a_place_before_an_organisation_stays_a_place() -> None:
     assert found["부산"].label == "GPE"
     assert found["일본"].canonical == "Japan"
     assert "정부" not in found
+
+
+def test_police_prosecutors_and_courts_are_organisations_the_government_is_not() -> None:
+    found = by_text(
+        "경찰과 검찰은 반도체 소재 밀수 조직을 적발했고 법원은 정부 요청에 따라 "
+        "구속영장을 발부했다."
+    )
+    assert {found[w].label for w in ("경찰", "검찰", "법원")} == {"ORG"}
+    assert "정부" not in found  # the actor of nearly every trade sentence
+
+
+def test_an_authority_with_its_field_is_an_organisation_alone_it_is_not() -> None:
+    found = by_text(
+        "세관 당국은 보건당국과 함께 일본산 수산물 검사를 강화했고 당국은 결과를 공개했다."
+    )
+    assert found["세관 당국"].label == "ORG"
+    assert found["보건당국"].label == "ORG"
+    assert "당국" not in found
+
+
+def test_a_place_before_an_organisation_goes_into_its_name() -> None:
+    found = by_text("일본 경찰은 부산 동부경찰서에 밀수 사범의 신병을 넘겼다.")
+    assert found["경찰"].canonical == "일본 경찰"
+    assert found["동부경찰서"].canonical == "부산 동부경찰서"
+    assert found["일본"].canonical == "Japan"
+    assert found["부산"].label == "GPE"
 
 
 def test_common_nouns_with_institution_endings_are_not_organisations() -> None:

@@ -44,6 +44,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _NOUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XPN", "XSN", "XR"})
 _PERSON, _PLACE = "인명", "지명"
+_AUTHORITY = "당국"
 # What follows a surname in "김씨", "김모씨", "김모(35)씨", "A씨", "이모 군".
 _AGE_NOTE = r"(?:\s?\(\d{1,3}(?:·[남여])?\))?\s?"
 _HONORIFIC = re.compile(
@@ -344,7 +345,7 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
     if not tokens or tokens[-1].tag not in _NOUN_TAGS:
         return None
     written = _surface(text, tokens)
-    if written in ORGANISATION_NOUNS:
+    if written in ORGANISATION_NOUNS or (len(tokens) > 1 and tokens[-1].surface == _AUTHORITY):
         return written
     if _is_place_name(written) or all(t.semantic == _PERSON for t in tokens):
         return None
@@ -370,19 +371,47 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
 
 
 def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
-    """Organisations in one word; a place before one stays a place of its own ("부산
-    동부경찰서", "일본 정부"), and a common noun (정부, 경찰) names none."""
+    """Organisations in one word, or an authority with its field before it ("군 당국");
+    a common noun (정부, 당국) names none. A place before one stays a place of its own
+    ("부산 동부경찰서", "홍콩 경찰") but goes into the organisation's name, which tells
+    the Busan station from the other 동부경찰서."""
     found = []
     for i, word in enumerate(word_list):
         tokens = _stem(word)
         name = organisation_name(text, tokens)
-        if name in GENERIC_ORGANISATIONS or (
-            name is None and not _named_by_cue(text, word_list, i)
-        ):
+        if name is None and not _named_by_cue(text, word_list, i):
             continue
         start, end = tokens[0].start, tokens[-1].end
-        found.append(_Found(start, end, "ORG", text[start:end], _ORG_RANK))
+        if name in GENERIC_ORGANISATIONS:
+            if name != _AUTHORITY or (field := _field(text, word_list, i)) is None:
+                continue
+            start = field
+        canonical = text[start:end]
+        place = _place_before(text, word_list, i) if start == word.start else None
+        if place is not None:
+            canonical = f"{place} {canonical}"
+        found.append(_Found(start, end, "ORG", canonical, _ORG_RANK))
     return found
+
+
+def _field(text: str, word_list: list[Word], i: int) -> int | None:
+    """Where the field of 당국 (word ``i``) starts: a bare common noun just before it
+    ("군 당국", "사법 당국")."""
+    if i == 0 or text[word_list[i - 1].end : word_list[i].start] != " ":
+        return None
+    before = word_list[i - 1].tokens
+    if len(before) != 1 or before[0].tag != "NNG" or before[0].semantic == _PLACE:
+        return None
+    return before[0].start
+
+
+def _place_before(text: str, word_list: list[Word], i: int) -> str | None:
+    """A bare place name right before word ``i``, one space between ("홍콩 경찰")."""
+    if i == 0 or text[word_list[i - 1].end : word_list[i].start] != " ":
+        return None
+    before = word_list[i - 1]
+    written = text[before.start : before.end]
+    return written if _is_place_name(written) else None
 
 
 def _named_by_cue(text: str, word_list: list[Word], i: int) -> bool:

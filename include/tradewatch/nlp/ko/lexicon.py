@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AUTHORITY_NOUNS",
     "COMPANY_SUFFIXES",
     "DESCRIPTOR_NOUNS",
     "DOCUMENT_NOUNS",
@@ -206,18 +207,26 @@ FACILITY_SUFFIXES = (
 ORGANISATION_CUES = frozenset(
     {"관계자", "관계자들", "소속", "최고경영자", "CEO", "본사", "임직원", "사옥", "주가", "노조"}
 )
-# Organisations a common noun stands for ("정부는", "경찰은"): they speak, so they are
-# organisations to the quote rules, but name no particular one, so they are no entity.
+# Organisations a common noun stands for ("정부는", "의회는"): they speak, so they are
+# organisations to the quote rules, but say no more than the country already tagged
+# (정부 is the actor of nearly every trade sentence), so they are no entity.
 GENERIC_ORGANISATIONS = frozenset(
-    {"정부", "경찰", "검찰", "법원", "당국", "소방당국", "방역당국", "금융당국", "외교당국"}
-    | {"통상당국", "보건당국", "재판부", "의회", "내각", "여당", "야당", "정부측", "사측"}
+    {"정부", "당국", "의회", "내각", "여당", "야당", "정부측", "사측"}
 )
+# Police, prosecutors and courts: common nouns too, but an article that has them is about
+# an arrest or a ruling, which analysts filter on. An authority with its field (보건당국,
+# "군 당국") is one as well; 당국 alone is as generic as 정부.
+AUTHORITY_NOUNS = frozenset({"경찰", "검찰", "법원", "재판부", "검경"})
 # Organisations named by one common noun ("국방부는", "유엔은").
-ORGANISATION_NOUNS = GENERIC_ORGANISATIONS | frozenset(
-    {"국회", "대법원", "헌법재판소", "해경", "국방부", "외교부", "유엔", "백악관", "크렘린"}
-    | {"유럽연합", "나토", "아세안", "국제통화기금", "세계은행", "국제원자력기구", "오펙"}
-    | {"육군", "해군", "공군", "국군", "미군", "주한미군", "주일미군", "북한군", "일본군"}
-    | {"중국군", "러시아군", "정부군", "반군", "연합군", "인민군", "해병대", "자위대"}
+ORGANISATION_NOUNS = (
+    GENERIC_ORGANISATIONS
+    | AUTHORITY_NOUNS
+    | frozenset(
+        {"국회", "대법원", "헌법재판소", "해경", "국방부", "외교부", "유엔", "백악관", "크렘린"}
+        | {"유럽연합", "나토", "아세안", "국제통화기금", "세계은행", "국제원자력기구", "오펙"}
+        | {"육군", "해군", "공군", "국군", "미군", "주한미군", "주일미군", "북한군", "일본군"}
+        | {"중국군", "러시아군", "정부군", "반군", "연합군", "인민군", "해병대", "자위대"}
+    )
 )
 # Latin-script words that are not organisations (an acronym in Korean copy usually is).
 NOT_ORGANISATION_ACRONYMS = frozenset(
