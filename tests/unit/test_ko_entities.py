@@ -239,3 +239,13 @@ def test_korean_analysis_loads_neither_spacy_nor_airflow() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_brackets_and_middle_dots_part_words() -> None:
+    found = by_text(
+        "서울중앙지법 형사1부(홍성준 부장판사)는 수출입 업체가 몰린 부산·울산·경남 지역의 "
+        "피해를 인정했다. 교육·행정당국도 조사에 나섰다."
+    )
+    assert found["홍성준"].title == "부장판사"
+    assert {found[p].label for p in ("부산", "울산", "경남")} == {"GPE"}
+    assert found["행정당국"].label == "ORG"

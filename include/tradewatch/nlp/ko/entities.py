@@ -87,7 +87,7 @@ def extract_entities(
     text: str, tokens: Sequence[Token], gazetteer: Gazetteer
 ) -> list[EntityMention]:
     """The text's entities in text order, each with its canonical name."""
-    word_list = words(tokens)
+    word_list = _parts(words(tokens))
     bounds = {t.start for t in tokens} | {t.end for t in tokens}
     dateline = _DATELINE.match(text)
     found = _gazetteer_names(text, bounds, gazetteer)
@@ -119,6 +119,25 @@ def extract_entities(
         )
         for f in _resolve_people(text, chosen)
     ]
+
+
+def _parts(word_list: list[Word]) -> list[Word]:
+    """The words cut at brackets and middle dots, which drop out: a gloss (시진핑(習近平)),
+    an affiliation (손흥민(토트넘)), a bracketed title ("(정호건 부장판사)") or a list
+    (서울·경기도) is words of its own to the entity rules."""
+    parts: list[Word] = []
+    for word in word_list:
+        current: list[Token] = []
+        for token in word.tokens:
+            if token.tag in ("SSO", "SSC") or token.surface == "·":
+                if current:
+                    parts.append(Word(tuple(current)))
+                current = []
+            else:
+                current.append(token)
+        if current:
+            parts.append(Word(tuple(current)))
+    return parts
 
 
 def _stem(word: Word) -> tuple[Token, ...]:
