@@ -249,3 +249,19 @@ def test_brackets_and_middle_dots_part_words() -> None:
     assert found["홍성준"].title == "부장판사"
     assert {found[p].label for p in ("부산", "울산", "경남")} == {"GPE"}
     assert found["행정당국"].label == "ORG"
+
+
+def test_a_bracketed_gloss_names_the_same_entity() -> None:
+    found = by_text(
+        "시진핑(習近平) 중국 국가주석은 광저우(廣州)를 찾았고 유럽연합(EU)은 "
+        "세계무역기구(WTO)에 제소했다."
+    )
+    assert found["習近平"].label == "PERSON"
+    assert found["習近平"].canonical == found["시진핑"].canonical == "시진핑"
+    assert found["廣州"].canonical == "광저우"
+    assert found["EU"].canonical == found["유럽연합"].canonical
+
+
+def test_a_gloss_the_gazetteer_knows_gives_the_name_its_canonical() -> None:
+    found = by_text("일본 감광액 업체 제이에스알화학(JSR)은 생산을 늘렸다.")
+    assert found["제이에스알화학"].canonical == "JSR"

@@ -64,6 +64,9 @@ _LOC_END = re.compile(r"(?:산|강|해|섬|반도|만|호수|평야|고원|열�
 _DATELINE = re.compile(
     r"\s*\([^()=\n]{1,12}=[^()\n]{1,12}\)\s*(?:[^=\n]{1,30}?(?:기자|특파원|취재단)\s*=)?"
 )
+# A Latin or Chinese-character gloss in brackets right after a name: 유럽연합(EU),
+# 시진핑(習近平), 광저우(廣州).
+_GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff]{2,})\)")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Which candidate wins an overlap, then the longer: a known name, a person, an organisation
 # (한국거래소 over the 한국 in it), a known place, a place.
@@ -117,7 +120,7 @@ def extract_entities(
             end_char=f.end,
             title=f.title,
         )
-        for f in _resolve_people(text, chosen)
+        for f in _glosses(text, _resolve_people(text, chosen))
     ]
 
 
@@ -491,6 +494,34 @@ def _place_label(written: str) -> str:
     if written in REGIONS or written.endswith(FACILITY_SUFFIXES):
         return "LOC"
     return "LOC" if len(written) > 2 and _LOC_END.search(written) else "GPE"
+
+
+def _glosses(text: str, found: list[_Found]) -> list[_Found]:
+    """A name's gloss in brackets names the same entity ("유럽연합(EU)", "시진핑(習近平)"):
+    both take the label and canonical of the one the gazetteer knows, else the name's."""
+    result = list(found)
+    by_span = {(f.start, f.end): i for i, f in enumerate(found)}
+    for i, f in enumerate(found):
+        match = _GLOSS.match(text, f.end)
+        if match is None:
+            continue
+        start, end = match.span("gloss")
+        j = by_span.get((start, end))
+        if j is None and any(g.start < end and start < g.end for g in found):
+            continue
+        if j is not None and _known(found[j]) and not _known(f):
+            result[i] = replace(f, label=found[j].label, canonical=found[j].canonical)
+            continue
+        gloss = replace(f, start=start, end=end, title=None, surname=False)
+        if j is None:
+            result.append(gloss)
+        else:
+            result[j] = gloss
+    return sorted(result, key=lambda f: f.start)
+
+
+def _known(found: _Found) -> bool:
+    return found.rank in (_GAZETTEER, _GAZETTEER_PLACE)
 
 
 def _resolve_people(text: str, found: list[_Found]) -> list[_Found]:
