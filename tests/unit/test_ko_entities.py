@@ -265,3 +265,15 @@ def test_a_bracketed_gloss_names_the_same_entity() -> None:
 def test_a_gloss_the_gazetteer_knows_gives_the_name_its_canonical() -> None:
     found = by_text("일본 감광액 업체 제이에스알화학(JSR)은 생산을 늘렸다.")
     assert found["제이에스알화학"].canonical == "JSR"
+
+
+def test_a_word_between_a_name_and_its_title_is_the_employer() -> None:
+    found = by_text("박준형 전 한빛소재 대표는 불화수소 수입선을 바꿨다고 말했다.")
+    assert found["박준형"].title == "대표"
+    assert found["한빛소재"].label == "ORG"
+
+
+def test_before_a_title_with_the_copula_stands_an_organisation() -> None:
+    found = by_text("소재부품연대 공동대표인 이정민 교수는 일본산 의존도를 지적했다.")
+    assert found["소재부품연대"].label == "ORG"
+    assert found["이정민"].label == "PERSON"

@@ -200,6 +200,13 @@ def _people(text: str, word_list: list[Word], gazetteer: Gazetteer) -> list[_Fou
         j = None if title is None else _name_before_title(text, word_list, i, gazetteer)
         if title is None or j is None:
             continue
+        holder = _holder_before(text, word_list, j, named, gazetteer)
+        if holder is not None or (_appositive(word) and word_list[j].end not in named):
+            # "김중겸 전 현대건설 사장", "참여연대 집행위원장인 김진욱": no name, an employer
+            found += _employer(text, word_list[j])
+            if holder is None:
+                continue
+            j = holder
         name_word = word_list[j]
         if name_word.end in named:
             named[name_word.end] = replace(named[name_word.end], title=title)
@@ -236,6 +243,41 @@ def _name_before_title(
     if j < 0 or (j < i - 1 and _title(text, word_list[j + 1]) is not None):
         return None
     return j
+
+
+def _holder_before(
+    text: str, word_list: list[Word], j: int, named: dict[int, _Found], gazetteer: Gazetteer
+) -> int | None:
+    """The name mecab tagged before word ``j`` across a modifier or an age ("김중겸 전
+    현대건설 사장", "권오균(64) 트라이곤코리아 대표"): then ``j`` is where the holder
+    works, not a name; right next to it, ``j`` is the rest of the name (스즈키 순이치)."""
+    if word_list[j].end in named:
+        return None
+    k = j - 1
+    while k >= 0 and k >= j - 2 and _attributive(text, word_list[k], gazetteer):
+        k -= 1
+    return k if 0 <= k < j - 1 and word_list[k].end in named else None
+
+
+def _appositive(word: Word) -> bool:
+    """A title followed by the copula's 인 ("집행위원장인"), which the name follows."""
+    last = word.tokens[-1]
+    return last.pos == "VCP+ETM" and last.surface == "인"
+
+
+def _employer(text: str, word: Word) -> list[_Found]:
+    """The organisation a bare word in a title's slot names, however mecab cut it
+    (한|빛|소재); not a place, a word like 해당 or one common noun or adverb (유가족
+    대표인, 앞서)."""
+    written = text[word.start : word.end]
+    if _stem(word) != word.tokens or any(t.tag[0] in "VEJ" for t in word.tokens):
+        return []
+    only = word.tokens[0]
+    if len(word.tokens) == 1 and only.tag not in ("NNP", "SL") and not only.compound:
+        return []
+    if len(written) < 2 or _is_place_name(written) or written in NOT_NAMES:
+        return []
+    return [_Found(word.start, word.end, "ORG", text[word.start : word.end], _ORG_RANK)]
 
 
 def _titled_name(text: str, word: Word, title: str, adjacent: bool) -> _Found | None:
