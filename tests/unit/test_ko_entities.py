@@ -277,3 +277,14 @@ def test_before_a_title_with_the_copula_stands_an_organisation() -> None:
     found = by_text("소재부품연대 공동대표인 이정민 교수는 일본산 의존도를 지적했다.")
     assert found["소재부품연대"].label == "ORG"
     assert found["이정민"].label == "PERSON"
+
+
+def test_schools_hospitals_and_compound_proper_nouns_with_company_endings() -> None:
+    found = by_text(
+        "모스크바대학 연구진과 연세대 교수들은 베트남전력공사와 함께 한국무역학회 세미나를 "
+        "열었고 대우건설과 서울대병원도 참여했다."
+    )
+    for name in ("모스크바대학", "연세대", "베트남전력공사", "한국무역학회", "대우건설"):
+        assert found[name].label == "ORG", name
+    assert found["서울대병원"].label == "ORG"
+    assert "모스크바" not in found and "베트남" not in found

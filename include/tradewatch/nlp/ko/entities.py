@@ -415,6 +415,8 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return None
     if _ACRONYM.fullmatch(tokens[0].surface) and _is_noun(tokens):
         return None if tokens[0].surface in NOT_ORGANISATION_ACRONYMS else written
+    if written not in NOT_ORGANISATIONS and _named_institution(text, tokens):
+        return written
     if any(_surface(text, tokens[-k:]) in NOT_ORGANISATIONS for k in range(1, len(tokens) + 1)):
         return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
@@ -426,12 +428,22 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
             aligned = last.end - len(suffix) in starts or last.compound or last.tag == "NNP"
             if aligned or len(written) >= 4:
                 return written
-    proper = [t for t in tokens if t.tag in ("NNP", "SL")]
-    for suffix in COMPANY_SUFFIXES:
-        cut = last.end - len(suffix)
-        if written.endswith(suffix) and proper and proper[0].end <= cut:
-            return written
     return None
+
+
+def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
+    """A proper noun before a company, outlet or school ending (롯데|마트, 모스크바|대학)
+    or one of mecab's compound proper nouns with one (서울대, 대우건설): alone, these
+    endings make common nouns (신용카드, 대학, 병원)."""
+    written = _surface(text, tokens)
+    last = tokens[-1]
+    proper = [t for t in tokens if t.tag in ("NNP", "SL")]
+    return bool(proper) and any(
+        written.endswith(suffix)
+        and len(written) > len(suffix) + 1
+        and (proper[0].end <= last.end - len(suffix) or (last.tag == "NNP" and last.compound))
+        for suffix in COMPANY_SUFFIXES
+    )
 
 
 def _organisations(text: str, word_list: list[Word]) -> list[_Found]:

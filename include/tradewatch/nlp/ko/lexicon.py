@@ -93,6 +93,7 @@ INSTITUTION_SUFFIXES = (
     "재단",
     "연구원",
     "연구소",
+    "대학교",
     "경찰서",
     "경찰청",
     "검찰청",
@@ -100,8 +101,6 @@ INSTITUTION_SUFFIXES = (
     "지법",
     "고법",
     "법원",
-    "대학교",
-    "대학",
     "본부",
     "거래소",
     "재판소",
@@ -135,11 +134,18 @@ NOT_ORGANISATIONS = frozenset(
     | {"전부", "안부", "여부", "부부", "두부", "복부", "치부", "장부", "학부", "본부", "신부"}
     | {"해당", "담당", "상당", "식당", "정당", "강당", "사당", "명당", "주당", "인당", "의사당"}
     | {"걸그룹", "보이그룹", "항공사", "시공사", "저축은행", "대학", "신청", "국회의원"}
-    | {"총괄공사", "정무공사", "경제공사", "공사"}
+    | {"총괄공사", "정무공사", "경제공사", "공사", "신용카드", "체크카드", "교통카드"}
 )
-# Endings of company and outlet names, which count only after a proper noun (롯데|마트,
-# 한겨레|신문, 서울|대) because the same endings make common nouns (신용카드, 대형마트).
+# Endings of company, outlet, school and hospital names, which count only after a proper
+# noun (롯데|마트, 한겨레|신문, 서울|대, 모스크바|대학) because the same endings make common
+# nouns (신용카드, 대형마트, 대학, 병원).
 COMPANY_SUFFIXES = (
+    "대학교",
+    "대학",
+    "병원",
+    "의료원",
+    "학회",
+    "공사",
     "엔터테인먼트",
     "중공업",
     "자동차",
