@@ -288,3 +288,9 @@ def test_schools_hospitals_and_compound_proper_nouns_with_company_endings() -> N
         assert found[name].label == "ORG", name
     assert found["서울대병원"].label == "ORG"
     assert "모스크바" not in found and "베트남" not in found
+
+
+def test_the_rest_of_an_address_after_a_known_place_is_one_place() -> None:
+    found = by_text("일본 홋카이도 삿포로시에서 한일 수산물 회의가 열렸다.")
+    assert found["일본"].canonical == "Japan"
+    assert found["홋카이도 삿포로"].label == "GPE"

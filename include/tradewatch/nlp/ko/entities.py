@@ -502,9 +502,12 @@ def _named_by_cue(text: str, word_list: list[Word], i: int) -> bool:
 
 def _places(text: str, word_list: list[Word]) -> list[_Found]:
     """Places mecab tags 지명 or the place lists know, each and joined across bare words
-    ("강남구 역삼동"); not the country of a nationality (일본인, 한국계)."""
+    ("강남구 역삼동"), from any of them: when the gazetteer takes the first ("서울 강서구
+    화곡동" keeps 서울 for Seoul), the rest of the address is still one place. Not the
+    country of a nationality (일본인, 한국계)."""
     spans: list[tuple[int, int]] = []
     run: tuple[int, int] | None = None
+    starts: list[int] = []  # where each place of the current run starts
     for word in word_list:
         tokens = _stem(word)
         idx = [k for k, t in enumerate(tokens) if t.semantic == _PLACE]
@@ -520,9 +523,10 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
         spans.append((start, end))
         if run is not None and idx[0] == 0 and text[run[1] : start] == " ":
             run = (run[0], end)
-            spans.append(run)
+            spans += [(first, end) for first in starts]
+            starts.append(start)
         else:
-            run = (start, end)
+            run, starts = (start, end), [start]
         if end != word.end:
             run = None
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
