@@ -294,3 +294,8 @@ def test_the_rest_of_an_address_after_a_known_place_is_one_place() -> None:
     found = by_text("일본 홋카이도 삿포로시에서 한일 수산물 회의가 열렸다.")
     assert found["일본"].canonical == "Japan"
     assert found["홋카이도 삿포로"].label == "GPE"
+
+
+def test_a_common_noun_before_a_title_with_the_copula_is_no_organisation() -> None:
+    found = by_text("유가족 대표인 김형렬 씨는 정부 지원을 요구했다.")
+    assert [m.label for m in found.values()] == ["PERSON"]

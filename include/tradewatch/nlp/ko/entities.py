@@ -203,7 +203,7 @@ def _people(text: str, word_list: list[Word], gazetteer: Gazetteer) -> list[_Fou
         holder = _holder_before(text, word_list, j, named, gazetteer)
         if holder is not None or (_appositive(word) and word_list[j].end not in named):
             # "김중겸 전 현대건설 사장", "참여연대 집행위원장인 김진욱": no name, an employer
-            found += _employer(text, word_list[j])
+            found += _employer(text, word_list[j], strong=holder is not None)
             if holder is None:
                 continue
             j = holder
@@ -265,15 +265,17 @@ def _appositive(word: Word) -> bool:
     return last.pos == "VCP+ETM" and last.surface == "인"
 
 
-def _employer(text: str, word: Word) -> list[_Found]:
+def _employer(text: str, word: Word, strong: bool) -> list[_Found]:
     """The organisation a bare word in a title's slot names, however mecab cut it
     (한|빛|소재); not a place, a word like 해당 or one common noun or adverb (유가족
-    대표인, 앞서)."""
+    대표인, 앞서). Between a name and its title (``strong``), a dictionary compound
+    counts too (경찰대)."""
     written = text[word.start : word.end]
     if _stem(word) != word.tokens or any(t.tag[0] in "VEJ" for t in word.tokens):
         return []
     only = word.tokens[0]
-    if len(word.tokens) == 1 and only.tag not in ("NNP", "SL") and not only.compound:
+    proper = only.tag in ("NNP", "SL") or (strong and only.compound)
+    if len(word.tokens) == 1 and not proper:
         return []
     if len(written) < 2 or _is_place_name(written) or written in NOT_NAMES:
         return []
