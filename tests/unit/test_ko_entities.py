@@ -299,3 +299,10 @@ def test_the_rest_of_an_address_after_a_known_place_is_one_place() -> None:
 def test_a_common_noun_before_a_title_with_the_copula_is_no_organisation() -> None:
     found = by_text("유가족 대표인 김형렬 씨는 정부 지원을 요구했다.")
     assert [m.label for m in found.values()] == ["PERSON"]
+
+
+def test_a_name_mecab_does_not_know_before_ssi_is_a_person() -> None:
+    found = by_text("수입상 짜바릿 씨와 장남 재국씨는 아저씨 솜씨를 칭찬했다.")
+    assert found["짜바릿"].label == "PERSON"
+    assert found["재국"].label == "PERSON"
+    assert [m.label for m in found.values()] == ["PERSON", "PERSON"]

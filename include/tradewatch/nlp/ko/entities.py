@@ -52,6 +52,7 @@ _HONORIFIC = re.compile(
     rf"(?:\s?모?{_AGE_NOTE}씨(?![앗름족])|\s?모{_AGE_NOTE}[군양])|"
     rf"(?<![가-힣A-Za-z0-9])(?P<initial>[A-Z])(?:\s?모)?{_AGE_NOTE}[씨군양]"
 )
+_NAME_BEFORE_SSI = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s?씨")
 # Words that end a person's name inside a word (박|씨, 오바마|측).
 _NAME_ENDERS = frozenset({"씨", "모씨", "모", "측", "군", "양", "옹", "여사", "일가", "부부"})
 _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각", "일가", "가문"})
@@ -222,6 +223,7 @@ def _people(text: str, word_list: list[Word], gazetteer: Gazetteer) -> list[_Fou
                 )
             found.append(person)
     found += [n for n in named.values() if len(n.canonical) > 1 or n.end in titled]
+    found += _named_before_ssi(text, word_list)
     for match in _HONORIFIC.finditer(text):
         name = match.group("name") or match.group("initial")
         if name.isascii() or name in SURNAMES:
@@ -243,6 +245,21 @@ def _name_before_title(
     if j < 0 or (j < i - 1 and _title(text, word_list[j + 1]) is not None):
         return None
     return j
+
+
+def _named_before_ssi(text: str, word_list: list[Word]) -> list[_Found]:
+    """A given or foreign name mecab does not know, before 씨 as a morpheme of its own
+    ("재국씨", "짜바릿 씨"): not 아저씨 or 솜씨, which are one morpheme."""
+    ssi = {t.start for w in word_list for t in w.tokens if t.surface == "씨"}
+    found = []
+    for match in _NAME_BEFORE_SSI.finditer(text):
+        name = match.group(1)
+        if match.end() - 1 not in ssi or name in NOT_NAMES or _is_place_name(name):
+            continue
+        if name[0] in SURNAMES and name.endswith("모"):  # 김모씨: a surname
+            continue
+        found.append(_Found(match.start(), match.start() + len(name), "PERSON", name, _PERSON_RANK))
+    return found
 
 
 def _holder_before(
