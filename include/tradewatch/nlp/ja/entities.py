@@ -258,7 +258,22 @@ def _label(ent: Span) -> str | None:
         return ent.label_
     if len(ent) == 1 and "固有名詞" in ent[0].tag_ and ent.text.endswith("省"):
         return "GPE"  # 河北省, 広東省: Sudachi's ministries (外務省) are common nouns
-    return LABELS.get(ent.label_)
+    label = LABELS.get(ent.label_)
+    return _not_a_person(ent) if label == "PERSON" else label
+
+
+def _not_a_person(ent: Span) -> str | None:
+    """ginza's person, unless Sudachi's dictionary knows its words as something else: a
+    name it knows but not as a person's (国際通貨基金) is an organisation, a place with
+    more words (前橋競輪場) no person (a lone place word may be a family name)."""
+    tags = [token.tag_ for token in ent]
+    if any("人名" in tag for tag in tags):
+        return "PERSON"
+    if any("固有名詞" in tag and "地名" not in tag for tag in tags):
+        return "ORG"
+    if len(ent) > 1 and any("地名" in tag for tag in tags):
+        return None
+    return "PERSON"
 
 
 def _mention(ent: Span, label: str, canonical: str, title: str | None = None) -> EntityMention:
