@@ -146,3 +146,29 @@ def test_a_surname_with_an_official_title_is_the_gazetteer_official() -> None:
 
 def test_japan_korea_is_a_relation_not_a_place() -> None:
     assert "日韓" not in [m.text for m in entities("日韓の対立は4年ぶりに解消された。")]
+
+
+def test_a_name_ending_in_an_organisation_word_is_one_organisation() -> None:
+    found = entities(
+        "日本化学工業協会は、米国商務省と中国外務省の発表を受けて、LG化学との協議を始めた。"
+    )
+    orgs = [m.text for m in found if m.label == "ORG"]
+    assert orgs == ["日本化学工業協会", "米国商務省", "中国外務省", "LG化学"]
+    assert [m.text for m in found if m.label == "GPE"] == []
+
+
+def test_a_chinese_province_is_a_place_not_a_ministry() -> None:
+    found = entities("同社は中国河北省に新工場を建設し、日本企業3社と契約した。")
+    assert ("河北省", "GPE") in [(m.text, m.label) for m in found]
+    assert [m.text for m in found if m.label == "ORG"] == []
+
+
+def test_a_name_the_dictionary_knows_as_no_person_is_not_one() -> None:
+    """ginza calls these persons; Sudachi knows the first as a proper noun that is no
+    name, the second as a place with a common noun after it."""
+    found = entities("国際通貨基金は韓国経済の見通しを上方修正した。")
+    assert [(m.text, m.label) for m in found if m.text == "国際通貨基金"] == [
+        ("国際通貨基金", "ORG")
+    ]
+    found = entities("前橋競輪場で開かれた大会で、岡田氏は輸出管理の見直しを説明した。")
+    assert [m.text for m in found if m.label == "PERSON"] == ["岡田"]

@@ -125,7 +125,6 @@ def test_surname_with_mo_and_age_before_ssi() -> None:
     found = by_text("경찰에 따르면 김모(45)씨는 지난 3일 밀수 혐의로 체포됐다.")
     assert found["김"].label == "PERSON"
     assert found["김"].canonical == "김모씨"
-    assert "경찰" not in found  # "the police": no particular organisation
 
 
 def test_latin_initial_with_age_and_sex_before_ssi() -> None:
@@ -161,6 +160,32 @@ def test_a_place_before_an_organisation_stays_a_place() -> None:
     assert found["부산"].label == "GPE"
     assert found["일본"].canonical == "Japan"
     assert "정부" not in found
+
+
+def test_police_prosecutors_and_courts_are_organisations_the_government_is_not() -> None:
+    found = by_text(
+        "경찰과 검찰은 반도체 소재 밀수 조직을 적발했고 법원은 정부 요청에 따라 "
+        "구속영장을 발부했다."
+    )
+    assert {found[w].label for w in ("경찰", "검찰", "법원")} == {"ORG"}
+    assert "정부" not in found  # the actor of nearly every trade sentence
+
+
+def test_an_authority_with_its_field_is_an_organisation_alone_it_is_not() -> None:
+    found = by_text(
+        "세관 당국은 보건당국과 함께 일본산 수산물 검사를 강화했고 당국은 결과를 공개했다."
+    )
+    assert found["세관 당국"].label == "ORG"
+    assert found["보건당국"].label == "ORG"
+    assert "당국" not in found
+
+
+def test_a_place_before_an_organisation_goes_into_its_name() -> None:
+    found = by_text("일본 경찰은 부산 동부경찰서에 밀수 사범의 신병을 넘겼다.")
+    assert found["경찰"].canonical == "일본 경찰"
+    assert found["동부경찰서"].canonical == "부산 동부경찰서"
+    assert found["일본"].canonical == "Japan"
+    assert found["부산"].label == "GPE"
 
 
 def test_common_nouns_with_institution_endings_are_not_organisations() -> None:
@@ -214,3 +239,70 @@ def test_korean_analysis_loads_neither_spacy_nor_airflow() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_brackets_and_middle_dots_part_words() -> None:
+    found = by_text(
+        "서울중앙지법 형사1부(홍성준 부장판사)는 수출입 업체가 몰린 부산·울산·경남 지역의 "
+        "피해를 인정했다. 교육·행정당국도 조사에 나섰다."
+    )
+    assert found["홍성준"].title == "부장판사"
+    assert {found[p].label for p in ("부산", "울산", "경남")} == {"GPE"}
+    assert found["행정당국"].label == "ORG"
+
+
+def test_a_bracketed_gloss_names_the_same_entity() -> None:
+    found = by_text(
+        "시진핑(習近平) 중국 국가주석은 광저우(廣州)를 찾았고 유럽연합(EU)은 "
+        "세계무역기구(WTO)에 제소했다."
+    )
+    assert found["習近平"].label == "PERSON"
+    assert found["習近平"].canonical == found["시진핑"].canonical == "시진핑"
+    assert found["廣州"].canonical == "광저우"
+    assert found["EU"].canonical == found["유럽연합"].canonical
+
+
+def test_a_gloss_the_gazetteer_knows_gives_the_name_its_canonical() -> None:
+    found = by_text("일본 감광액 업체 제이에스알화학(JSR)은 생산을 늘렸다.")
+    assert found["제이에스알화학"].canonical == "JSR"
+
+
+def test_a_word_between_a_name_and_its_title_is_the_employer() -> None:
+    found = by_text("박준형 전 한빛소재 대표는 불화수소 수입선을 바꿨다고 말했다.")
+    assert found["박준형"].title == "대표"
+    assert found["한빛소재"].label == "ORG"
+
+
+def test_before_a_title_with_the_copula_stands_an_organisation() -> None:
+    found = by_text("소재부품연대 공동대표인 이정민 교수는 일본산 의존도를 지적했다.")
+    assert found["소재부품연대"].label == "ORG"
+    assert found["이정민"].label == "PERSON"
+
+
+def test_schools_hospitals_and_compound_proper_nouns_with_company_endings() -> None:
+    found = by_text(
+        "모스크바대학 연구진과 연세대 교수들은 베트남전력공사와 함께 한국무역학회 세미나를 "
+        "열었고 대우건설과 서울대병원도 참여했다."
+    )
+    for name in ("모스크바대학", "연세대", "베트남전력공사", "한국무역학회", "대우건설"):
+        assert found[name].label == "ORG", name
+    assert found["서울대병원"].label == "ORG"
+    assert "모스크바" not in found and "베트남" not in found
+
+
+def test_the_rest_of_an_address_after_a_known_place_is_one_place() -> None:
+    found = by_text("일본 홋카이도 삿포로시에서 한일 수산물 회의가 열렸다.")
+    assert found["일본"].canonical == "Japan"
+    assert found["홋카이도 삿포로"].label == "GPE"
+
+
+def test_a_common_noun_before_a_title_with_the_copula_is_no_organisation() -> None:
+    found = by_text("유가족 대표인 김형렬 씨는 정부 지원을 요구했다.")
+    assert [m.label for m in found.values()] == ["PERSON"]
+
+
+def test_a_name_mecab_does_not_know_before_ssi_is_a_person() -> None:
+    found = by_text("수입상 짜바릿 씨와 장남 재국씨는 아저씨 솜씨를 칭찬했다.")
+    assert found["짜바릿"].label == "PERSON"
+    assert found["재국"].label == "PERSON"
+    assert [m.label for m in found.values()] == ["PERSON", "PERSON"]

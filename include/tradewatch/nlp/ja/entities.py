@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from tradewatch.models import EntityMention
 from tradewatch.nlp.gazetteer import Gazetteer
 from tradewatch.nlp.ja.model import FOREIGN_BEFORE
 
-__all__ = ["LABELS", "ORG_ENDINGS", "TITLES", "extract_entities"]
+__all__ = ["LABELS", "ORG_ENDINGS", "ORG_HEADS", "TITLES", "extract_entities"]
 
 LABELS = {
     "Person": "PERSON",
@@ -62,13 +62,22 @@ TITLES = re.compile(
     r"社長|会長|副社長|専務|常務|取締役|理事長|所長|報道官|担当者|選手|投手|監督|騎手|"
     r"氏|さん|容疑者|被告)$"
 )
-# A name ending in one of these is an organisation (川崎重工業, 名古屋大学, 十条製紙),
-# whatever ginza called it (a facility, a school, a city).
-ORG_ENDINGS = re.compile(
-    r"(?:株式会社|有限会社|ホールディングス|グループ|銀行|証券|保険|工業|重工業|電機|電気|電力|"
-    r"電工|化学|化成|製作所|製紙|製鉄|製薬|自動車|汽車|商事|物産|新聞|新聞社|通信|通信社|放送|"
-    r"航空|鉄道|建設|集団|財団|機構|協会|連盟|連合会|委員会|大学|学院|省|庁|党|社)$"
+# Words that end an organisation's name: 日本玩具|協会, 九州|電力, ホワイトチャペル|社.
+ORG_HEADS = frozenset(
+    {
+        *("株式会社", "有限会社", "合同会社", "ホールディングス", "HD", "グループ", "社", "公社"),
+        *("商事", "物産", "商会", "商店", "工業", "重工業", "重工", "産業", "興業", "建設"),
+        *("製作所", "製薬", "製紙", "製鉄", "製鋼", "化学", "化成", "化学工業", "電機", "電気"),
+        *("電子", "電力", "電工", "電鉄", "電灯", "鉄道", "交通", "航空", "汽船", "海運"),
+        *("自動車", "汽車", "通信", "通信社", "新聞", "新聞社", "放送", "テレビ"),
+        *("出版", "銀行", "証券", "保険", "生命", "信託", "財団", "機構", "協会", "連盟"),
+        *("連合", "連合会", "組合", "協議会", "委員会", "評議会", "議会", "学会", "会", "団"),
+        *("集団", "楽団", "劇団", "球団", "FC", "SC", "大学", "学院", "研究所", "省", "庁"),
+        *("局", "党", "軍", "海軍", "陸軍", "空軍", "部隊", "艦隊", "司令部", "内閣"),
+    }
 )
+# One proper-noun word ending in one of them is an organisation too (東京電力, 名古屋大学).
+ORG_ENDINGS = re.compile("(?:" + "|".join(sorted(ORG_HEADS, key=len, reverse=True)) + ")$")
 # Titles anyone may carry: a surname with one of them is not a particular official.
 _PLAIN_TITLES = frozenset(
     {"氏", "さん", "容疑者", "被告", "担当者", "代表", "選手", "投手", "監督", "騎手"}
@@ -79,6 +88,33 @@ _GIVEN_NAME = "名詞-固有名詞-人名-名"
 _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
 _NAME_DOT = frozenset({"・", "＝"})
+# Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
+_NAME_ONLY_HEADS = frozenset({"社", "会", "団", "党", "軍"})
+_LEGAL_FORMS = frozenset({"株式会社", "有限会社", "合同会社"})
+# 田中義一陸軍中将 is a general, not an army; one word ending in 大会 an event.
+_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "内閣"})
+_NOT_ORG_ENDINGS = (
+    "神社",
+    "大社",
+    "本社",
+    "支社",
+    "会社",
+    "大会",
+    "博覧会",
+    "展覧会",
+    "展示会",
+    "応援団",
+)
+_COMPOUND_TAGS = (
+    "名詞-固有名詞",
+    "名詞-普通名詞-一般",
+    "名詞-普通名詞-サ変",
+    "名詞-数詞",
+    "接頭辞",
+    "接尾辞-名詞的",
+)
+_FOREIGN_SCRIPT = re.compile(r"[ァ-ヺA-Za-zＡ-Ｚａ-ｚ]")
+_PLACES = frozenset({"GPE", "LOC"})
 
 
 def extract_entities(
@@ -115,50 +151,129 @@ def extract_entities(
 
 
 def _organisations(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
-    """Names ending in an organisation word, as ORG: one proper-noun token (東京電力), a
-    proper noun and the word (十条|製紙), or 株式会社 and a name. They replace what ginza
-    made of their parts (十条 as a city); the gazetteer's names stay."""
-    found: list[EntityMention] = []
-    i = 0
-    while i < len(doc):
-        token = doc[i]
-        proper = "固有名詞" in token.tag_ and "人名" not in token.tag_
-        after = doc[i + 1] if i + 1 < len(doc) else None
-        end = None
-        if proper and ORG_ENDINGS.search(token.text) and len(token.text) > 2:
-            end = i + 1
-        elif after is not None and (
-            (proper and ORG_ENDINGS.fullmatch(after.text))
-            or (token.text == "株式会社" and "固有名詞" in after.tag_)
-        ):
-            end = i + 2
-        if end is None:
-            i += 1
-            continue
-        span = doc[i:end]
-        found.append(_mention(span, "ORG", span.text))
-        i = end
+    """Names ending in an organisation word, as ORG (``_org_compounds``). They replace
+    what ginza made of their parts (十条 as a city, 日本 of 日本玩具協会 as a country); the
+    gazetteer's organisations and people, and resolved names, stay."""
+    found = [_mention(span, "ORG", span.text) for span in _org_compounds(doc)]
     if not found:
         return mentions
-    kept = [
-        m
-        for m in mentions
-        if m.canonical != m.text  # the gazetteer's (or a resolved name): keep
-        or not any(f.start_char < m.end_char and m.start_char < f.end_char for f in found)
-    ]
-    taken = [m for m in kept if m.canonical != m.text]
-    found = [
-        f
-        for f in found
-        if not any(t.start_char < f.end_char and f.start_char < t.end_char for t in taken)
-    ]
+    taken = [m for m in mentions if m.canonical != m.text and m.label not in _PLACES]
+    found = [f for f in found if not any(_overlap(t, f) for t in taken)]
+    kept = [m for m in mentions if m in taken or not any(_overlap(f, m) for f in found)]
     return sorted(kept + found, key=lambda m: m.start_char)
+
+
+def _org_compounds(doc: Doc) -> list[Span]:
+    """In each run of nouns, the stretch from its first name-like word to its last
+    organisation word: 日本|玩具|協会, LG|化学, 九州電力 of 九州電力|東京|支社, トヨタ自動車 of
+    トヨタ自動車|社長. A run without a name (外務省, 同社, 美術部) is no particular one."""
+    found = []
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and _in_compound(doc[end]):
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        span = _org_in_run(doc[i:end])
+        if span is not None:
+            found.append(span)
+        i = end
+    return found
+
+
+def _org_in_run(run: Span) -> Span | None:
+    """The organisation a run of nouns names, if any (see ``_org_compounds``)."""
+    doc = run.doc
+    names = [t.i for t in run if _name_like(t)]
+    if not names:
+        return None
+    for head in reversed(run):
+        if _single_name_org(head):
+            return doc[min(names[0], head.i) : head.i + 1]
+        if names[0] >= head.i or not _org_word(head):
+            continue
+        before = doc[head.i - 1]
+        if head.text in _NAME_ONLY_HEADS and not _name_like(before):
+            continue
+        if head.text == "省" and "地名" in before.tag_:  # 江蘇|省: a province
+            continue
+        if head.text in _PERSON_HEADS and "人名" in before.tag_:  # 田中義一|内閣
+            continue
+        return doc[names[0] : head.i + 1]
+    if run[0].text in _LEGAL_FORMS and names[0] == run.start + 1:  # 株式会社|クレハ
+        return run
+    return None
+
+
+def _org_word(token: Token) -> bool:
+    """An organisation word, alone (協会) or ending a longer common noun (外務省)."""
+    if token.text in ORG_HEADS:
+        return True
+    ending = ORG_ENDINGS.search(token.text)
+    return (
+        ending is not None
+        and ending.group() not in _NAME_ONLY_HEADS  # 同社, 国会
+        and not token.text.endswith(_NOT_ORG_ENDINGS)
+        and token.tag_.startswith("名詞-普通名詞")
+    )
+
+
+def _single_name_org(token: Token) -> bool:
+    """One proper-noun word ending in an organisation word: 九州電力, 三菱UFJ銀行 (not
+    the places 河北省 or 大阪府)."""
+    return (
+        "固有名詞" in token.tag_
+        and "人名" not in token.tag_
+        and "地名" not in token.tag_
+        and len(token.text) > 2
+        and not token.text.endswith("省")  # 河北省 (see ``_label``)
+        and ORG_ENDINGS.search(token.text) is not None
+        and not token.text.endswith(_NOT_ORG_ENDINGS)
+    )
+
+
+def _in_compound(token: Token) -> bool:
+    """A word that can be part of a name written as one noun compound."""
+    if token.text in _NAME_DOT:
+        return 0 < token.i < len(token.doc) - 1
+    return token.tag_.startswith(_COMPOUND_TAGS)
+
+
+def _name_like(token: Token) -> bool:
+    """A proper noun, or a word in katakana or Latin letters, that is not itself an
+    organisation word (グループ)."""
+    if token.text in ORG_HEADS:
+        return False
+    return "固有名詞" in token.tag_ or bool(_FOREIGN_SCRIPT.search(token.text))
+
+
+def _overlap(a: EntityMention, b: EntityMention) -> bool:
+    return a.start_char < b.end_char and b.start_char < a.end_char
 
 
 def _label(ent: Span) -> str | None:
     if ent.ent_id_:
         return ent.label_
-    return LABELS.get(ent.label_)
+    if len(ent) == 1 and "固有名詞" in ent[0].tag_ and ent.text.endswith("省"):
+        return "GPE"  # 河北省, 広東省: Sudachi's ministries (外務省) are common nouns
+    label = LABELS.get(ent.label_)
+    return _not_a_person(ent) if label == "PERSON" else label
+
+
+def _not_a_person(ent: Span) -> str | None:
+    """ginza's person, unless Sudachi's dictionary knows its words as something else: a
+    name it knows but not as a person's (国際通貨基金) is an organisation, a place with
+    more words (前橋競輪場) no person (a lone place word may be a family name)."""
+    tags = [token.tag_ for token in ent]
+    if any("人名" in tag for tag in tags):
+        return "PERSON"
+    if any("固有名詞" in tag and "地名" not in tag for tag in tags):
+        return "ORG"
+    if len(ent) > 1 and any("地名" in tag for tag in tags):
+        return None
+    return "PERSON"
 
 
 def _mention(ent: Span, label: str, canonical: str, title: str | None = None) -> EntityMention:

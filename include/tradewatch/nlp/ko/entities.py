@@ -44,6 +44,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _NOUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "SL", "SH", "SN", "XPN", "XSN", "XR"})
 _PERSON, _PLACE = "인명", "지명"
+_AUTHORITY = "당국"
 # What follows a surname in "김씨", "김모씨", "김모(35)씨", "A씨", "이모 군".
 _AGE_NOTE = r"(?:\s?\(\d{1,3}(?:·[남여])?\))?\s?"
 _HONORIFIC = re.compile(
@@ -51,6 +52,7 @@ _HONORIFIC = re.compile(
     rf"(?:\s?모?{_AGE_NOTE}씨(?![앗름족])|\s?모{_AGE_NOTE}[군양])|"
     rf"(?<![가-힣A-Za-z0-9])(?P<initial>[A-Z])(?:\s?모)?{_AGE_NOTE}[씨군양]"
 )
+_NAME_BEFORE_SSI = re.compile(r"(?<![가-힣])([가-힣]{2,4})\s?씨")
 # Words that end a person's name inside a word (박|씨, 오바마|측).
 _NAME_ENDERS = frozenset({"씨", "모씨", "모", "측", "군", "양", "옹", "여사", "일가", "부부"})
 _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각", "일가", "가문"})
@@ -63,6 +65,9 @@ _LOC_END = re.compile(r"(?:산|강|해|섬|반도|만|호수|평야|고원|열�
 _DATELINE = re.compile(
     r"\s*\([^()=\n]{1,12}=[^()\n]{1,12}\)\s*(?:[^=\n]{1,30}?(?:기자|특파원|취재단)\s*=)?"
 )
+# A Latin or Chinese-character gloss in brackets right after a name: 유럽연합(EU),
+# 시진핑(習近平), 광저우(廣州).
+_GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff]{2,})\)")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Which candidate wins an overlap, then the longer: a known name, a person, an organisation
 # (한국거래소 over the 한국 in it), a known place, a place.
@@ -86,7 +91,7 @@ def extract_entities(
     text: str, tokens: Sequence[Token], gazetteer: Gazetteer
 ) -> list[EntityMention]:
     """The text's entities in text order, each with its canonical name."""
-    word_list = words(tokens)
+    word_list = _parts(words(tokens))
     bounds = {t.start for t in tokens} | {t.end for t in tokens}
     dateline = _DATELINE.match(text)
     found = _gazetteer_names(text, bounds, gazetteer)
@@ -116,8 +121,27 @@ def extract_entities(
             end_char=f.end,
             title=f.title,
         )
-        for f in _resolve_people(text, chosen)
+        for f in _glosses(text, _resolve_people(text, chosen))
     ]
+
+
+def _parts(word_list: list[Word]) -> list[Word]:
+    """The words cut at brackets and middle dots, which drop out: a gloss (시진핑(習近平)),
+    an affiliation (손흥민(토트넘)), a bracketed title ("(정호건 부장판사)") or a list
+    (서울·경기도) is words of its own to the entity rules."""
+    parts: list[Word] = []
+    for word in word_list:
+        current: list[Token] = []
+        for token in word.tokens:
+            if token.tag in ("SSO", "SSC") or token.surface == "·":
+                if current:
+                    parts.append(Word(tuple(current)))
+                current = []
+            else:
+                current.append(token)
+        if current:
+            parts.append(Word(tuple(current)))
+    return parts
 
 
 def _stem(word: Word) -> tuple[Token, ...]:
@@ -177,6 +201,13 @@ def _people(text: str, word_list: list[Word], gazetteer: Gazetteer) -> list[_Fou
         j = None if title is None else _name_before_title(text, word_list, i, gazetteer)
         if title is None or j is None:
             continue
+        holder = _holder_before(text, word_list, j, named, gazetteer)
+        if holder is not None or (_appositive(word) and word_list[j].end not in named):
+            # "김중겸 전 현대건설 사장", "참여연대 집행위원장인 김진욱": no name, an employer
+            found += _employer(text, word_list[j], strong=holder is not None)
+            if holder is None:
+                continue
+            j = holder
         name_word = word_list[j]
         if name_word.end in named:
             named[name_word.end] = replace(named[name_word.end], title=title)
@@ -192,6 +223,7 @@ def _people(text: str, word_list: list[Word], gazetteer: Gazetteer) -> list[_Fou
                 )
             found.append(person)
     found += [n for n in named.values() if len(n.canonical) > 1 or n.end in titled]
+    found += _named_before_ssi(text, word_list)
     for match in _HONORIFIC.finditer(text):
         name = match.group("name") or match.group("initial")
         if name.isascii() or name in SURNAMES:
@@ -213,6 +245,58 @@ def _name_before_title(
     if j < 0 or (j < i - 1 and _title(text, word_list[j + 1]) is not None):
         return None
     return j
+
+
+def _named_before_ssi(text: str, word_list: list[Word]) -> list[_Found]:
+    """A given or foreign name mecab does not know, before 씨 as a morpheme of its own
+    ("재국씨", "짜바릿 씨"): not 아저씨 or 솜씨, which are one morpheme."""
+    ssi = {t.start for w in word_list for t in w.tokens if t.surface == "씨"}
+    found = []
+    for match in _NAME_BEFORE_SSI.finditer(text):
+        name = match.group(1)
+        if match.end() - 1 not in ssi or name in NOT_NAMES or _is_place_name(name):
+            continue
+        if name[0] in SURNAMES and name.endswith("모"):  # 김모씨: a surname
+            continue
+        found.append(_Found(match.start(), match.start() + len(name), "PERSON", name, _PERSON_RANK))
+    return found
+
+
+def _holder_before(
+    text: str, word_list: list[Word], j: int, named: dict[int, _Found], gazetteer: Gazetteer
+) -> int | None:
+    """The name mecab tagged before word ``j`` across a modifier or an age ("김중겸 전
+    현대건설 사장", "권오균(64) 트라이곤코리아 대표"): then ``j`` is where the holder
+    works, not a name; right next to it, ``j`` is the rest of the name (스즈키 순이치)."""
+    if word_list[j].end in named:
+        return None
+    k = j - 1
+    while k >= 0 and k >= j - 2 and _attributive(text, word_list[k], gazetteer):
+        k -= 1
+    return k if 0 <= k < j - 1 and word_list[k].end in named else None
+
+
+def _appositive(word: Word) -> bool:
+    """A title followed by the copula's 인 ("집행위원장인"), which the name follows."""
+    last = word.tokens[-1]
+    return last.pos == "VCP+ETM" and last.surface == "인"
+
+
+def _employer(text: str, word: Word, strong: bool) -> list[_Found]:
+    """The organisation a bare word in a title's slot names, however mecab cut it
+    (한|빛|소재); not a place, a word like 해당 or one common noun or adverb (유가족
+    대표인, 앞서). Between a name and its title (``strong``), a dictionary compound
+    counts too (경찰대)."""
+    written = text[word.start : word.end]
+    if _stem(word) != word.tokens or any(t.tag[0] in "VEJ" for t in word.tokens):
+        return []
+    only = word.tokens[0]
+    proper = only.tag in ("NNP", "SL") or (strong and only.compound)
+    if len(word.tokens) == 1 and not proper:
+        return []
+    if len(written) < 2 or _is_place_name(written) or written in NOT_NAMES:
+        return []
+    return [_Found(word.start, word.end, "ORG", text[word.start : word.end], _ORG_RANK)]
 
 
 def _titled_name(text: str, word: Word, title: str, adjacent: bool) -> _Found | None:
@@ -344,12 +428,14 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
     if not tokens or tokens[-1].tag not in _NOUN_TAGS:
         return None
     written = _surface(text, tokens)
-    if written in ORGANISATION_NOUNS:
+    if written in ORGANISATION_NOUNS or (len(tokens) > 1 and tokens[-1].surface == _AUTHORITY):
         return written
     if _is_place_name(written) or all(t.semantic == _PERSON for t in tokens):
         return None
     if _ACRONYM.fullmatch(tokens[0].surface) and _is_noun(tokens):
         return None if tokens[0].surface in NOT_ORGANISATION_ACRONYMS else written
+    if written not in NOT_ORGANISATIONS and _named_institution(text, tokens):
+        return written
     if any(_surface(text, tokens[-k:]) in NOT_ORGANISATIONS for k in range(1, len(tokens) + 1)):
         return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
@@ -361,28 +447,66 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
             aligned = last.end - len(suffix) in starts or last.compound or last.tag == "NNP"
             if aligned or len(written) >= 4:
                 return written
-    proper = [t for t in tokens if t.tag in ("NNP", "SL")]
-    for suffix in COMPANY_SUFFIXES:
-        cut = last.end - len(suffix)
-        if written.endswith(suffix) and proper and proper[0].end <= cut:
-            return written
     return None
 
 
+def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
+    """A proper noun before a company, outlet or school ending (롯데|마트, 모스크바|대학)
+    or one of mecab's compound proper nouns with one (서울대, 대우건설): alone, these
+    endings make common nouns (신용카드, 대학, 병원)."""
+    written = _surface(text, tokens)
+    last = tokens[-1]
+    proper = [t for t in tokens if t.tag in ("NNP", "SL")]
+    return bool(proper) and any(
+        written.endswith(suffix)
+        and len(written) > len(suffix) + 1
+        and (proper[0].end <= last.end - len(suffix) or (last.tag == "NNP" and last.compound))
+        for suffix in COMPANY_SUFFIXES
+    )
+
+
 def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
-    """Organisations in one word; a place before one stays a place of its own ("부산
-    동부경찰서", "일본 정부"), and a common noun (정부, 경찰) names none."""
+    """Organisations in one word, or an authority with its field before it ("군 당국");
+    a common noun (정부, 당국) names none. A place before one stays a place of its own
+    ("부산 동부경찰서", "홍콩 경찰") but goes into the organisation's name, which tells
+    the Busan station from the other 동부경찰서."""
     found = []
     for i, word in enumerate(word_list):
         tokens = _stem(word)
         name = organisation_name(text, tokens)
-        if name in GENERIC_ORGANISATIONS or (
-            name is None and not _named_by_cue(text, word_list, i)
-        ):
+        if name is None and not _named_by_cue(text, word_list, i):
             continue
         start, end = tokens[0].start, tokens[-1].end
-        found.append(_Found(start, end, "ORG", text[start:end], _ORG_RANK))
+        if name in GENERIC_ORGANISATIONS:
+            if name != _AUTHORITY or (field := _field(text, word_list, i)) is None:
+                continue
+            start = field
+        canonical = text[start:end]
+        place = _place_before(text, word_list, i) if start == word.start else None
+        if place is not None:
+            canonical = f"{place} {canonical}"
+        found.append(_Found(start, end, "ORG", canonical, _ORG_RANK))
     return found
+
+
+def _field(text: str, word_list: list[Word], i: int) -> int | None:
+    """Where the field of 당국 (word ``i``) starts: a bare common noun just before it
+    ("군 당국", "사법 당국")."""
+    if i == 0 or text[word_list[i - 1].end : word_list[i].start] != " ":
+        return None
+    before = word_list[i - 1].tokens
+    if len(before) != 1 or before[0].tag != "NNG" or before[0].semantic == _PLACE:
+        return None
+    return before[0].start
+
+
+def _place_before(text: str, word_list: list[Word], i: int) -> str | None:
+    """A bare place name right before word ``i``, one space between ("홍콩 경찰")."""
+    if i == 0 or text[word_list[i - 1].end : word_list[i].start] != " ":
+        return None
+    before = word_list[i - 1]
+    written = text[before.start : before.end]
+    return written if _is_place_name(written) else None
 
 
 def _named_by_cue(text: str, word_list: list[Word], i: int) -> bool:
@@ -397,9 +521,12 @@ def _named_by_cue(text: str, word_list: list[Word], i: int) -> bool:
 
 def _places(text: str, word_list: list[Word]) -> list[_Found]:
     """Places mecab tags 지명 or the place lists know, each and joined across bare words
-    ("강남구 역삼동"); not the country of a nationality (일본인, 한국계)."""
+    ("강남구 역삼동"), from any of them: when the gazetteer takes the first ("서울 강서구
+    화곡동" keeps 서울 for Seoul), the rest of the address is still one place. Not the
+    country of a nationality (일본인, 한국계)."""
     spans: list[tuple[int, int]] = []
     run: tuple[int, int] | None = None
+    starts: list[int] = []  # where each place of the current run starts
     for word in word_list:
         tokens = _stem(word)
         idx = [k for k, t in enumerate(tokens) if t.semantic == _PLACE]
@@ -415,9 +542,10 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
         spans.append((start, end))
         if run is not None and idx[0] == 0 and text[run[1] : start] == " ":
             run = (run[0], end)
-            spans.append(run)
+            spans += [(first, end) for first in starts]
+            starts.append(start)
         else:
-            run = (start, end)
+            run, starts = (start, end), [start]
         if end != word.end:
             run = None
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
@@ -443,6 +571,34 @@ def _place_label(written: str) -> str:
     if written in REGIONS or written.endswith(FACILITY_SUFFIXES):
         return "LOC"
     return "LOC" if len(written) > 2 and _LOC_END.search(written) else "GPE"
+
+
+def _glosses(text: str, found: list[_Found]) -> list[_Found]:
+    """A name's gloss in brackets names the same entity ("유럽연합(EU)", "시진핑(習近平)"):
+    both take the label and canonical of the one the gazetteer knows, else the name's."""
+    result = list(found)
+    by_span = {(f.start, f.end): i for i, f in enumerate(found)}
+    for i, f in enumerate(found):
+        match = _GLOSS.match(text, f.end)
+        if match is None:
+            continue
+        start, end = match.span("gloss")
+        j = by_span.get((start, end))
+        if j is None and any(g.start < end and start < g.end for g in found):
+            continue
+        if j is not None and _known(found[j]) and not _known(f):
+            result[i] = replace(f, label=found[j].label, canonical=found[j].canonical)
+            continue
+        gloss = replace(f, start=start, end=end, title=None, surname=False)
+        if j is None:
+            result.append(gloss)
+        else:
+            result[j] = gloss
+    return sorted(result, key=lambda f: f.start)
+
+
+def _known(found: _Found) -> bool:
+    return found.rank in (_GAZETTEER, _GAZETTEER_PLACE)
 
 
 def _resolve_people(text: str, found: list[_Found]) -> list[_Found]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AUTHORITY_NOUNS",
     "COMPANY_SUFFIXES",
     "DESCRIPTOR_NOUNS",
     "DOCUMENT_NOUNS",
@@ -92,6 +93,7 @@ INSTITUTION_SUFFIXES = (
     "재단",
     "연구원",
     "연구소",
+    "대학교",
     "경찰서",
     "경찰청",
     "검찰청",
@@ -99,8 +101,6 @@ INSTITUTION_SUFFIXES = (
     "지법",
     "고법",
     "법원",
-    "대학교",
-    "대학",
     "본부",
     "거래소",
     "재판소",
@@ -134,11 +134,18 @@ NOT_ORGANISATIONS = frozenset(
     | {"전부", "안부", "여부", "부부", "두부", "복부", "치부", "장부", "학부", "본부", "신부"}
     | {"해당", "담당", "상당", "식당", "정당", "강당", "사당", "명당", "주당", "인당", "의사당"}
     | {"걸그룹", "보이그룹", "항공사", "시공사", "저축은행", "대학", "신청", "국회의원"}
-    | {"총괄공사", "정무공사", "경제공사", "공사"}
+    | {"총괄공사", "정무공사", "경제공사", "공사", "신용카드", "체크카드", "교통카드"}
 )
-# Endings of company and outlet names, which count only after a proper noun (롯데|마트,
-# 한겨레|신문, 서울|대) because the same endings make common nouns (신용카드, 대형마트).
+# Endings of company, outlet, school and hospital names, which count only after a proper
+# noun (롯데|마트, 한겨레|신문, 서울|대, 모스크바|대학) because the same endings make common
+# nouns (신용카드, 대형마트, 대학, 병원).
 COMPANY_SUFFIXES = (
+    "대학교",
+    "대학",
+    "병원",
+    "의료원",
+    "학회",
+    "공사",
     "엔터테인먼트",
     "중공업",
     "자동차",
@@ -206,18 +213,26 @@ FACILITY_SUFFIXES = (
 ORGANISATION_CUES = frozenset(
     {"관계자", "관계자들", "소속", "최고경영자", "CEO", "본사", "임직원", "사옥", "주가", "노조"}
 )
-# Organisations a common noun stands for ("정부는", "경찰은"): they speak, so they are
-# organisations to the quote rules, but name no particular one, so they are no entity.
+# Organisations a common noun stands for ("정부는", "의회는"): they speak, so they are
+# organisations to the quote rules, but say no more than the country already tagged
+# (정부 is the actor of nearly every trade sentence), so they are no entity.
 GENERIC_ORGANISATIONS = frozenset(
-    {"정부", "경찰", "검찰", "법원", "당국", "소방당국", "방역당국", "금융당국", "외교당국"}
-    | {"통상당국", "보건당국", "재판부", "의회", "내각", "여당", "야당", "정부측", "사측"}
+    {"정부", "당국", "의회", "내각", "여당", "야당", "정부측", "사측"}
 )
+# Police, prosecutors and courts: common nouns too, but an article that has them is about
+# an arrest or a ruling, which analysts filter on. An authority with its field (보건당국,
+# "군 당국") is one as well; 당국 alone is as generic as 정부.
+AUTHORITY_NOUNS = frozenset({"경찰", "검찰", "법원", "재판부", "검경"})
 # Organisations named by one common noun ("국방부는", "유엔은").
-ORGANISATION_NOUNS = GENERIC_ORGANISATIONS | frozenset(
-    {"국회", "대법원", "헌법재판소", "해경", "국방부", "외교부", "유엔", "백악관", "크렘린"}
-    | {"유럽연합", "나토", "아세안", "국제통화기금", "세계은행", "국제원자력기구", "오펙"}
-    | {"육군", "해군", "공군", "국군", "미군", "주한미군", "주일미군", "북한군", "일본군"}
-    | {"중국군", "러시아군", "정부군", "반군", "연합군", "인민군", "해병대", "자위대"}
+ORGANISATION_NOUNS = (
+    GENERIC_ORGANISATIONS
+    | AUTHORITY_NOUNS
+    | frozenset(
+        {"국회", "대법원", "헌법재판소", "해경", "국방부", "외교부", "유엔", "백악관", "크렘린"}
+        | {"유럽연합", "나토", "아세안", "국제통화기금", "세계은행", "국제원자력기구", "오펙"}
+        | {"육군", "해군", "공군", "국군", "미군", "주한미군", "주일미군", "북한군", "일본군"}
+        | {"중국군", "러시아군", "정부군", "반군", "연합군", "인민군", "해병대", "자위대"}
+    )
 )
 # Latin-script words that are not organisations (an acronym in Korean copy usually is).
 NOT_ORGANISATION_ACRONYMS = frozenset(
