@@ -67,7 +67,6 @@ from tradewatch.progress import StageProgress
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
 from tradewatch.store import (
-    RUN_TABLES,
     FetchOutcomes,
     PublishError,
     StoreError,
@@ -76,7 +75,6 @@ from tradewatch.store import (
     lock_wait_seconds,
     parquet_export_enabled,
     publish_snapshot,
-    snapshot_path,
 )
 from tradewatch.store.fetch_state import read_fetch_memory, read_validators
 from tradewatch.store.load import RunRecord
@@ -554,10 +552,10 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     DuckDB in one transaction, then publish the read-only snapshot; return the load counts.
 
     Articles go in batches, in publication order (see ``store.load_batch``), and the
-    full-text indexes take the rows written in the same transaction. When no article
-    changed, the snapshot gets only the run's bookkeeping tables: its own row, fetch log
-    and retries are news to whoever reads it (the brief's health section), the rest of
-    the old snapshot is still right.
+    full-text indexes take the rows written in the same transaction; the snapshot then
+    catches up on what the load wrote (``store.snapshot``). A run that changed no article
+    still publishes: its own row, fetch log and retries are news to whoever reads it (the
+    brief's health section).
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
     log: list[FetchLogEntry] = []
@@ -575,14 +573,8 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
             run=_run_record(ctx),
         )
         stored = perf_counter()
-        reuse = counts.nothing_changed and snapshot_path(ctx.db_path).exists()
         try:
-            publish_snapshot(
-                con,
-                ctx.db_path,
-                parquet=parquet_export_enabled(),
-                refresh=RUN_TABLES if reuse else (),
-            )
+            publish_snapshot(con, ctx.db_path, parquet=parquet_export_enabled())
         except (OSError, duckdb.Error, StoreError) as exc:
             first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise PublishError(

@@ -35,6 +35,7 @@ from clirun import run_cli
 from servers.fault import FaultServer, ok, stall_body, status
 from tradewatch.archive import RawArchive
 from tradewatch.models import Candidate, to_dict
+from tradewatch.store import snapshot_path
 
 STATE_TABLES = (
     "articles",
@@ -56,10 +57,15 @@ import json, sys, time
 from pathlib import Path
 import tradewatch.pipeline as pipeline
 import tradewatch.store.load as store_load
+import tradewatch.store.snapshot as store_snapshot
+import tradewatch.store.snapshot_sync as store_sync
 cfg = json.loads(sys.argv[1])
 if cfg["hook"]:
     module, name = cfg["hook"].split(":")
-    target = {"pipeline": pipeline, "load": store_load}[module]
+    target = {
+        "pipeline": pipeline, "load": store_load, "snapshot": store_snapshot,
+        "snapshot_sync": store_sync,
+    }[module]
     def stall(*args, **kwargs):
         print("AT " + cfg["hook"], flush=True)
         time.sleep(600)
@@ -254,6 +260,8 @@ KILL_POINTS = [
     ("hook", "load:_upsert_run"),  # last statement before COMMIT
     ("hook", "load:update_search_index"),  # rows written, index rows not yet
     ("hook", "pipeline:publish_snapshot"),  # committed, snapshot not published
+    ("hook", "snapshot_sync:_replace_whole"),  # snapshot copy half caught up
+    ("hook", "snapshot:_swap"),  # snapshot copy caught up, not yet swapped in
 ]
 
 
@@ -264,6 +272,7 @@ def test_killed_load_leaves_before_or_after_state(staged, tmp_path: Path, kind, 
     ctx = staged["ctx"]
     db = tmp_path / "tw.duckdb"
     shutil.copy(staged["before_db"], db)
+    shutil.copy(snapshot_path(staged["before_db"]), snapshot_path(db))  # the first run's
     child = Child(
         _LOAD_DRIVER,
         {
@@ -287,7 +296,7 @@ def test_killed_load_leaves_before_or_after_state(staged, tmp_path: Path, kind, 
     state = dump_state(db)  # the file opens (read-only: no recovery by a writer first)
     assert state in (staged["before"], staged["after"]), "half-applied load"
     if kind == "hook":
-        committed = point.startswith("pipeline:")
+        committed = point.split(":")[0] in {"pipeline", "snapshot", "snapshot_sync"}
         assert state == (staged["after"] if committed else staged["before"])
     con = duckdb.connect(str(db))  # and opens for writing (WAL replay, if any)
     con.close()

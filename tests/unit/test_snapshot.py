@@ -14,16 +14,10 @@ import duckdb
 import pytest
 
 from tradewatch.models import Analysis, Article, EntityMention, FetchLogEntry, Quote
-from tradewatch.store import (
-    RUN_TABLES,
-    StoreError,
-    connect,
-    load_batch,
-    publish_snapshot,
-)
-from tradewatch.store.db import fts_extension_path, load_fts
+from tradewatch.store import StoreError, connect, load_batch, migrate, publish_snapshot
+from tradewatch.store.db import MIGRATIONS_DIR, fts_extension_path, load_fts
 from tradewatch.store.load import RunRecord
-from tradewatch.store.snapshot import parquet_dir, snapshot_path
+from tradewatch.store.snapshot import parquet_dir, snapshot_path, standby_path
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
 FTS = fts_extension_path()
@@ -85,7 +79,9 @@ def _load(db: Path, *articles: Article, **publish) -> Path:
     """One load as the pipeline does it: connect (no waiting), load, fts, publish, close."""
     con = connect(db)
     try:
-        load_batch(con, list(articles), [], log_key=f"run-{articles[0].article_id}")
+        load_batch(
+            con, list(articles), [], log_key=f"run-{'-'.join(a.article_id for a in articles)}"
+        )
         return publish_snapshot(con, db, **publish)
     finally:
         con.close()
@@ -262,7 +258,7 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
 
 
 def _quiet_load(db: Path, run_id: str) -> Path:
-    """A load that changed no article: one fetch-log row and its run row, refresh publish."""
+    """A load that changed no article: one fetch-log row and its run row, then a publish."""
     entry = FetchLogEntry(
         url="http://wire.example/feed.xml",
         kind="poll",
@@ -281,38 +277,85 @@ def _quiet_load(db: Path, run_id: str) -> Path:
             run=RunRecord(run_id=run_id, trigger="cli", tradewatch_version="t"),
         )
         assert counts.nothing_changed
-        return publish_snapshot(con, db, refresh=RUN_TABLES)
+        return publish_snapshot(con, db)
     finally:
         con.close()
 
 
-def test_a_load_that_changed_no_article_refreshes_only_its_own_tables(
-    db: Path, monkeypatch: pytest.MonkeyPatch
+def _how(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """How each publish since the last clear made its copy, from its log line."""
+    found = [
+        r.getMessage().rsplit("(", 1)[1].rstrip(")")
+        for r in caplog.records
+        if r.getMessage().startswith("published snapshot")
+    ]
+    caplog.clear()
+    return found
+
+
+def _edited(article: Article, sentence: str) -> Article:
+    """The same article rewritten: another text, another quote."""
+    edited = _article(article.article_id, sentence)
+    assert edited.analysis is not None
+    edited.analysis.quotes[0].quote = "This is"
+    edited.analysis.quotes[0].end_char = edited.analysis.quotes[0].start_char + 7
+    return edited
+
+
+def test_publishes_catch_up_instead_of_copying_the_database(
+    db: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _load(db, PHOTORESIST, FLUORIDE)
-
-    def full_copy(*args: object) -> None:
-        raise AssertionError("the whole database was copied")
-
-    monkeypatch.setattr("tradewatch.store.snapshot._write_snapshot", full_copy)
-    snap = _quiet_load(db, "quiet-1")
-    assert _tables(snap) == _tables(db)  # the new run row and log row, and all the rest
+    """New, rewritten and unchanged articles and a quiet run: after the first, no publish
+    copies the database, and the snapshot holds every row the database holds, search
+    index included."""
+    caplog.set_level("INFO", logger="tradewatch.store")
+    snap = _load(db, PHOTORESIST)
+    assert _how(caplog) == ["whole copy"]
+    _load(db, FLUORIDE, PHOTORESIST)
+    assert _how(caplog) == ["copy of the last snapshot caught up"]
+    assert _tables(snap) == _tables(db)
+    _load(
+        db,
+        _edited(PHOTORESIST, "Japan lifts photoresist curbs."),
+        _article("a3", "Tokyo ends curbs."),
+    )
+    assert _how(caplog) == ["standby caught up"]
+    assert _tables(snap) == _tables(db)
+    _quiet_load(db, "quiet-1")
+    assert _how(caplog) == ["standby caught up"]
+    assert _tables(snap) == _tables(db)
     assert _count(snap, "SELECT count(*) FROM pipeline_runs WHERE run_id = 'quiet-1'") == 1
-    assert _count(snap, "SELECT count(*) FROM fetch_log WHERE outcome = 'not_modified'") == 1
     if FTS:
         search = (
-            "SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(article_id, 'fluoride')"
+            "SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(article_id, '{}')"
             " AS s FROM articles) WHERE s IS NOT NULL"
         )
-        assert _count(snap, search) == 1
+        assert _count(snap, search.format("curbs")) == 2
+        assert _count(snap, search.format("eases")) == 0
+    assert standby_path(snap).exists()
     assert _leftovers(db.parent) == []
 
 
-def test_a_stale_snapshot_is_copied_whole_even_when_no_article_changed(
+def test_a_reader_on_the_old_snapshot_is_never_written_under(
+    db: Path, reader: subprocess.Popen[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The reader's snapshot becomes the standby; while it holds it open, publishes copy
+    the current snapshot instead of writing into the file it reads."""
+    caplog.set_level("INFO", logger="tradewatch.store")
+    snap = _load(db, FLUORIDE)  # the reader's file is now the standby
+    _load(db, _article("a3", "Samsung qualifies a local fluoride supplier."))
+    assert "Conflicting lock" in caplog.text
+    assert _how(caplog)[-1] == "copy of the last snapshot caught up"
+    assert _ask(reader) == [1, 0 if FTS else None]
+    assert _tables(snap) == _tables(db)
+    assert _leftovers(db.parent) == []
+
+
+def test_a_stale_snapshot_catches_up_on_every_load_it_missed(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The previous publish failed after its load committed: the old snapshot lacks an
-    article, so reusing it for a quiet run would hide that article from analysts."""
+    """The previous publish failed after its load committed: the next one, even for a run
+    that changed no article, brings in the article that publish missed."""
     snap = _load(db, PHOTORESIST)
     with monkeypatch.context() as patch:
         patch.setattr("tradewatch.store.snapshot.os.replace", _no_space)
@@ -323,6 +366,47 @@ def test_a_stale_snapshot_is_copied_whole_even_when_no_article_changed(
     assert _count(snap) == 2
     assert _tables(snap) == _tables(db)
     assert _leftovers(db.parent) == []
+
+
+def test_a_migration_makes_the_next_publish_a_whole_copy(
+    db: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A migration writes rows no load names: the copies cannot catch up on it."""
+    caplog.set_level("INFO", logger="tradewatch.store")
+    _load(db, PHOTORESIST)
+    _load(db, FLUORIDE)
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    for file in MIGRATIONS_DIR.glob("*.sql"):
+        (migrations / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    (migrations / "900_retitle.sql").write_text(
+        "UPDATE articles SET title = upper(title);", encoding="utf-8"
+    )
+    con = connect(db)
+    try:
+        assert migrate(con, migrations) == [900]
+    finally:
+        con.close()
+    caplog.clear()
+    snap = _quiet_load(db, "quiet-3")
+    assert _how(caplog) == ["whole copy"]
+    assert _tables(snap) == _tables(db)
+
+
+def test_a_copy_older_than_the_kept_changes_is_replaced(
+    db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Changes are kept for the last KEEP_LOADS loads only; a standby further behind is
+    not caught up from what is left, the current snapshot is."""
+    monkeypatch.setattr("tradewatch.store.snapshot.KEEP_LOADS", 1)
+    caplog.set_level("INFO", logger="tradewatch.store")
+    _load(db, PHOTORESIST)
+    _load(db, FLUORIDE)
+    snap = _load(db, _article("a3", "Seoul and Tokyo restore trade ties."))
+    assert "changes since the copy's last load were pruned" in caplog.text
+    assert _how(caplog)[-1] == "copy of the last snapshot caught up"
+    assert _tables(snap) == _tables(db)
+    assert _count(db, "SELECT count(DISTINCT load_seq) FROM load_changes") == 2
 
 
 def _no_space(src: object, dst: object) -> None:

@@ -2,12 +2,11 @@
 wait and the read-only snapshot for analysts."""
 
 from tradewatch.store.db import PublishError, StoreError, connect, lock_wait_seconds, migrate
-from tradewatch.store.load import RUN_TABLES, FetchOutcomes, LoadCounts, load_batch
+from tradewatch.store.load import FetchOutcomes, LoadCounts, load_batch
 from tradewatch.store.search_index import build_search_indexes
 from tradewatch.store.snapshot import parquet_export_enabled, publish_snapshot, snapshot_path
 
 __all__ = [
-    "RUN_TABLES",
     "FetchOutcomes",
     "LoadCounts",
     "PublishError",

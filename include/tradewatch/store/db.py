@@ -184,7 +184,24 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations_dir: Path = MIGRATIONS_DI
             raise
         logger.info("applied migration %s", file.name)
         applied.append(version)
+    if applied:
+        _record_rewrite(con, f"migrations {applied[0]:03d}-{applied[-1]:03d}")
     return applied
+
+
+def _record_rewrite(con: duckdb.DuckDBPyConnection, why: str) -> None:
+    """Tell the snapshot that rows changed which no load names (``load_changes``, from
+    migration 013 on): the next publish copies the database whole."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = 'load_changes'"
+    ).fetchone()[0]
+    if exists:
+        con.execute(
+            "INSERT INTO load_changes SELECT coalesce(max(load_seq), 0) + 1, '*', ? "
+            "FROM load_changes",
+            [why],
+        )
 
 
 def fts_extension_path() -> Path | None:

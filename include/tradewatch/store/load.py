@@ -28,7 +28,6 @@ from tradewatch.store.search_index import drop_search_indexes, update_search_ind
 
 __all__ = [
     "LOAD_BATCH",
-    "RUN_TABLES",
     "FetchOutcomes",
     "LoadCounts",
     "RunRecord",
@@ -41,7 +40,6 @@ logger = logging.getLogger(__name__)
 # Articles staged per Arrow batch: a few MB of text, whatever the run's size.
 LOAD_BATCH = 500
 # The tables a load writes whether or not any article changed (the run's bookkeeping).
-RUN_TABLES = ("fetch_log", "http_validators", "pending_fetches", "pipeline_runs")
 
 _TS = pa.timestamp("us", tz="UTC")
 # Korean and Japanese letters, in RE2 (DuckDB's regular expressions).
@@ -196,13 +194,17 @@ def load_batch(
     seen: set[str] = set()
     con.execute("BEGIN TRANSACTION")
     try:
+        seq = _start_load(con, log_key)
         indexing = load_fts(con)
         if not indexing:
             drop_search_indexes(con)
+            _record(con, seq, "*", ["no full-text index"])
         for batch in _batches(articles, batch_size):
-            _load_articles(con, batch, counts, seen, indexing)
+            _load_articles(con, batch, counts, seen, indexing, seq)
         if fetch_log:
-            con.register("staged_log", _log_table(fetch_log, log_key))
+            staged_log = _log_table(fetch_log, log_key)
+            _record(con, seq, "fetch_log", staged_log["log_id"].to_pylist())
+            con.register("staged_log", staged_log)
             try:
                 before = con.execute("SELECT count(*) FROM fetch_log").fetchone()[0]
                 con.execute(
@@ -232,6 +234,7 @@ def _load_articles(
     counts: LoadCounts,
     seen: set[str],
     indexing: bool,
+    seq: int,
 ) -> None:
     """Stage and upsert one batch; an id an earlier batch of this load already wrote
     (a page archived twice) replaces it without being counted again."""
@@ -247,7 +250,7 @@ def _load_articles(
             ).fetchall()
         }
         if changed:
-            _write_changed(con, [by_id[i] for i in sorted(changed)], counts, indexing)
+            _write_changed(con, [by_id[i] for i in sorted(changed)], counts, indexing, seq)
     finally:
         con.unregister("staged_articles")
     counts.articles_new += len(changed - existing - seen)
@@ -260,10 +263,15 @@ def _load_articles(
 
 
 def _write_changed(
-    con: duckdb.DuckDBPyConnection, writable: list[Article], counts: LoadCounts, indexing: bool
+    con: duckdb.DuckDBPyConnection,
+    writable: list[Article],
+    counts: LoadCounts,
+    indexing: bool,
+    seq: int,
 ) -> None:
     """Upsert the changed articles and replace their quotes, mentions and entities, and
-    their rows in the full-text indexes (see :mod:`.search_index`)."""
+    their rows in the full-text indexes (see :mod:`.search_index`); record them for the
+    snapshot."""
     con.register("changed_ids", pa.table({"article_id": [a.article_id for a in writable]}))
     quotes, mentions, entities = _child_tables(writable)
     con.register("staged_quotes", quotes)
@@ -295,13 +303,35 @@ def _write_changed(
         con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
         _fill_search_terms(con)
         if indexing:
-            update_search_index(con, "articles", [a.article_id for a in writable])
-            update_search_index(con, "quotes", replaced + quotes["quote_id"].to_pylist())
+            rebuilt = update_search_index(con, "articles", [a.article_id for a in writable])
+            rebuilt |= update_search_index(con, "quotes", replaced + quotes["quote_id"].to_pylist())
+            if rebuilt:
+                _record(con, seq, "*", ["search index rebuilt whole"])
+        _record(con, seq, "articles", [a.article_id for a in writable])
+        _record(con, seq, "entities", entities["entity_id"].to_pylist())
     finally:
         for view in ("changed_ids", "staged_quotes", "staged_mentions", "staged_entities"):
             con.unregister(view)
     counts.quotes += quotes.num_rows
     counts.entity_mentions += mentions.num_rows
+
+
+def _start_load(con: duckdb.DuckDBPyConnection, log_key: str) -> int:
+    """Number this load (one more than the last) and record that it happened."""
+    (seq,) = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM load_changes").fetchone()
+    _record(con, seq, "load", [log_key])
+    return int(seq)
+
+
+def _record(con: duckdb.DuckDBPyConnection, seq: int, table: str, keys: Sequence[str]) -> None:
+    """Note in ``load_changes`` the rows this load wrote (see :mod:`.snapshot_sync`)."""
+    if not keys:
+        return
+    con.register("staged_changes", pa.table({"key": pa.array(sorted(set(keys)), pa.string())}))
+    try:
+        con.execute("INSERT INTO load_changes SELECT ?, ?, key FROM staged_changes", [seq, table])
+    finally:
+        con.unregister("staged_changes")
 
 
 def _fill_search_terms(con: duckdb.DuckDBPyConnection) -> None:

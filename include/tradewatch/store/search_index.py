@@ -62,16 +62,16 @@ def drop_search_indexes(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP SCHEMA IF EXISTS {_schema(table)} CASCADE")
 
 
-def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[str]) -> None:
+def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[str]) -> bool:
     """Make the index of ``table`` hold the rows with these keys as they are now: rows
     written are (re)indexed, keys no longer in the table leave the index. The fts
     extension must be loaded on ``con``; an index missing or laid out otherwise is rebuilt
-    whole instead."""
+    whole instead, and then True is returned."""
     if not keys:
-        return
+        return False
     if not _usable(con, table):
         _build(con, table)
-        return
+        return True
     schema = _schema(table)
     key, fields = INDEXES[table]
     con.register("fts_keys", pa.table({"name": pa.array(sorted(set(keys)), pa.string())}))
@@ -96,6 +96,7 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
             f"WHERE w IS NOT NULL AND len(w) > 0 AND w NOT IN (SELECT sw FROM {schema}.stopwords)"
         )
         _add_docs(con, schema)
+        return False
     finally:
         con.unregister("fts_keys")
         con.execute("DROP TABLE IF EXISTS fts_rows")

@@ -14,12 +14,15 @@ file, so a ``shutil.copy`` inside the loader would let a second writer in. The D
 is also compact and carries the fts index tables and ``match_bm25`` macros, so full-text
 search works on the snapshot as on the main file.
 
-A load that changed no article (a daily run that found nothing new) still has news for the
-snapshot: its own ``pipeline_runs`` row, fetch log and fetch state. Copying the whole
-database for that grows with the archive, so such a load names the few tables it wrote
-(``refresh``): the old snapshot file is copied (it is not the locked main file), every
-other table is checked to hold the same rows in both (count and a hash of every row), and
-only the named tables are replaced. Any difference, or no old snapshot, means a full copy.
+Writing that copy whole costs as much as the archive is large, so a publish normally
+brings an older copy up to date instead (:mod:`.snapshot_sync`: the loads it has not seen,
+applied by key). The copy used is the standby, ``.<stem>_read.standby.duckdb``, a hidden
+name for the snapshot the last publish replaced: caught up, it is renamed over the
+current snapshot, and the current one becomes the next standby (a hard link kept before
+the rename). A reader that still has the old snapshot open holds a lock on it, so it is
+never written under that reader: the publish then copies the current snapshot's bytes
+(a reader only reads it) and catches that up. Only when neither can catch up (a
+migration, an index rebuilt whole, no snapshot yet) is the database copied whole.
 """
 
 from __future__ import annotations
@@ -30,12 +33,12 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
 
 from tradewatch.store.db import StoreError, connect
+from tradewatch.store.snapshot_sync import catch_up, database_seq, prune_changes
 
 __all__ = [
     "PARQUET_ENV",
@@ -49,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 PARQUET_ENV = "TRADEWATCH_EXPORT_PARQUET"
 _TRUE = {"1", "true", "yes", "on"}
+# Loads whose changes are kept for a copy to catch up on; an older copy is replaced.
+KEEP_LOADS = 100
 
 
 def snapshot_path(db_path: str | Path) -> Path:
@@ -73,9 +78,8 @@ def publish_snapshot(
     *,
     parquet: bool = False,
     wait_seconds: float | None = None,
-    refresh: Collection[str] = (),
 ) -> Path:
-    """Write a fresh snapshot of the database and atomically replace the old one.
+    """Bring the snapshot up to date with the database and atomically replace the old one.
 
     ``source`` is the loader's open connection (call this after its transaction committed:
     the snapshot is one consistent read of it) or the path of a database file, which is
@@ -84,23 +88,23 @@ def publish_snapshot(
     snapshot (default: the source's file). With ``parquet`` every main table is also
     exported to ``parquet/<table>.parquet``, each file replaced atomically. Returns the
     snapshot path; raises :class:`StoreError` on failure, leaving the old snapshot in place.
-    ``refresh`` names the only ``main`` tables written since the last publish: the old
-    snapshot is then reused with just those replaced, if the rest still matches.
     """
     if isinstance(source, duckdb.DuckDBPyConnection):
-        return _publish(source, db_path, parquet, refresh)
+        return _publish(source, db_path, parquet, writable=True)
     con = connect(source, read_only=True, wait_seconds=wait_seconds)
     try:
-        return _publish(con, db_path or source, parquet, refresh)
+        return _publish(con, db_path or source, parquet, writable=False)
     finally:
         con.close()
 
 
+def standby_path(snapshot: Path) -> Path:
+    """The hidden file a publish catches up and swaps in: ``.<stem>_read.standby.duckdb``."""
+    return snapshot.with_name(f".{snapshot.stem}.standby.duckdb")
+
+
 def _publish(
-    con: duckdb.DuckDBPyConnection,
-    db_path: str | Path | None,
-    parquet: bool,
-    refresh: Collection[str],
+    con: duckdb.DuckDBPyConnection, db_path: str | Path | None, parquet: bool, writable: bool
 ) -> Path:
     catalog, file = con.execute(
         "SELECT database_name, path FROM duckdb_databases() "
@@ -113,107 +117,113 @@ def _publish(
     if target.resolve() == Path(file).resolve():
         raise StoreError(f"refusing to snapshot {file} onto itself")
     started = time.perf_counter()
+    for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
+        _remove(leftover)  # of a publish killed midway (none runs now: the main file is held)
     try:
-        reused = (
-            bool(refresh) and target.exists() and _refresh_snapshot(con, catalog, target, refresh)
-        )
-        if not reused:
-            _write_snapshot(con, catalog, target)
+        seq = database_seq(con, catalog)
+        if writable and seq is not None:
+            prune_changes(con, seq - KEEP_LOADS)
+        fresh, how = _fresh_copy(con, catalog, target)
+        _swap(fresh, target)
         exported = _export_parquet(con, catalog, parquet_dir(db_path)) if parquet else []
     except (duckdb.Error, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreError(f"cannot publish snapshot {target}: {reason}") from None
     logger.info(
-        "published snapshot %s%s in %.2f s%s",
+        "published snapshot %s%s in %.2f s (%s)",
         target,
         f" and {len(exported)} Parquet files" if parquet else "",
         time.perf_counter() - started,
-        f" (old snapshot reused, {', '.join(sorted(refresh))} replaced)" if reused else "",
+        how,
     )
     return target
 
 
-def _write_snapshot(con: duckdb.DuckDBPyConnection, catalog: str, target: Path) -> None:
-    """Copy every schema, table, view and macro of ``catalog`` into a new file, then rename."""
-    tmp, alias = _staging(target)
+def _fresh_copy(con: duckdb.DuckDBPyConnection, catalog: str, target: Path) -> tuple[Path, str]:
+    """An up-to-date copy of ``catalog`` not yet visible to readers, and how it was made:
+    the standby caught up, else a byte copy of the current snapshot caught up, else a
+    whole copy."""
+    standby = standby_path(target)
+    if database_seq(con, catalog) is not None:
+        if standby.exists():
+            reason = _caught_up(con, catalog, standby)
+            if reason is None:
+                return standby, "standby caught up"
+            logger.info("standby %s cannot catch up (%s)", standby, reason)
+        if target.exists():
+            tmp, _ = _staging(target)
+            try:
+                shutil.copyfile(target, tmp)
+                reason = _caught_up(con, catalog, tmp)
+            except BaseException:
+                _remove(tmp)
+                raise
+            if reason is None:
+                return tmp, "copy of the last snapshot caught up"
+            _remove(tmp)
+            logger.info("snapshot %s cannot catch up (%s); copying whole", target, reason)
+    tmp, _ = _staging(target)
+    try:
+        _write_whole(con, catalog, tmp)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp, "whole copy"
+
+
+def _caught_up(con: duckdb.DuckDBPyConnection, catalog: str, copy: Path) -> str | None:
+    """Attach ``copy`` and bring it up to date; None when done, else why not (a reader's
+    lock on it, or what :func:`catch_up` says)."""
+    _, alias = _staging(copy)
     try:
         # READ_WRITE: a read-only source connection would otherwise attach read-only too
-        con.execute(f"ATTACH {_literal(tmp)} AS {alias} (READ_WRITE)")
-        try:
-            con.execute(f"COPY FROM DATABASE {_ident(catalog)} TO {alias}")
-        finally:
-            con.execute(f"DETACH {alias}")  # checkpoints and closes the copy: no WAL left
-        _install(tmp, target)
-    finally:
-        _remove(tmp)
-
-
-def _refresh_snapshot(
-    con: duckdb.DuckDBPyConnection, catalog: str, target: Path, tables: Collection[str]
-) -> bool:
-    """Copy the old snapshot and replace ``tables`` in it from ``catalog``, if every other
-    table matches; False, leaving the old snapshot as it is, if anything else differs."""
-    tmp, alias = _staging(target)
+        con.execute(f"ATTACH {_literal(copy)} AS {alias} (READ_WRITE)")
+    except duckdb.Error as exc:
+        return (str(exc).splitlines() or [type(exc).__name__])[0]
     try:
-        shutil.copyfile(target, tmp)
-        con.execute(f"ATTACH {_literal(tmp)} AS {alias} (READ_WRITE)")
-        try:
-            same = _same_except(con, catalog, alias, tables)
-            for table in tables if same else ():
-                con.execute(f"DELETE FROM {alias}.main.{_ident(table)}")
-                con.execute(
-                    f"INSERT INTO {alias}.main.{_ident(table)} BY NAME "
-                    f"SELECT * FROM {_ident(catalog)}.main.{_ident(table)}"
-                )
-        finally:
-            con.execute(f"DETACH {alias}")
-        if same:
-            _install(tmp, target)
-        return same
+        return catch_up(con, catalog, alias)
     finally:
-        _remove(tmp)
+        con.execute(f"DETACH {alias}")  # checkpoints and closes the copy: no WAL left
 
 
-def _same_except(
-    con: duckdb.DuckDBPyConnection, catalog: str, copy: str, tables: Collection[str]
-) -> bool:
-    """Whether ``copy`` has ``catalog``'s tables and views, with the same rows in every
-    table but ``tables`` (of ``main``): same count and same sum of row hashes."""
-    layout = (
-        "SELECT 'table', schema_name, table_name, sql FROM duckdb_tables() "
-        "WHERE database_name = $db UNION ALL "
-        "SELECT 'view', schema_name, view_name, sql FROM duckdb_views() "
-        "WHERE database_name = $db AND NOT internal ORDER BY ALL"
-    )
-    mine = con.execute(layout, {"db": catalog}).fetchall()
-    if mine != con.execute(layout, {"db": copy}).fetchall():
-        return False
-    for kind, schema, name, _ in mine:
-        if kind == "view" or (schema == "main" and name in tables):
-            continue
-        fingerprint = (
-            "SELECT count(*), sum(hash(t)) FROM {db}." + f"{_ident(schema)}.{_ident(name)} AS t"
-        )
-        ours = con.execute(fingerprint.format(db=_ident(catalog))).fetchone()
-        if ours != con.execute(fingerprint.format(db=_ident(copy))).fetchone():
-            return False
-    return True
+def _write_whole(con: duckdb.DuckDBPyConnection, catalog: str, tmp: Path) -> None:
+    """Copy every schema, table, view and macro of ``catalog`` into a new file."""
+    _, alias = _staging(tmp)
+    con.execute(f"ATTACH {_literal(tmp)} AS {alias} (READ_WRITE)")
+    try:
+        con.execute(f"COPY FROM DATABASE {_ident(catalog)} TO {alias}")
+    finally:
+        con.execute(f"DETACH {alias}")
+
+
+def _swap(fresh: Path, target: Path) -> None:
+    """Rename ``fresh`` over ``target``; the replaced snapshot becomes the standby."""
+    standby = standby_path(target)
+    _fsync(fresh)
+    # a WAL left by someone who opened the old snapshot read-write would be replayed onto
+    # the new file by the next reader
+    Path(f"{target}.wal").unlink(missing_ok=True)
+    previous, _ = _staging(target)
+    try:
+        os.link(target, previous)
+    except OSError:  # no snapshot yet, or a file system without hard links
+        previous = None
+    try:
+        os.replace(fresh, target)
+        if previous is not None:
+            os.replace(previous, standby)
+    finally:
+        if previous is not None:
+            _remove(previous)
+        if fresh != standby:
+            _remove(fresh)
+    _fsync_dir(target.parent)
 
 
 def _staging(target: Path) -> tuple[Path, str]:
     """A temp file beside ``target`` and the alias to attach it under."""
     token = uuid.uuid4().hex[:12]
     return target.with_name(f".{target.name}.{token}.tmp"), f"tradewatch_snapshot_{token}"
-
-
-def _install(tmp: Path, target: Path) -> None:
-    """Flush the finished copy and rename it over ``target``."""
-    _fsync(tmp)
-    # a WAL left by someone who opened the old snapshot read-write would be replayed onto
-    # the new file by the next reader
-    Path(f"{target}.wal").unlink(missing_ok=True)
-    os.replace(tmp, target)
-    _fsync_dir(target.parent)
 
 
 def _remove(tmp: Path) -> None:

@@ -1,0 +1,256 @@
+"""Bringing a copy of the database up to date by applying the loads it has not seen.
+
+Copying the whole database for every publish grows with the archive. Instead each load
+records in ``load_changes`` what it wrote (the articles, with their quotes, mentions and
+search-index rows; new entities; fetch-log rows), numbered by load; a copy holds the loads
+up to the highest number in its own ``load_changes``. Catching up replaces, in the copy,
+exactly the rows keyed by what the later loads wrote, and the small bookkeeping tables
+whole. Every table has a rule here; a table without one, a layout that differs (a
+migration ran), a load that rebuilt an index whole (``*``) or changes pruned before the
+copy's load mean the copy cannot catch up, and the caller copies the database whole.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+import pyarrow as pa
+
+__all__ = ["catch_up", "database_seq", "prune_changes"]
+
+logger = logging.getLogger(__name__)
+
+# main tables keyed by what load_changes names, and the column it names
+_KEYED = {"articles": "article_id", "entities": "entity_id", "fetch_log": "log_id"}
+# main tables whose rows belong to an article: replaced with it
+_OF_ARTICLE = ("quotes", "entity_mentions")
+# small tables every load may touch: replaced whole
+_WHOLE = (
+    "pipeline_runs",
+    "http_validators",
+    "pending_fetches",
+    "schema_migrations",
+    "load_changes",
+)
+# full-text index schemas, and the table whose keys name their documents
+_INDEXES = {"fts_main_articles": "articles", "fts_main_quotes": "quotes"}
+_INDEX_TABLES = {"docs", "terms", "dict", "stats", "fields", "stopwords"}
+_INDEX_WHOLE = ("stats", "fields", "stopwords")
+
+
+def database_seq(con: duckdb.DuckDBPyConnection, db: str) -> int | None:
+    """The number of the last load ``db`` holds; None for a file older than migration 013."""
+    if not _has_changes_table(con, db):
+        return None
+    (seq,) = con.execute(
+        f"SELECT coalesce(max(load_seq), 0) FROM {_q(db)}.main.load_changes"
+    ).fetchone()
+    return int(seq)
+
+
+def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | None:
+    """Apply to the attached database ``copy`` what ``source`` loaded since the copy's last
+    load, in one transaction. Returns None when done, or why it cannot be done (the copy
+    is then left as it was)."""
+    reason = _why_not(con, source, copy)
+    if reason:
+        return reason
+    since = database_seq(con, copy)
+    keys = con.execute(
+        f"SELECT DISTINCT tbl, key FROM {_q(source)}.main.load_changes WHERE load_seq > ?", [since]
+    ).fetchall()
+    by_table: dict[str, list[str]] = {}
+    for table, key in keys:
+        by_table.setdefault(table, []).append(key)
+    if "*" in by_table:
+        return "a later load rewrote more than its own rows"
+    articles = sorted(set(by_table.get("articles", [])))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        quote_names = _quotes_of(con, source, copy, articles)
+        docs = {"articles": articles, "quotes": quote_names}
+        for schema, table in _INDEXES.items():
+            if _has_schema(con, source, schema):
+                _sync_index(con, source, copy, schema, docs[table])
+        _replace_keyed(con, source, copy, "articles", "article_id", articles)
+        for table in _OF_ARTICLE:
+            _replace_keyed(con, source, copy, table, "article_id", articles)
+        for table in ("entities", "fetch_log"):
+            _replace_keyed(con, source, copy, table, _KEYED[table], by_table.get(table, []))
+        for table in _WHOLE:
+            _replace_whole(con, f"{_q(source)}.main.{table}", f"{_q(copy)}.main.{table}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    logger.info(
+        "snapshot caught up on %d loads: %d articles, %d quotes",
+        (database_seq(con, source) or 0) - (since or 0),
+        len(articles),
+        len(quote_names),
+    )
+    return None
+
+
+def prune_changes(con: duckdb.DuckDBPyConnection, keep_from: int) -> None:
+    """Forget the changes of loads before ``keep_from``, the oldest load a kept copy holds
+    (its own row stays, so that copy can still tell it may catch up)."""
+    con.execute("DELETE FROM load_changes WHERE load_seq < ?", [keep_from])
+
+
+def _why_not(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | None:
+    since = database_seq(con, copy)
+    if since is None or database_seq(con, source) is None:
+        return "no record of loads"
+    if since > (database_seq(con, source) or 0):
+        return "the copy holds loads the database does not"
+    if not con.execute(
+        f"SELECT count(*) FROM {_q(source)}.main.load_changes WHERE load_seq = ?", [since]
+    ).fetchone()[0]:
+        return "the changes since the copy's last load were pruned"
+    mine, theirs = _layout(con, source), _layout(con, copy)
+    if mine != theirs:
+        return "the tables differ (a migration ran)"
+    for kind, schema, name, _ in mine:
+        if kind == "table" and not _has_rule(schema, name):
+            return f"no rule to bring {schema}.{name} up to date"
+    return None
+
+
+def _has_rule(schema: str, table: str) -> bool:
+    if schema == "main":
+        return table in _KEYED or table in _OF_ARTICLE or table in _WHOLE
+    return schema in _INDEXES and table in _INDEX_TABLES
+
+
+def _layout(con: duckdb.DuckDBPyConnection, db: str) -> list[tuple]:
+    return con.execute(
+        "SELECT 'table', schema_name, table_name, sql FROM duckdb_tables() "
+        "WHERE database_name = $db AND NOT temporary UNION ALL "
+        "SELECT 'view', schema_name, view_name, sql FROM duckdb_views() "
+        "WHERE database_name = $db AND NOT internal ORDER BY ALL",
+        {"db": db},
+    ).fetchall()
+
+
+def _has_changes_table(con: duckdb.DuckDBPyConnection, db: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
+            "AND schema_name = 'main' AND table_name = 'load_changes'",
+            [db],
+        ).fetchone()[0]
+    )
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_schemas() WHERE database_name = ? AND schema_name = ?",
+            [db, schema],
+        ).fetchone()[0]
+    )
+
+
+def _quotes_of(
+    con: duckdb.DuckDBPyConnection, source: str, copy: str, articles: list[str]
+) -> list[str]:
+    """The quotes of these articles, the copy's (about to go) and the source's."""
+    if not articles:
+        return []
+    con.register("sync_articles", pa.table({"key": pa.array(articles, pa.string())}))
+    try:
+        rows = con.execute(
+            f"SELECT quote_id FROM {_q(copy)}.main.quotes WHERE article_id IN "
+            "(SELECT key FROM sync_articles) UNION "
+            f"SELECT quote_id FROM {_q(source)}.main.quotes WHERE article_id IN "
+            "(SELECT key FROM sync_articles)"
+        ).fetchall()
+    finally:
+        con.unregister("sync_articles")
+    return sorted(row[0] for row in rows)
+
+
+def _replace_keyed(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    copy: str,
+    table: str,
+    column: str,
+    keys: list[str],
+) -> None:
+    if not keys:
+        return
+    con.register("sync_keys", pa.table({"key": pa.array(sorted(set(keys)), pa.string())}))
+    try:
+        con.execute(
+            f"DELETE FROM {_q(copy)}.main.{table} WHERE {column} IN (SELECT key FROM sync_keys)"
+        )
+        con.execute(
+            f"INSERT INTO {_q(copy)}.main.{table} BY NAME SELECT * FROM {_q(source)}.main.{table} "
+            f"WHERE {column} IN (SELECT key FROM sync_keys)"
+        )
+    finally:
+        con.unregister("sync_keys")
+
+
+def _replace_whole(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> None:
+    con.execute(f"DELETE FROM {copy}")
+    con.execute(f"INSERT INTO {copy} BY NAME SELECT * FROM {source}")
+
+
+def _sync_index(
+    con: duckdb.DuckDBPyConnection, source: str, copy: str, schema: str, names: list[str]
+) -> None:
+    """Replace the documents named ``names`` (their terms, and the dictionary rows of every
+    term they had or have), then the statistics. Document numbers are bounded first so
+    that DuckDB skips the blocks of ``terms`` that cannot hold them."""
+    ours, theirs = f"{_q(copy)}.{schema}", f"{_q(source)}.{schema}"
+    if names:
+        con.register("sync_docs", pa.table({"name": pa.array(names, pa.string())}))
+        try:
+            old, new = _docids(con, ours), _docids(con, theirs)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE sync_terms AS "
+                f"SELECT DISTINCT termid FROM {ours}.terms WHERE {old} UNION "
+                f"SELECT DISTINCT termid FROM {theirs}.terms WHERE {new}"
+            )
+            con.execute(f"DELETE FROM {ours}.terms WHERE {old}")
+            con.execute(f"DELETE FROM {ours}.docs WHERE name IN (SELECT name FROM sync_docs)")
+            con.execute(
+                f"INSERT INTO {ours}.docs BY NAME SELECT * FROM {theirs}.docs "
+                "WHERE name IN (SELECT name FROM sync_docs)"
+            )
+            con.execute(
+                f"INSERT INTO {ours}.terms BY NAME SELECT * FROM {theirs}.terms WHERE {new}"
+            )
+            con.execute(f"DELETE FROM {ours}.dict WHERE termid IN (SELECT termid FROM sync_terms)")
+            con.execute(
+                f"INSERT INTO {ours}.dict BY NAME SELECT * FROM {theirs}.dict "
+                "WHERE termid IN (SELECT termid FROM sync_terms)"
+            )
+        finally:
+            con.unregister("sync_docs")
+            con.execute("DROP TABLE IF EXISTS sync_terms")
+    for table in _INDEX_WHOLE:
+        _replace_whole(con, f"{theirs}.{table}", f"{ours}.{table}")
+
+
+def _docids(con: duckdb.DuckDBPyConnection, index: str) -> str:
+    """A filter on ``docid`` for the documents of ``sync_docs`` in ``index``, bounded."""
+    lo, hi = con.execute(
+        f"SELECT min(docid), max(docid) FROM {index}.docs "
+        "WHERE name IN (SELECT name FROM sync_docs)"
+    ).fetchone()
+    if lo is None:
+        return "false"
+    return (
+        f"docid BETWEEN {int(lo)} AND {int(hi)} AND docid IN "
+        f"(SELECT docid FROM {index}.docs WHERE name IN (SELECT name FROM sync_docs))"
+    )
+
+
+def _q(name: str) -> str:
+    """``name`` as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
