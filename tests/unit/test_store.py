@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import get_args
 
@@ -329,6 +329,22 @@ def test_edited_copy_linked_to_stored_original(con: duckdb.DuckDBPyConnection) -
     )
     rows = con.execute("SELECT article_id, duplicate_of FROM articles ORDER BY 1").fetchall()
     assert rows == [("copy", "orig"), ("orig", None), ("other", None)]
+
+
+@pytest.mark.parametrize(("days_later", "linked"), [(10, True), (20, False)])
+def test_an_edited_copy_is_looked_for_among_originals_of_the_same_fortnight(
+    con: duckdb.DuckDBPyConnection, days_later: int, linked: bool
+) -> None:
+    """A partner's edited copy weeks later is stored as its own story: comparing it with
+    the whole archive would make every run cost more as the archive grows."""
+    load_batch(con, [_story("s01_yonhap_photoresist_licensing", "orig", 1)], [], log_key="r1")
+    late = _story("v01_mainichi_copy_of_s01", "copy", 1)
+    assert late.published_at is not None
+    late.published_at += timedelta(days=days_later)
+    load_batch(con, [late], [], log_key="r2")
+    assert con.execute(
+        "SELECT duplicate_of FROM articles WHERE article_id = 'copy'"
+    ).fetchone() == ("orig" if linked else None,)
 
 
 def test_edited_copies_in_one_batch_link_to_earliest(con: duckdb.DuckDBPyConnection) -> None:

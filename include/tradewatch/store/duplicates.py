@@ -4,12 +4,21 @@ A Yonhap story republished by another outlet must be stored once with the copies
 (``duplicate_of``), so its quotes are not counted twice. Exact copies share
 ``content_hash``; edited ones (new headline, an extra or trimmed paragraph, another
 dateline) have close SimHash keys and are confirmed on their text (:mod:`tradewatch.dedup`).
+
+Comparing each new article with every stored key, and confirming every stored article
+within :data:`~tradewatch.dedup.MAX_DISTANCE` bits, would cost a run more the larger the
+archive (at a million articles, some 300 unrelated stories per article fall within those
+bits by chance). Partners republish within days, so an edited copy is looked for among
+stored originals published within :data:`NEAR_COPY_DAYS` of it, and only its
+:data:`NEAR_CANDIDATES` closest keys are confirmed on their text (a real copy is a few
+bits away; chance neighbours sit near the limit). Exact copies are found at any distance
+in time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -17,8 +26,12 @@ import pyarrow as pa
 from tradewatch.dedup import MAX_DISTANCE, find_near_duplicates, is_near_duplicate
 from tradewatch.models import Article
 
-__all__ = ["link_duplicates"]
+__all__ = ["NEAR_CANDIDATES", "NEAR_COPY_DAYS", "link_duplicates"]
 
+#: Days apart within which an edited copy is looked for.
+NEAR_COPY_DAYS = 14
+#: Stored originals per article confirmed on their text, closest keys first.
+NEAR_CANDIDATES = 4
 _LAST = datetime.max.replace(tzinfo=UTC)
 
 
@@ -71,29 +84,39 @@ def _publication_order(article: Article) -> tuple[bool, datetime, str]:
 def _stored_near_candidates(
     con: duckdb.DuckDBPyConnection, articles: Sequence[Article]
 ) -> dict[str, list[str]]:
-    """Stored originals whose SimHash key is close to each batch article's, closest first
-    (then by id): one query for the whole batch, texts not read yet."""
+    """Stored originals published near each batch article whose SimHash key is close to
+    its, the closest few, closest first (then by id): one query for the whole batch,
+    texts not read yet."""
     keyed = [a for a in articles if a.near_dup_key]
     if not keyed:
         return {}
+    window = timedelta(days=NEAR_COPY_DAYS)
+    when = [a.published_at or a.fetched_at for a in keyed]
     con.register(
         "staged_near",
         pa.table(
             {
                 "article_id": [a.article_id for a in keyed],
                 "near_dup_key": pa.array([a.near_dup_key for a in keyed], pa.int64()),
+                "lo": pa.array([w - window for w in when], pa.timestamp("us", tz="UTC")),
+                "hi": pa.array([w + window for w in when], pa.timestamp("us", tz="UTC")),
             }
         ),
     )
     try:
         rows = con.execute(
-            "SELECT s.article_id, a.article_id FROM staged_near s JOIN articles a "
-            "ON bit_count(xor(a.near_dup_key, s.near_dup_key)) <= ? "
-            "WHERE a.duplicate_of IS NULL AND a.near_dup_key IS NOT NULL "
-            "AND a.near_dup_key <> 0 "
-            "AND a.article_id NOT IN (SELECT article_id FROM staged_keys) "
+            "WITH nearby AS (SELECT article_id, near_dup_key, "
+            "coalesce(published_at, fetched_at) AS moment FROM articles "
+            "WHERE coalesce(published_at, fetched_at) BETWEEN ? AND ? "
+            "AND duplicate_of IS NULL AND near_dup_key IS NOT NULL AND near_dup_key <> 0 "
+            "AND article_id NOT IN (SELECT article_id FROM staged_keys)) "
+            "SELECT s.article_id, a.article_id FROM staged_near s JOIN nearby a "
+            "ON a.moment BETWEEN s.lo AND s.hi "
+            "AND bit_count(xor(a.near_dup_key, s.near_dup_key)) <= ? "
+            "QUALIFY row_number() OVER (PARTITION BY s.article_id "
+            "ORDER BY bit_count(xor(a.near_dup_key, s.near_dup_key)), a.article_id) <= ? "
             "ORDER BY s.article_id, bit_count(xor(a.near_dup_key, s.near_dup_key)), a.article_id",
-            [MAX_DISTANCE],
+            [min(when) - window, max(when) + window, MAX_DISTANCE, NEAR_CANDIDATES],
         ).fetchall()
     finally:
         con.unregister("staged_near")
