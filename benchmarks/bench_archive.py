@@ -53,6 +53,7 @@ from tradewatch.store import (  # noqa: E402
     publish_snapshot,
     snapshot_path,
 )
+from tradewatch.store.fetch_state import normalize_title  # noqa: E402
 
 CHUNK = 50_000
 SOURCES = ["yonhap", "herald", "koreatimes", "japantimes", "mainichi", "kyodo", "nhk", "gdelt"]
@@ -197,16 +198,17 @@ def _articles(
     published = [now - timedelta(seconds=int(s)) for s in rng.integers(86400, 366 * 86400, n)]
     relevant = rng.random(n) < 0.7
     texts = [_text(paragraphs, rng) for _ in range(n)]
+    titles = [t[: t.find(".")][:90] for t in texts]
+    # canonical as written, so they are their own dedup keys (canonicalize_url would agree)
+    urls = [f"https://{SOURCES[i % 8]}.example/news/{a}" for i, a in enumerate(ids)]
     ts = pa.timestamp("us", tz="UTC")
     return pa.table(
         {
             "article_id": ids,
-            "url": [f"https://{SOURCES[i % 8]}.example/news/{a}" for i, a in enumerate(ids)],
-            "canonical_url": [
-                f"https://{SOURCES[i % 8]}.example/news/{a}" for i, a in enumerate(ids)
-            ],
+            "url": urls,
+            "canonical_url": urls,
             "source": [SOURCES[i % 8] for i in range(n)],
-            "title": [t[: t.find(".")][:90] for t in texts],
+            "title": titles,
             "published_at": pa.array(published, ts),
             "published_offset": ["+09:00"] * n,
             "published_from": ["jsonld"] * n,
@@ -222,6 +224,9 @@ def _articles(
             "raw_path": [None] * n,
             "extraction_version": ["bench"] * n,
             "near_dup_key": rng.integers(0, 2**62, n),
+            "url_key": urls,
+            "canonical_key": urls,
+            "title_key": [normalize_title(t) for t in titles],
         }
     )
 

@@ -298,7 +298,7 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     config = load_sources(ctx.sources_file)
     archive = ctx.archive
     candidates = list(_candidates(candidate_files))
-    memory = read_fetch_memory(ctx.db_path, discovered=bool(candidates))
+    memory = read_fetch_memory(ctx.db_path, candidates)
     selection = select_candidates(candidates, memory, force=ctx.force_refetch)
     skipped = [
         _log_entry(

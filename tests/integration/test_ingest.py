@@ -17,7 +17,8 @@ import pytest
 
 from clirun import run_cli
 from tradewatch.store import snapshot_path
-from tradewatch.urls import article_id
+from tradewatch.store.fetch_state import normalize_title
+from tradewatch.urls import article_id, canonicalize_url
 
 CONTENT_TABLES = ("articles", "quotes", "entity_mentions")
 
@@ -86,6 +87,17 @@ def test_every_article_stored_with_clean_canonical_url(con, ingested, expected) 
     assert not any("utm_" in u for u in stored)
     ids = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
     assert ids == {article_id(u) for u in wanted}
+
+
+def test_dedup_keys_stored_for_every_article(con) -> None:
+    """The keys the fetch stage looks candidates up by are the selection's own."""
+    rows = con.execute(
+        "SELECT url, canonical_url, title, url_key, canonical_key, title_key FROM articles"
+    ).fetchall()
+    assert rows
+    for url, canonical, title, *keys in rows:
+        folded = None if title is None else normalize_title(title)
+        assert keys == [canonicalize_url(url), canonicalize_url(canonical), folded]
 
 
 def test_published_times_in_utc_with_source_offset(con, ingested, expected) -> None:

@@ -8,6 +8,7 @@ appear, and a second reprocess changes no content table.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,10 @@ from typing import Any
 
 import duckdb
 import pytest
+
+from tradewatch.models import Candidate
+from tradewatch.store.fetch_state import read_fetch_memory
+from tradewatch.urls import canonicalize_url
 
 CONTENT_TABLES = ("articles", "quotes", "entity_mentions", "entities")
 
@@ -140,3 +145,26 @@ def test_analyze_only_reprocess_of_one_source_changes_nothing(runs) -> None:
     assert out["articles_unchanged"] == yonhap > 0
     assert out["articles_updated"] == out["articles_new"] == 0
     assert dump(db) == runs["after_second"]
+
+
+def test_reprocess_stores_the_dedup_keys_of_rows_loaded_before_them(runs, tmp_path: Path) -> None:
+    """A database from before migration 012 has no dedup keys: the fetch stage still knows
+    its articles (computing their keys), and reprocessing their days stores the keys, the
+    same as a load computes them, and changes nothing else."""
+    db = tmp_path / "old.duckdb"
+    shutil.copy(runs["db"], db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE articles SET url_key = NULL, canonical_key = NULL, title_key = NULL")
+    stored = query(db, "SELECT url, source FROM articles")
+    found = [Candidate(url=url, source=source) for url, source in stored]
+    assert read_fetch_memory(db, found).known_urls == {canonicalize_url(url) for url, _ in stored}
+    first, last = query(db, "SELECT min(fetched_at)::DATE, max(fetched_at)::DATE FROM articles")[0]
+    out = run_cli(
+        "reprocess",
+        *("--start", first.isoformat(), "--end", last.isoformat()),
+        *("--db", db, "--data-dir", runs["db"].parent / "data"),
+        *("--relevance-threshold", "0.5", "--stages", "analyze"),
+    )
+    assert out["articles_updated"] == len(stored)
+    assert dump(db) == runs["after_second"]
+    assert query(db, "SELECT count(*) FROM articles WHERE url_key IS NULL") == [(0,)]

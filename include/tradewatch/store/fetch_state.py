@@ -33,7 +33,9 @@ __all__ = [
     "read_validators",
     "record_pending",
     "resolve_pending",
+    "title_key",
     "upsert_validators",
+    "url_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -50,9 +52,24 @@ def normalize_title(title: str | None) -> str:
     return _NOT_WORD.sub(" ", (title or "").casefold()).strip()
 
 
+def title_key(title: str | None) -> str | None:
+    """The stored ``articles.title_key``: the folded headline, None without one."""
+    return None if title is None else normalize_title(title)
+
+
+def url_key(url: str | None) -> str | None:
+    """The stored ``articles.url_key`` / ``canonical_key``: the URL as candidates are
+    compared with it (canonical), None when it is not an absolute URL."""
+    try:
+        return canonicalize_url(url) if url else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class FetchMemory:
-    """What earlier runs stored, as the fetch stage needs it."""
+    """What earlier runs stored, as the fetch stage needs it: of the stored URLs and
+    headlines, only those some candidate of the run has."""
 
     known_urls: set[str] = field(default_factory=set)
     recent_titles: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -61,15 +78,16 @@ class FetchMemory:
 
 
 def read_fetch_memory(
-    db_path: Path, *, now: datetime | None = None, discovered: bool = True
+    db_path: Path, candidates: Sequence[Candidate] = (), *, now: datetime | None = None
 ) -> FetchMemory:
-    """Read known URLs, recent titles per source, validators and due pending fetches.
+    """Read validators, due pending fetches, and what is stored of the run's candidates.
 
-    Known URLs and titles are only compared with candidates, and reading them costs a pass
-    over every stored article: with nothing ``discovered`` and no fetch due, they are
-    left empty (a run that found nothing new stays as cheap as the archive grows)."""
+    ``known_urls`` and ``recent_titles`` hold only keys that some candidate (discovered
+    or due) has, found through the articles' stored dedup keys: the cost follows what the
+    run brings, not the size of the archive. With no candidates and no fetch due they are
+    not read at all."""
     moment = now or datetime.now(UTC)
-    return _read_only(db_path, lambda con: _read(con, moment, discovered), FetchMemory())
+    return _read_only(db_path, lambda con: _read(con, moment, candidates), FetchMemory())
 
 
 # DuckDB's file header and its two alternating database headers.
@@ -141,7 +159,9 @@ def _read_only(db_path: Path, query: Callable[[duckdb.DuckDBPyConnection], _T], 
         con.close()
 
 
-def _read(con: duckdb.DuckDBPyConnection, now: datetime, discovered: bool) -> FetchMemory:
+def _read(
+    con: duckdb.DuckDBPyConnection, now: datetime, candidates: Sequence[Candidate]
+) -> FetchMemory:
     memory = FetchMemory()
     for url, source, etag, last_modified in con.execute(
         "SELECT url, source, etag, last_modified FROM http_validators"
@@ -153,18 +173,95 @@ def _read(con: duckdb.DuckDBPyConnection, now: datetime, discovered: bool) -> Fe
         [now],
     ).fetchall():
         memory.pending.append(from_dict(Candidate, json.loads(candidate)))
-    if not discovered and not memory.pending:
+    wanted = [*candidates, *memory.pending]
+    if not wanted:
         return memory
-    for url, canonical in con.execute("SELECT url, canonical_url FROM articles").fetchall():
-        memory.known_urls.update(canonicalize_url(u) for u in (url, canonical) if u)
-    rows = con.execute(
-        "SELECT source, title, article_id FROM articles "
-        "WHERE title IS NOT NULL AND fetched_at >= ? ORDER BY fetched_at",
-        [now - TITLE_DEDUP_WINDOW],
-    ).fetchall()
-    for source, title, article_id in rows:
-        memory.recent_titles.setdefault((source, normalize_title(title)), article_id)
+    articles = _keyed_articles(con)
+    urls = {key for key in (url_key(c.url) for c in wanted) if key}
+    titles = {(c.source, normalize_title(c.title)) for c in wanted if c.title}
+    memory.known_urls = _known_urls(con, articles, urls)
+    memory.recent_titles = _recent_titles(con, articles, titles, now - TITLE_DEDUP_WINDOW)
     return memory
+
+
+# Stands in for the table in a database not yet migrated to 012 (read-only connections
+# do not migrate; the next load does): every row is one whose keys are missing.
+_ARTICLES_BEFORE_KEYS = (
+    "(SELECT *, NULL::VARCHAR AS url_key, NULL::VARCHAR AS canonical_key, "
+    "NULL::VARCHAR AS title_key FROM articles)"
+)
+
+
+def _keyed_articles(con: duckdb.DuckDBPyConnection) -> str:
+    """What to read the articles' dedup keys from: the table, or its stand-in."""
+    found = con.execute(
+        "SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = 'articles' AND column_name = 'url_key'"
+    ).fetchone()
+    return "articles" if found else _ARTICLES_BEFORE_KEYS
+
+
+def _known_urls(con: duckdb.DuckDBPyConnection, articles: str, keys: set[str]) -> set[str]:
+    """The candidate URL ``keys`` that a stored article has as URL or canonical URL.
+
+    Rows without stored keys come back as URLs and are canonicalized here."""
+    con.register("candidate_urls", pa.table({"url_key": pa.array(sorted(keys), pa.string())}))
+    try:
+        rows = con.execute(
+            f"SELECT url_key, NULL FROM {articles} "
+            "WHERE url_key IN (SELECT url_key FROM candidate_urls) "
+            f"UNION SELECT canonical_key, NULL FROM {articles} "
+            "WHERE canonical_key IN (SELECT url_key FROM candidate_urls) "
+            f"UNION ALL SELECT NULL, url FROM {articles} WHERE url_key IS NULL "
+            f"UNION ALL SELECT NULL, canonical_url FROM {articles} WHERE canonical_key IS NULL"
+        ).fetchall()
+    finally:
+        con.unregister("candidate_urls")
+    known = {key for key, _ in rows if key is not None}
+    unkeyed = [url for key, url in rows if key is None]
+    if unkeyed:
+        _log_unkeyed(len(unkeyed), "URLs")
+        known.update(keys.intersection(url_key(url) for url in unkeyed))
+    return known
+
+
+def _recent_titles(
+    con: duckdb.DuckDBPyConnection, articles: str, keys: set[tuple[str, str]], since: datetime
+) -> dict[tuple[str, str], str]:
+    """The candidate (source, headline) ``keys`` of articles fetched ``since``, each with
+    the first such article; rows without a stored key are folded here."""
+    if not keys:
+        return {}
+    sources, folded = zip(*sorted(keys), strict=True)
+    con.register("candidate_titles", pa.table({"source": sources, "title_key": folded}))
+    try:
+        rows = con.execute(
+            f"SELECT source, title_key, title, article_id FROM {articles} "
+            "WHERE fetched_at >= ? AND title IS NOT NULL AND (title_key IS NULL "
+            "OR (source, title_key) IN (SELECT source, title_key FROM candidate_titles)) "
+            "ORDER BY fetched_at, article_id",
+            [since],
+        ).fetchall()
+    finally:
+        con.unregister("candidate_titles")
+    found: dict[tuple[str, str], str] = {}
+    for source, key, title, article_id in rows:
+        pair = (source, normalize_title(title) if key is None else key)
+        if pair in keys:
+            found.setdefault(pair, article_id)
+    unkeyed = sum(1 for row in rows if row[1] is None)
+    if unkeyed:
+        _log_unkeyed(unkeyed, "headlines")
+    return found
+
+
+def _log_unkeyed(count: int, what: str) -> None:
+    logger.warning(
+        "%d stored %s have no dedup key (loaded before migration 012): computing them in "
+        "Python; `tradewatch reprocess` over their fetch days stores them",
+        count,
+        what,
+    )
 
 
 def upsert_validators(

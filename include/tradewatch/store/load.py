@@ -1,8 +1,9 @@
 """Loading a batch of analysed articles in one transaction, idempotently.
 
 Rows go in as Arrow tables (bulk appends; binding Python lists row by row is ~200x slower).
-An article is rewritten only when its content, analysis or duplicate link changed, and its
-quotes and mentions are replaced with it, so loading the same batch twice changes nothing.
+An article is rewritten only when its content, analysis or duplicate link changed (or it
+lacks the dedup keys, being from before migration 012), and its quotes and mentions are
+replaced with it, so loading the same batch twice changes nothing.
 A syndicated copy (see :mod:`.duplicates`) is kept with ``duplicate_of`` set and gets no
 quotes or mentions, so reports do not count them twice.
 """
@@ -23,7 +24,13 @@ import pyarrow as pa
 from tradewatch.models import Article, FetchLogEntry, PendingFetch, Validators
 from tradewatch.store.db import load_fts
 from tradewatch.store.duplicates import link_duplicates
-from tradewatch.store.fetch_state import record_pending, resolve_pending, upsert_validators
+from tradewatch.store.fetch_state import (
+    record_pending,
+    resolve_pending,
+    title_key,
+    upsert_validators,
+    url_key,
+)
 from tradewatch.store.search_index import drop_search_indexes, update_search_index
 
 __all__ = [
@@ -67,6 +74,9 @@ _ARTICLE_SCHEMA = pa.schema(
         ("raw_path", pa.string()),
         ("extraction_version", pa.string()),
         ("near_dup_key", pa.int64()),
+        ("url_key", pa.string()),
+        ("canonical_key", pa.string()),
+        ("title_key", pa.string()),
     ]
 )
 _QUOTE_SCHEMA = pa.schema(
@@ -393,7 +403,11 @@ def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
         "OR a.title IS DISTINCT FROM s.title "
         "OR a.published_at IS DISTINCT FROM s.published_at "
         "OR a.lang IS DISTINCT FROM s.lang "
-        "OR a.lang_declared IS DISTINCT FROM s.lang_declared"
+        "OR a.lang_declared IS DISTINCT FROM s.lang_declared "
+        # a row loaded before migration 012 gets its dedup keys (reprocess fills them)
+        "OR (a.url_key IS NULL AND s.url_key IS NOT NULL) "
+        "OR (a.canonical_key IS NULL AND s.canonical_key IS NOT NULL) "
+        "OR (a.title_key IS NULL AND s.title_key IS NOT NULL)"
     ).fetchall()
     return {row[0] for row in rows}
 
@@ -427,6 +441,9 @@ def _article_table(articles: list[Article]) -> pa.Table:
                 "raw_path": a.raw_path,
                 "extraction_version": analysis.extraction_version,
                 "near_dup_key": a.near_dup_key,
+                "url_key": url_key(a.url),
+                "canonical_key": url_key(a.canonical_url),
+                "title_key": title_key(a.title),
             }
         )
     return pa.Table.from_pylist(rows, schema=_ARTICLE_SCHEMA)
