@@ -124,12 +124,15 @@ def build_archive(db: Path, size: int) -> dict[str, float]:
         indexed = time.perf_counter()
         publish_snapshot(con)
         published = time.perf_counter()
+        publish_snapshot(con)  # a second copy: the standby a long-running install has
+        standby = time.perf_counter()
     finally:
         con.close()
     return {
         "fill_s": round(filled - started, 1),
         "fts_build_s": round(indexed - filled, 1),
         "publish_full_s": round(published - indexed, 1),
+        "publish_bytes_s": round(standby - published, 1),
         "db_mb": round(db.stat().st_size / 2**20),
         "snapshot_mb": round(snapshot_path(db).stat().st_size / 2**20),
     }
@@ -144,12 +147,13 @@ def daily_runs(folder: Path, pages: int) -> dict[str, object]:
     with serve_site(site) as bases:
         sources = write_sources(folder / "sources.yaml", site, bases)
         common = ["--sources", sources, "--db", db, "--data-dir", data]
-        out["ingest"] = _timed(["ingest", *common])
-        out["nochange"] = _timed(["ingest", *common])
+        out["ingest"] = _timed(["ingest", *common], folder / "ingest.log")
+        out["nochange"] = _timed(["ingest", *common], folder / "nochange.log")
         day = ["--start", today, "--end", today + timedelta(days=1)]
-        out["rerun_day"] = _timed(["ingest", *common, *day])
+        out["rerun_day"] = _timed(["ingest", *common, *day], folder / "rerun_day.log")
     out["brief"] = _timed(
-        ["report", "--db", snapshot_path(db), "--out", folder / "reports", "--date", today]
+        ["report", "--db", snapshot_path(db), "--out", folder / "reports", "--date", today],
+        folder / "brief.log",
     )
     out["db_mb_after"] = round(db.stat().st_size / 2**20)
     return out
@@ -160,17 +164,24 @@ _LOADED = re.compile(
 )
 
 
-def _timed(args: list[object]) -> dict[str, object]:
-    """Wall seconds and peak RSS of ``tradewatch ARGS``, with the load's parts it logged."""
+def _timed(args: list[object], log: Path) -> dict[str, object]:
+    """Wall seconds and peak RSS of ``tradewatch ARGS``, with the load's parts it logged
+    (its whole log is written to ``log``)."""
     command = [sys.executable, "-m", "tradewatch", *map(str, args)]
     started = time.perf_counter()
     proc = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = watch_rss(proc)
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
+    log.write_text(stderr, encoding="utf-8")
     if proc.returncode != 0:
         raise SystemExit(f"tradewatch {args[0]} failed ({proc.returncode}): {stderr[-2000:]}")
-    result: dict[str, object] = {"s": round(wall, 2), "mb": round(peak.value / 2**20)}
+    result: dict[str, object] = {
+        "s": round(wall, 2),
+        "mb": round(peak.value / 2**20),
+        "own_mb": round(peak.own / 2**20),
+        "own_peak_at_s": round(peak.own_at, 1),
+    }
     load = _LOADED.search(stderr)
     if load:
         result.update(

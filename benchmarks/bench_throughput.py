@@ -171,21 +171,29 @@ def _median_run(args: list[object], pages: int, runs: int) -> dict[str, Any]:
 
 
 class _Peak:
+    """Peak RSS of a process with its children, and of the process alone with when (s)."""
+
     value = 0
+    own = 0
+    own_at = 0.0
 
 
 def watch_rss(proc: psutil.Popen) -> _Peak:
     """Sample the RSS of ``proc`` and all its children every 50 ms until it exits."""
     peak = _Peak()
+    started = time.perf_counter()
 
     def sample() -> None:
         while proc.poll() is None:
             try:
-                family = [proc, *proc.children(recursive=True)]
-                total = sum(p.memory_info().rss for p in family if p.is_running())
+                own = proc.memory_info().rss
+                children = proc.children(recursive=True)
+                total = own + sum(p.memory_info().rss for p in children if p.is_running())
             except psutil.Error:
                 continue
             peak.value = max(peak.value, total)
+            if own > peak.own:
+                peak.own, peak.own_at = own, time.perf_counter() - started
             time.sleep(0.05)
 
     watcher = threading.Thread(target=sample, daemon=True)
