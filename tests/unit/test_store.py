@@ -603,3 +603,28 @@ def test_report_queries_rank_people_and_organisations(con: duckdb.DuckDBPyConnec
     assert by_quote["three"] == ("he", "pronoun")
     assert by_quote["two"] == ("Ahn Duk-geun", "pronoun")
     assert by_quote["four"] == ("senior official", "descriptor")
+
+
+def test_written_files_keep_small_row_groups(tmp_path: Path) -> None:
+    """A checkpoint rewrites each row group a load appended to: the main file and its
+    snapshot are written in groups of ROW_GROUP_SIZE rows, not DuckDB's 122,880."""
+    from tradewatch.store import publish_snapshot
+    from tradewatch.store.db import ROW_GROUP_SIZE
+    from tradewatch.store.snapshot import snapshot_path
+
+    db = tmp_path / "tw.duckdb"
+    con = connect(db)
+    try:
+        con.execute(
+            "INSERT INTO fetch_log (log_id, run_id, requested_at, kind, url, outcome, bytes, "
+            "elapsed_ms) SELECT 'l' || i, 'r', TIMESTAMPTZ '2023-08-14 00:00:00+00', "
+            "'article', 'http://wire.example/' || i, 'ok', 10, 1.0 FROM range(40000) t(i)"
+        )
+        con.execute("CHECKPOINT")
+        publish_snapshot(con, db)
+    finally:
+        con.close()
+    groups = "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('fetch_log')"
+    for path in (db, snapshot_path(db)):
+        with duckdb.connect(str(path), read_only=True) as reader:
+            assert reader.execute(groups).fetchone() == (-(-40000 // ROW_GROUP_SIZE),), path

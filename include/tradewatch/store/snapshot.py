@@ -37,7 +37,7 @@ from pathlib import Path
 
 import duckdb
 
-from tradewatch.store.db import StoreError, connect
+from tradewatch.store.db import StoreError, attach_options, connect
 from tradewatch.store.snapshot_sync import catch_up, database_seq, prune_changes
 
 __all__ = [
@@ -177,7 +177,7 @@ def _caught_up(con: duckdb.DuckDBPyConnection, catalog: str, copy: Path) -> str 
     _, alias = _staging(copy)
     try:
         # READ_WRITE: a read-only source connection would otherwise attach read-only too
-        con.execute(f"ATTACH {_literal(copy)} AS {alias} (READ_WRITE)")
+        con.execute(f"ATTACH {_literal(copy)} AS {alias} {attach_options()}")
     except duckdb.Error as exc:
         return (str(exc).splitlines() or [type(exc).__name__])[0]
     try:
@@ -189,7 +189,7 @@ def _caught_up(con: duckdb.DuckDBPyConnection, catalog: str, copy: Path) -> str 
 def _write_whole(con: duckdb.DuckDBPyConnection, catalog: str, tmp: Path) -> None:
     """Copy every schema, table, view and macro of ``catalog`` into a new file."""
     _, alias = _staging(tmp)
-    con.execute(f"ATTACH {_literal(tmp)} AS {alias} (READ_WRITE)")
+    con.execute(f"ATTACH {_literal(tmp)} AS {alias} {attach_options()}")
     try:
         con.execute(f"COPY FROM DATABASE {_ident(catalog)} TO {alias}")
     finally:
