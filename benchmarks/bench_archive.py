@@ -7,8 +7,9 @@ For each size it builds an archive straight into the schema (bulk, through Arrow
 ``bench_report.py`` does): articles of 4–6 KB of English wire text over a year (paragraphs
 of the project's own dev set, never an outlet's, with a few words of each article's own so
 the search dictionary grows with the archive), 70 % relevant, three quotes and ten
-mentions per relevant article, a fetch log, then the full-text index and the read-only
-snapshot, as a long-running install would have them. Then it times, as the CLI runs them:
+mentions per relevant article, a fetch log, stored oldest first as daily runs store them,
+then the full-text index and the read-only snapshot (and its standby), as a long-running
+install would have them. Then it times, as the CLI runs them:
 
 * a daily ingest of ``--pages`` new pages (half relevant, half off-topic) from a loopback
   site: the whole command, and the load and snapshot publish inside it (from its log);
@@ -27,6 +28,7 @@ table, not by this script.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -94,7 +96,7 @@ def build_archive(db: Path, size: int) -> dict[str, float]:
     try:
         for first in range(0, size, CHUNK):
             n = min(CHUNK, size - first)
-            articles = _articles(first, n, now, paragraphs, rng)
+            articles = _articles(first, n, size, now, paragraphs, rng)
             relevant = [
                 a
                 for a, r in zip(
@@ -203,10 +205,16 @@ def _paragraphs() -> list[str]:
 
 
 def _articles(
-    first: int, n: int, now: datetime, paragraphs: list[str], rng: np.random.Generator
+    first: int, n: int, size: int, now: datetime, paragraphs: list[str], rng: np.random.Generator
 ) -> pa.Table:
-    ids = [f"a{first + i:015d}" for i in range(n)]
-    published = [now - timedelta(seconds=int(s)) for s in rng.integers(86400, 366 * 86400, n)]
+    """Articles ``first`` to ``first + n`` of ``size``, in the order a year of daily runs
+    would have stored them (oldest first), with ids hashed like real ones."""
+    ids = [hashlib.sha256(f"bench-{first + i}".encode()).hexdigest()[:16] for i in range(n)]
+    year = 365 * 86400
+    published = [
+        now - timedelta(seconds=86400 + year * (1 - (first + i) / size) + int(jitter))
+        for i, jitter in enumerate(rng.integers(0, 3600, n))
+    ]
     relevant = rng.random(n) < 0.7
     texts = [_text(paragraphs, rng) for _ in range(n)]
     titles = [t[: t.find(".")][:90] for t in texts]

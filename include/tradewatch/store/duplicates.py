@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from tradewatch.dedup import MAX_DISTANCE, find_near_duplicates, is_near_duplicate
 from tradewatch.models import Article
+from tradewatch.store.row_ranges import row_ranges
 
 __all__ = ["NEAR_CANDIDATES", "NEAR_COPY_DAYS", "link_duplicates"]
 
@@ -127,14 +128,23 @@ def _stored_near_candidates(
 
 
 def _stored_texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
-    """The texts of the stored candidates of a whole batch, in one query."""
+    """The texts of the stored candidates of a whole batch, read by row-id range (see
+    :mod:`.row_ranges`: by id, the text of every article would be read)."""
     if not ids:
         return {}
-    rows = con.execute(
-        "SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?))",
-        [sorted(ids)],
-    ).fetchall()
-    return dict(rows)
+    con.register("candidate_ids", pa.table({"key": pa.array(sorted(ids), pa.string())}))
+    try:
+        texts: dict[str, str] = {}
+        for lo, hi in row_ranges(con, "articles", "article_id", "candidate_ids"):
+            texts.update(
+                con.execute(
+                    f"SELECT article_id, text FROM articles WHERE rowid BETWEEN {lo} AND {hi} "
+                    "AND article_id IN (SELECT key FROM candidate_ids)"
+                ).fetchall()
+            )
+    finally:
+        con.unregister("candidate_ids")
+    return texts
 
 
 def _confirmed(article: Article, candidates: list[str], texts: dict[str, str]) -> str | None:

@@ -31,6 +31,7 @@ from tradewatch.store.fetch_state import (
     upsert_validators,
     url_key,
 )
+from tradewatch.store.row_ranges import row_ranges
 from tradewatch.store.search_index import drop_search_indexes, update_search_index
 
 __all__ = [
@@ -392,24 +393,43 @@ def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord, counts: LoadCoun
 
 
 def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT s.article_id FROM staged_articles s LEFT JOIN articles a USING (article_id) "
-        "WHERE a.article_id IS NULL "
-        "OR a.content_hash IS DISTINCT FROM s.content_hash "
-        "OR a.extraction_version IS DISTINCT FROM s.extraction_version "
-        "OR a.relevant IS DISTINCT FROM s.relevant "
-        "OR a.relevance IS DISTINCT FROM s.relevance "
-        "OR a.duplicate_of IS DISTINCT FROM s.duplicate_of "
-        "OR a.title IS DISTINCT FROM s.title "
-        "OR a.published_at IS DISTINCT FROM s.published_at "
-        "OR a.lang IS DISTINCT FROM s.lang "
-        "OR a.lang_declared IS DISTINCT FROM s.lang_declared "
-        # a row loaded before migration 012 gets its dedup keys (reprocess fills them)
-        "OR (a.url_key IS NULL AND s.url_key IS NOT NULL) "
-        "OR (a.canonical_key IS NULL AND s.canonical_key IS NOT NULL) "
-        "OR (a.title_key IS NULL AND s.title_key IS NOT NULL)"
-    ).fetchall()
-    return {row[0] for row in rows}
+    """The staged articles that are new or differ from what is stored (the stored rows
+    read by row-id range, see :mod:`.row_ranges`)."""
+    staged = [row[0] for row in con.execute("SELECT article_id FROM staged_articles").fetchall()]
+    con.register("staged_ids", pa.table({"key": pa.array(staged, pa.string())}))
+    try:
+        stored = {
+            row[0]
+            for row in con.execute(
+                "SELECT article_id FROM articles WHERE article_id IN (SELECT key FROM staged_ids)"
+            ).fetchall()
+        }
+        changed = set(staged) - stored
+        for lo, hi in row_ranges(con, "articles", "article_id", "staged_ids"):
+            changed.update(row[0] for row in con.execute(_CHANGED.format(lo=lo, hi=hi)).fetchall())
+    finally:
+        con.unregister("staged_ids")
+    return changed
+
+
+# Stored articles in a row-id range that differ from their staged version.
+_CHANGED = (
+    "SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id) "
+    "WHERE a.rowid BETWEEN {lo} AND {hi} AND ("
+    "a.content_hash IS DISTINCT FROM s.content_hash "
+    "OR a.extraction_version IS DISTINCT FROM s.extraction_version "
+    "OR a.relevant IS DISTINCT FROM s.relevant "
+    "OR a.relevance IS DISTINCT FROM s.relevance "
+    "OR a.duplicate_of IS DISTINCT FROM s.duplicate_of "
+    "OR a.title IS DISTINCT FROM s.title "
+    "OR a.published_at IS DISTINCT FROM s.published_at "
+    "OR a.lang IS DISTINCT FROM s.lang "
+    "OR a.lang_declared IS DISTINCT FROM s.lang_declared "
+    # a row loaded before migration 012 gets its dedup keys (reprocess fills them)
+    "OR (a.url_key IS NULL AND s.url_key IS NOT NULL) "
+    "OR (a.canonical_key IS NULL AND s.canonical_key IS NOT NULL) "
+    "OR (a.title_key IS NULL AND s.title_key IS NOT NULL))"
+)
 
 
 def _article_table(articles: list[Article]) -> pa.Table:

@@ -17,6 +17,8 @@ import logging
 import duckdb
 import pyarrow as pa
 
+from tradewatch.store.row_ranges import row_ranges
+
 __all__ = ["catch_up", "database_seq", "prune_changes"]
 
 logger = logging.getLogger(__name__)
@@ -187,10 +189,12 @@ def _replace_keyed(
         con.execute(
             f"DELETE FROM {_q(copy)}.main.{table} WHERE {column} IN (SELECT key FROM sync_keys)"
         )
-        con.execute(
-            f"INSERT INTO {_q(copy)}.main.{table} BY NAME SELECT * FROM {_q(source)}.main.{table} "
-            f"WHERE {column} IN (SELECT key FROM sync_keys)"
-        )
+        theirs = f"{_q(source)}.main.{table}"
+        for lo, hi in row_ranges(con, theirs, column, "sync_keys"):
+            con.execute(
+                f"INSERT INTO {_q(copy)}.main.{table} BY NAME SELECT * FROM {theirs} "
+                f"WHERE rowid BETWEEN {lo} AND {hi} AND {column} IN (SELECT key FROM sync_keys)"
+            )
     finally:
         con.unregister("sync_keys")
 
