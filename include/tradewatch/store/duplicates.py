@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from tradewatch.dedup import MAX_DISTANCE, find_near_duplicates, is_near_duplicate
 from tradewatch.models import Article
-from tradewatch.store.row_ranges import row_ranges
+from tradewatch.store.row_ranges import ranged, row_ranges
 
 __all__ = ["NEAR_CANDIDATES", "NEAR_COPY_DAYS", "link_duplicates"]
 
@@ -135,13 +135,12 @@ def _stored_texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, st
     con.register("candidate_ids", pa.table({"key": pa.array(sorted(ids), pa.string())}))
     try:
         texts: dict[str, str] = {}
-        for lo, hi in row_ranges(con, "articles", "article_id", "candidate_ids"):
-            texts.update(
-                con.execute(
-                    f"SELECT article_id, text FROM articles WHERE rowid BETWEEN {lo} AND {hi} "
-                    "AND article_id IN (SELECT key FROM candidate_ids)"
-                ).fetchall()
-            )
+        query = (
+            "SELECT article_id, text FROM articles WHERE {rows} "
+            "AND article_id IN (SELECT key FROM candidate_ids)"
+        )
+        for sql in ranged(query, row_ranges(con, "articles", "article_id", "candidate_ids")):
+            texts.update(con.execute(sql).fetchall())
     finally:
         con.unregister("candidate_ids")
     return texts

@@ -31,7 +31,7 @@ from tradewatch.store.fetch_state import (
     upsert_validators,
     url_key,
 )
-from tradewatch.store.row_ranges import row_ranges
+from tradewatch.store.row_ranges import ranged, row_ranges
 from tradewatch.store.search_index import drop_search_indexes, update_search_index
 
 __all__ = [
@@ -347,12 +347,21 @@ def _record(con: duckdb.DuckDBPyConnection, seq: int, table: str, keys: Sequence
 
 def _fill_search_terms(con: duckdb.DuckDBPyConnection) -> None:
     """Korean and Japanese text of the changed articles and their quotes as search terms
-    (migration 010's ``tw_search_terms``), for the full-text index."""
+    (migration 010's ``tw_search_terms``), for the full-text index; the articles are
+    updated by row-id range (see :mod:`.row_ranges`)."""
     con.execute(
-        "UPDATE articles SET search_terms = CASE WHEN lang IN ('ko', 'ja') "
-        "THEN tw_search_terms(coalesce(title, '') || ' ' || text) END "
-        "WHERE article_id IN (SELECT article_id FROM changed_ids)"
+        "CREATE OR REPLACE TEMP VIEW changed_keys AS SELECT article_id AS key FROM changed_ids"
     )
+    try:
+        for lo, hi in row_ranges(con, "articles", "article_id", "changed_keys"):
+            con.execute(
+                "UPDATE articles SET search_terms = CASE WHEN lang IN ('ko', 'ja') "
+                "THEN tw_search_terms(coalesce(title, '') || ' ' || text) END "
+                f"WHERE rowid BETWEEN {lo} AND {hi} "
+                "AND article_id IN (SELECT article_id FROM changed_ids)"
+            )
+    finally:
+        con.execute("DROP VIEW IF EXISTS changed_keys")
     con.execute(
         "UPDATE quotes SET search_terms = tw_search_terms(quote || ' ' || coalesce(speaker, '')) "
         "WHERE article_id IN (SELECT article_id FROM changed_ids) "
@@ -405,8 +414,8 @@ def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
             ).fetchall()
         }
         changed = set(staged) - stored
-        for lo, hi in row_ranges(con, "articles", "article_id", "staged_ids"):
-            changed.update(row[0] for row in con.execute(_CHANGED.format(lo=lo, hi=hi)).fetchall())
+        for sql in ranged(_CHANGED, row_ranges(con, "articles", "article_id", "staged_ids")):
+            changed.update(row[0] for row in con.execute(sql).fetchall())
     finally:
         con.unregister("staged_ids")
     return changed
@@ -414,8 +423,8 @@ def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 # Stored articles in a row-id range that differ from their staged version.
 _CHANGED = (
-    "SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id) "
-    "WHERE a.rowid BETWEEN {lo} AND {hi} AND ("
+    "SELECT s.article_id FROM staged_articles s JOIN (SELECT * FROM articles WHERE {rows}) a "
+    "USING (article_id) WHERE ("
     "a.content_hash IS DISTINCT FROM s.content_hash "
     "OR a.extraction_version IS DISTINCT FROM s.extraction_version "
     "OR a.relevant IS DISTINCT FROM s.relevant "

@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from tradewatch.store.db import load_fts
+from tradewatch.store.row_ranges import ranged, row_ranges
 
 __all__ = ["INDEXES", "build_search_indexes", "drop_search_indexes", "update_search_index"]
 
@@ -78,12 +79,11 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
     try:
         _remove_docs(con, schema)
         fieldids = dict(con.execute(f"SELECT field, fieldid FROM {schema}.fields").fetchall())
+        _find_rows(con, table, key, fields)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE fts_rows AS SELECT {key} AS name, "
-            + ", ".join(f'"{f}"' for f in fields)
-            + f", (SELECT coalesce(max(docid), -1) FROM {schema}.docs) "
-            f"+ row_number() OVER (ORDER BY {key}) AS docid "
-            f"FROM {table} WHERE {key} IN (SELECT name FROM fts_keys)"
+            "CREATE OR REPLACE TEMP TABLE fts_rows AS SELECT *, "
+            f"(SELECT coalesce(max(docid), -1) FROM {schema}.docs) "
+            "+ row_number() OVER (ORDER BY name) AS docid FROM fts_found"
         )
         tokens = " UNION ALL ".join(
             f'SELECT unnest({schema}.tokenize(r."{f}")) AS w, r.docid, {fieldids[f]} AS fieldid '
@@ -100,7 +100,25 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
     finally:
         con.unregister("fts_keys")
         con.execute("DROP TABLE IF EXISTS fts_rows")
+        con.execute("DROP TABLE IF EXISTS fts_found")
+        con.execute("DROP VIEW IF EXISTS fts_key_list")
         con.execute("DROP TABLE IF EXISTS fts_new")
+
+
+def _find_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, fields: Sequence[str]) -> None:
+    """The rows of the keys, into ``fts_found``, read by row-id range (:mod:`.row_ranges`)."""
+    columns = ", ".join(f'"{f}"' for f in fields)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fts_found AS SELECT {key} AS name, {columns} "
+        f"FROM {table} WHERE false"
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW fts_key_list AS SELECT name AS key FROM fts_keys")
+    query = (
+        f"SELECT {key} AS name, {columns} FROM {table} "
+        f"WHERE {{rows}} AND {key} IN (SELECT key FROM fts_key_list)"
+    )
+    for sql in ranged(query, row_ranges(con, table, key, "fts_key_list")):
+        con.execute(f"INSERT INTO fts_found {sql}")
 
 
 def _remove_docs(con: duckdb.DuckDBPyConnection, schema: str) -> None:

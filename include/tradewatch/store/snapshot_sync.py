@@ -17,7 +17,7 @@ import logging
 import duckdb
 import pyarrow as pa
 
-from tradewatch.store.row_ranges import row_ranges
+from tradewatch.store.row_ranges import ranged, row_ranges
 
 __all__ = ["catch_up", "database_seq", "prune_changes"]
 
@@ -190,11 +190,9 @@ def _replace_keyed(
             f"DELETE FROM {_q(copy)}.main.{table} WHERE {column} IN (SELECT key FROM sync_keys)"
         )
         theirs = f"{_q(source)}.main.{table}"
-        for lo, hi in row_ranges(con, theirs, column, "sync_keys"):
-            con.execute(
-                f"INSERT INTO {_q(copy)}.main.{table} BY NAME SELECT * FROM {theirs} "
-                f"WHERE rowid BETWEEN {lo} AND {hi} AND {column} IN (SELECT key FROM sync_keys)"
-            )
+        query = f"SELECT * FROM {theirs} WHERE {{rows}} AND {column} IN (SELECT key FROM sync_keys)"
+        for sql in ranged(query, row_ranges(con, theirs, column, "sync_keys")):
+            con.execute(f"INSERT INTO {_q(copy)}.main.{table} BY NAME {sql}")
     finally:
         con.unregister("sync_keys")
 
