@@ -13,7 +13,7 @@ def _ranges(keys: list[str]) -> list[tuple[int, int]]:
     try:
         con.execute("CREATE TABLE t AS SELECT 'k' || i AS id FROM range(20000) r(i)")
         con.register("wanted", pa.table({"key": keys}))
-        return row_ranges(con, "t", "id", "wanted")
+        return row_ranges(con, "t", "id", "SELECT key FROM wanted")
     finally:
         con.close()
 

@@ -139,7 +139,9 @@ def _stored_texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, st
             "SELECT article_id, text FROM articles WHERE {rows} "
             "AND article_id IN (SELECT key FROM candidate_ids)"
         )
-        for sql in ranged(query, row_ranges(con, "articles", "article_id", "candidate_ids")):
+        for sql in ranged(
+            query, row_ranges(con, "articles", "article_id", "SELECT key FROM candidate_ids")
+        ):
             texts.update(con.execute(sql).fetchall())
     finally:
         con.unregister("candidate_ids")

@@ -253,13 +253,14 @@ def _load_articles(
     link_duplicates(con, list(by_id.values()))
     con.register("staged_articles", _article_table(list(by_id.values())))
     try:
-        changed = _changed_ids(con)
         existing = {
             row[0]
             for row in con.execute(
-                "SELECT a.article_id FROM articles a JOIN staged_articles s USING (article_id)"
+                "SELECT article_id FROM articles "
+                "WHERE article_id IN (SELECT article_id FROM staged_articles)"
             ).fetchall()
         }
+        changed = set(by_id) - existing | _changed_stored(con)
         if changed:
             _write_changed(con, [by_id[i] for i in sorted(changed)], counts, indexing, seq)
     finally:
@@ -349,19 +350,13 @@ def _fill_search_terms(con: duckdb.DuckDBPyConnection) -> None:
     """Korean and Japanese text of the changed articles and their quotes as search terms
     (migration 010's ``tw_search_terms``), for the full-text index; the articles are
     updated by row-id range (see :mod:`.row_ranges`)."""
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW changed_keys AS SELECT article_id AS key FROM changed_ids"
-    )
-    try:
-        for lo, hi in row_ranges(con, "articles", "article_id", "changed_keys"):
-            con.execute(
-                "UPDATE articles SET search_terms = CASE WHEN lang IN ('ko', 'ja') "
-                "THEN tw_search_terms(coalesce(title, '') || ' ' || text) END "
-                f"WHERE rowid BETWEEN {lo} AND {hi} "
-                "AND article_id IN (SELECT article_id FROM changed_ids)"
-            )
-    finally:
-        con.execute("DROP VIEW IF EXISTS changed_keys")
+    for lo, hi in row_ranges(con, "articles", "article_id", "SELECT article_id FROM changed_ids"):
+        con.execute(
+            "UPDATE articles SET search_terms = CASE WHEN lang IN ('ko', 'ja') "
+            "THEN tw_search_terms(coalesce(title, '') || ' ' || text) END "
+            f"WHERE rowid BETWEEN {lo} AND {hi} "
+            "AND article_id IN (SELECT article_id FROM changed_ids)"
+        )
     con.execute(
         "UPDATE quotes SET search_terms = tw_search_terms(quote || ' ' || coalesce(speaker, '')) "
         "WHERE article_id IN (SELECT article_id FROM changed_ids) "
@@ -401,24 +396,11 @@ def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord, counts: LoadCoun
     )
 
 
-def _changed_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The staged articles that are new or differ from what is stored (the stored rows
-    read by row-id range, see :mod:`.row_ranges`)."""
-    staged = [row[0] for row in con.execute("SELECT article_id FROM staged_articles").fetchall()]
-    con.register("staged_ids", pa.table({"key": pa.array(staged, pa.string())}))
-    try:
-        stored = {
-            row[0]
-            for row in con.execute(
-                "SELECT article_id FROM articles WHERE article_id IN (SELECT key FROM staged_ids)"
-            ).fetchall()
-        }
-        changed = set(staged) - stored
-        for sql in ranged(_CHANGED, row_ranges(con, "articles", "article_id", "staged_ids")):
-            changed.update(row[0] for row in con.execute(sql).fetchall())
-    finally:
-        con.unregister("staged_ids")
-    return changed
+def _changed_stored(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The staged articles whose stored version differs (the stored rows read by row-id
+    range, see :mod:`.row_ranges`)."""
+    ranges = row_ranges(con, "articles", "article_id", "SELECT article_id FROM staged_articles")
+    return {row[0] for sql in ranged(_CHANGED, ranges) for row in con.execute(sql).fetchall()}
 
 
 # Stored articles in a row-id range that differ from their staged version.

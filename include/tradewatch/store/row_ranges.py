@@ -28,13 +28,11 @@ _PER_STATEMENT = 256
 def row_ranges(
     con: duckdb.DuckDBPyConnection, table: str, column: str, keys: str
 ) -> list[tuple[int, int]]:
-    """Ranges of the row ids of ``table``'s rows whose ``column`` is in ``keys`` (a
-    relation with a ``key`` column), ids of the same vector in one range."""
+    """Ranges of the row ids of ``table``'s rows whose ``column`` is among ``keys`` (a
+    query of one column), ids of the same vector in one range."""
     ids = sorted(
         row[0]
-        for row in con.execute(
-            f"SELECT rowid FROM {table} WHERE {column} IN (SELECT key FROM {keys})"
-        ).fetchall()
+        for row in con.execute(f"SELECT rowid FROM {table} WHERE {column} IN ({keys})").fetchall()
     )
     ranges: list[tuple[int, int]] = []
     for rowid in ids:

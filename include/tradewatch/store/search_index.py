@@ -101,7 +101,6 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
         con.unregister("fts_keys")
         con.execute("DROP TABLE IF EXISTS fts_rows")
         con.execute("DROP TABLE IF EXISTS fts_found")
-        con.execute("DROP VIEW IF EXISTS fts_key_list")
         con.execute("DROP TABLE IF EXISTS fts_new")
 
 
@@ -112,12 +111,11 @@ def _find_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, fields: Seq
         f"CREATE OR REPLACE TEMP TABLE fts_found AS SELECT {key} AS name, {columns} "
         f"FROM {table} WHERE false"
     )
-    con.execute("CREATE OR REPLACE TEMP VIEW fts_key_list AS SELECT name AS key FROM fts_keys")
     query = (
         f"SELECT {key} AS name, {columns} FROM {table} "
-        f"WHERE {{rows}} AND {key} IN (SELECT key FROM fts_key_list)"
+        f"WHERE {{rows}} AND {key} IN (SELECT name FROM fts_keys)"
     )
-    for sql in ranged(query, row_ranges(con, table, key, "fts_key_list")):
+    for sql in ranged(query, row_ranges(con, table, key, "SELECT name FROM fts_keys")):
         con.execute(f"INSERT INTO fts_found {sql}")
 
 

@@ -55,10 +55,12 @@ def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | No
     """Apply to the attached database ``copy`` what ``source`` loaded since the copy's last
     load, in one transaction. Returns None when done, or why it cannot be done (the copy
     is then left as it was)."""
-    reason = _why_not(con, source, copy)
+    since, until = database_seq(con, copy), database_seq(con, source)
+    if since is None or until is None:
+        return "no record of loads"
+    reason = _why_not(con, source, copy, since, until)
     if reason:
         return reason
-    since = database_seq(con, copy)
     keys = con.execute(
         f"SELECT DISTINCT tbl, key FROM {_q(source)}.main.load_changes WHERE load_seq > ?", [since]
     ).fetchall()
@@ -88,7 +90,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | No
         raise
     logger.info(
         "snapshot caught up on %d loads: %d articles, %d quotes",
-        (database_seq(con, source) or 0) - (since or 0),
+        until - since,
         len(articles),
         len(quote_names),
     )
@@ -101,11 +103,10 @@ def prune_changes(con: duckdb.DuckDBPyConnection, keep_from: int) -> None:
     con.execute("DELETE FROM load_changes WHERE load_seq < ?", [keep_from])
 
 
-def _why_not(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | None:
-    since = database_seq(con, copy)
-    if since is None or database_seq(con, source) is None:
-        return "no record of loads"
-    if since > (database_seq(con, source) or 0):
+def _why_not(
+    con: duckdb.DuckDBPyConnection, source: str, copy: str, since: int, until: int
+) -> str | None:
+    if since > until:
         return "the copy holds loads the database does not"
     if not con.execute(
         f"SELECT count(*) FROM {_q(source)}.main.load_changes WHERE load_seq = ?", [since]
@@ -191,7 +192,7 @@ def _replace_keyed(
         )
         theirs = f"{_q(source)}.main.{table}"
         query = f"SELECT * FROM {theirs} WHERE {{rows}} AND {column} IN (SELECT key FROM sync_keys)"
-        for sql in ranged(query, row_ranges(con, theirs, column, "sync_keys")):
+        for sql in ranged(query, row_ranges(con, theirs, column, "SELECT key FROM sync_keys")):
             con.execute(f"INSERT INTO {_q(copy)}.main.{table} BY NAME {sql}")
     finally:
         con.unregister("sync_keys")
