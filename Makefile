@@ -42,7 +42,7 @@ PASSWORDS_FILE := $(AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE)
 ADMIN_PASSWORD ?= admin
 PYTEST_ARGS ?=
 
-.PHONY: help venv airflow-init run test test-fast lint demo report serve-samples constraints clean \
+.PHONY: help venv airflow-init run run-celery test test-fast lint demo report serve-samples constraints clean \
 	distclean
 
 help:  ## list the targets
@@ -74,6 +74,12 @@ $(INIT_STAMP): $(VENV_STAMP) scripts/airflow.env
 run: venv airflow-init  ## start Postgres and Airflow (standalone) on http://127.0.0.1:8080; Ctrl-C stops it all
 	$(BIN)/python scripts/airflow_standalone.py
 
+# scripts/airflow_celery.env on top of scripts/airflow.env: Redis, two Celery workers.
+run-celery: venv airflow-init  ## the same on the CeleryExecutor: Postgres, Redis, Airflow's components, two workers
+	@test "$(AIRFLOW_DB)" = postgres || { echo "run-celery needs AIRFLOW_DB=postgres"; exit 1; }
+	set -a && . scripts/airflow_celery.env && set +a && \
+		$(BIN)/python scripts/airflow_standalone.py --executor celery
+
 test: venv airflow-init  ## the whole suite (including the e2e Airflow run) and ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -99,8 +105,9 @@ serve-samples: venv  ## serve include/samples on 127.0.0.1:8765 for ad-hoc runs 
 constraints: venv  ## re-lock constraints.txt from the current .venv
 	$(BIN)/pip freeze --exclude-editable > constraints.txt
 
-clean:  ## stop the embedded Postgres, remove airflow_home (metadata DB, logs) and caches and test screenshots; keeps .venv and data/
+clean:  ## stop the embedded Postgres and Redis, remove airflow_home (metadata DB, logs) and caches and test screenshots; keeps .venv and data/
 	test ! -x $(BIN)/python || $(BIN)/python scripts/embedded_postgres.py stop
+	test ! -x $(BIN)/python || $(BIN)/python scripts/embedded_redis.py stop
 	rm -rf $(AIRFLOW_HOME) .pytest_cache .ruff_cache build include/*.egg-info artifacts
 	find . \( -path ./.venv -o -path ./.git \) -prune -o -name __pycache__ -type d -print0 \
 		| xargs -0 rm -rf

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from tradewatch_dag_policy import DEFAULT_ARGS, TRADEWATCH_DB
+from tradewatch_dag_policy import DEFAULT_ARGS, DUCKDB_QUEUE, TRADEWATCH_DB
 
 
 @dag(
@@ -55,7 +55,7 @@ from tradewatch_dag_policy import DEFAULT_ARGS, TRADEWATCH_DB
     },
 )
 def tradewatch_report() -> None:
-    @task
+    @task(queue=DUCKDB_QUEUE)
     def write_brief() -> list[str]:
         from tradewatch.config import default_db_path, default_reports_dir
         from tradewatch.report import write_briefs_after_loads

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from airflow.sdk import Param, dag, get_current_context, task
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
-from tradewatch_dag_policy import DEFAULT_ARGS, LOAD_TASK, announce_load
+from tradewatch_dag_policy import DEFAULT_ARGS, DUCKDB_QUEUE, LOAD_TASK, announce_load
 
 if TYPE_CHECKING:
     from tradewatch.pipeline import RunContext
@@ -108,7 +108,7 @@ def _run_context() -> RunContext:
     },
 )
 def tradewatch_reprocess() -> None:
-    @task
+    @task(queue=DUCKDB_QUEUE)  # reads the stored articles from the DuckDB file
     def collect() -> str:
         from tradewatch import pipeline
 

@@ -15,10 +15,22 @@ from typing import Any
 
 from airflow.sdk import Asset, get_current_context
 
-__all__ = ["DEFAULT_ARGS", "LOAD_TASK", "TRADEWATCH_DB", "announce_load", "load_event_extra"]
+__all__ = [
+    "DEFAULT_ARGS",
+    "DUCKDB_QUEUE",
+    "LOAD_TASK",
+    "TRADEWATCH_DB",
+    "announce_load",
+    "load_event_extra",
+]
 
 TRADEWATCH_DB = Asset(name="tradewatch_duckdb", uri="duckdb://tradewatch/main", group="tradewatch")
 """The DuckDB tables (articles, quotes, entity_mentions, fetch_log...) the load tasks write."""
+
+DUCKDB_QUEUE = "duckdb"
+"""The Celery queue of the tasks that open the DuckDB file or its snapshot: the one worker
+that owns the file serves it (scripts/airflow_standalone.py, docker-compose.yaml). Other
+executors ignore queues."""
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "tradewatch",
@@ -29,6 +41,7 @@ DEFAULT_ARGS: dict[str, Any] = {
 
 LOAD_TASK: dict[str, Any] = {
     "pool": "duckdb_writer",
+    "queue": DUCKDB_QUEUE,
     "retries": 3,
     "retry_delay": timedelta(seconds=30),
     "retry_exponential_backoff": 2.0,
@@ -36,7 +49,8 @@ LOAD_TASK: dict[str, Any] = {
     "outlets": [TRADEWATCH_DB],
     "multiple_outputs": False,
 }
-"""``@task(**LOAD_TASK)``: the single DuckDB writer (pool ``duckdb_writer``, 1 slot), retried
+"""``@task(**LOAD_TASK)``: the single DuckDB writer (pool ``duckdb_writer``, 1 slot, on the
+worker that owns the file under Celery), retried
 with exponential backoff while an analyst holds the file, announcing ``TRADEWATCH_DB``."""
 
 _BOUNDED_RUN_TYPES = ("scheduled", "backfill")

@@ -27,43 +27,61 @@ import pytest
 import requests
 
 from embedded_postgres import EmbeddedPostgres
+from embedded_redis import EmbeddedRedis
 from pgtest import scratch_dir
 
 REPO = Path(__file__).resolve().parents[1]
 WRAPPER = REPO / "scripts" / "airflow_standalone.py"
 WITH_DB = REPO / "scripts" / "embedded_postgres.py"
 ENV_FILE = REPO / "scripts" / "airflow.env"
+CELERY_ENV_FILE = REPO / "scripts" / "airflow_celery.env"
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT = 300
 STOP_TIMEOUT = 120
 
 
-def read_env_file(overrides: dict[str, str]) -> dict[str, str]:
-    """scripts/airflow.env with ``overrides`` (lines using ``${KEY}`` follow them)."""
+def read_env_file(
+    overrides: dict[str, str], files: tuple[Path, ...] = (ENV_FILE,)
+) -> dict[str, str]:
+    """scripts/airflow.env (then any further ``files``) with ``overrides`` (lines using
+    ``${KEY}`` follow them)."""
     values = {"TRADEWATCH_HOME": str(REPO)}
-    for raw in ENV_FILE.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            values[key] = overrides.get(key) or re.sub(
-                r"\$\{(\w+)\}", lambda m: values[m.group(1)], value
-            )
+    for file in files:
+        for raw in file.read_text(encoding="utf-8").splitlines():
+            line = raw.strip()
+            if line and not line.startswith("#"):
+                key, _, value = line.partition("=")
+                values[key] = overrides.get(key) or re.sub(
+                    r"\$\{(\w+)\}", lambda m: values[m.group(1)], value
+                )
     return values
 
 
-def airflow_env(tmp_path: Path, pgdata: Path, port: int, user: str, **extra: str) -> dict[str, str]:
+def airflow_env(
+    tmp_path: Path,
+    pgdata: Path,
+    port: int,
+    user: str,
+    *,
+    redis_dir: Path | None = None,
+    **extra: str,
+) -> dict[str, str]:
     """The environment ``make run`` gives Airflow, with its own home, Postgres data
-    directory, port, data folder and an admin login ``user``, under ``tmp_path``."""
+    directory, port, data folder and an admin login ``user``, under ``tmp_path``; with a
+    ``redis_dir``, the one ``make run-celery`` gives it (its broker's socket there)."""
     home = tmp_path / "airflow_home"
     home.mkdir()
     env = dict(os.environ)
+    files = (ENV_FILE, CELERY_ENV_FILE) if redis_dir else (ENV_FILE,)
     env.update(
         read_env_file(
             {
                 "AIRFLOW_HOME": str(home),
                 "AIRFLOW__API__PORT": str(port),
                 "TRADEWATCH_PGDATA": str(pgdata),
-            }
+                "TRADEWATCH_REDIS_DIR": str(redis_dir or ""),
+            },
+            files,
         )
     )
     env.update(
@@ -151,10 +169,14 @@ class Standalone:
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
         self.pgdata = Path(env["TRADEWATCH_PGDATA"])
+        self.executor = "celery" if env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor" else "local"
+        self.redis = (
+            EmbeddedRedis(Path(env["TRADEWATCH_REDIS_DIR"])) if self.executor == "celery" else None
+        )
         self.log_path = log_path
         self.log = log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, str(WRAPPER)],
+            [sys.executable, str(WRAPPER), "--executor", self.executor],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -184,8 +206,8 @@ class Standalone:
 
     def ctrl_c(self) -> tuple[list[str], list[str]]:
         """SIGINT to the wrapper's process group, as Ctrl-C in ``make run``'s terminal.
-        Returns the Airflow and the Postgres processes still alive once the wrapper exited;
-        those are then killed, so a failing test leaves nothing behind either."""
+        Returns the Airflow and the Postgres (and Redis) processes still alive once the
+        wrapper exited; those are then killed, so a failing test leaves nothing behind."""
         self.scan()
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGINT)
@@ -195,6 +217,10 @@ class Standalone:
         postgres = {p.pid: p for p in postgres_processes(self.pgdata)}
         postgres.update((pid, p) for pid, p in self.postgres_seen.items() if _alive(p))
         postgres_left = [f"{p.pid} {_cmd(p)}" for p in postgres.values()]
+        broker = self.redis.server() if self.redis else None
+        if broker is not None:
+            postgres_left.append(f"{broker.pid} {_cmd(broker)}")
+            self.redis.stop()
         self.tree.kill_leftovers()
         EmbeddedPostgres(self.pgdata).stop(timeout=10)
         if self.proc.poll() is None:
@@ -313,12 +339,16 @@ class Airflow:
 
 
 @contextlib.contextmanager
-def standalone(tmp_path: Path, user: str, password: str, **extra_env: str) -> Iterator[Airflow]:
-    """Migrate, start, log in as ``user``; on the way out Ctrl-C, and no process may be left."""
+def standalone(
+    tmp_path: Path, user: str, password: str, *, celery: bool = False, **extra_env: str
+) -> Iterator[Airflow]:
+    """Migrate, start (``make run``, or ``make run-celery`` with ``celery``), log in as
+    ``user``; on the way out Ctrl-C, and no process may be left."""
     port = free_port()
     with scratch_dir() as scratch:
         pgdata = scratch / "pgdata"
-        env = airflow_env(tmp_path, pgdata, port, user, **extra_env)
+        redis_dir = scratch / "redis" if celery else None
+        env = airflow_env(tmp_path, pgdata, port, user, redis_dir=redis_dir, **extra_env)
         Path(env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]).write_text(
             json.dumps({user: password}), encoding="utf-8"
         )

@@ -3,6 +3,8 @@
 Feeds and pages need absolute links, but the port is only known at serve time, so every
 served text file has the token ``__BASE__`` replaced by the server's base URL. Responses
 carry an ``ETag`` and answer a matching ``If-None-Match`` with 304, like a real news site.
+Each server keeps when every request arrived and was answered (``SiteServer.served``), so
+a test can check from the server's side that a crawler never had two requests in flight.
 
 Usage::
 
@@ -17,12 +19,14 @@ import hashlib
 import logging
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-__all__ = ["BASE_TOKEN", "SiteServer", "serve_directory"]
+__all__ = ["BASE_TOKEN", "Served", "SiteServer", "serve_directory"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +43,32 @@ _CONTENT_TYPES = {
 }
 
 
+@dataclass(frozen=True)
+class Served:
+    """One request: its path, and ``time.monotonic()`` when it arrived and was answered."""
+
+    path: str
+    arrived: float
+    finished: float
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    served: list[Served]
+
+
 class _Handler(SimpleHTTPRequestHandler):
     """Serves files with ``__BASE__`` substituted; logs through :mod:`logging`."""
 
     base_url = ""
+    server: _Server
+
+    def handle_one_request(self) -> None:
+        # HTTP/1.0: one request per connection, so this starts as the request arrives.
+        arrived = time.monotonic()
+        super().handle_one_request()
+        if self.command:
+            self.server.served.append(Served(self.path, arrived, time.monotonic()))
 
     def send_head(self):  # type: ignore[no-untyped-def]
         path = Path(self.translate_path(self.path))
@@ -98,10 +124,8 @@ class SiteServer:
 
     def __init__(self, root: Path, port: int = 0) -> None:
         handler = type("SiteHandler", (_Handler,), {})
-        self._httpd = ThreadingHTTPServer(
-            ("127.0.0.1", port), partial(handler, directory=str(root))
-        )
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), partial(handler, directory=str(root)))
+        self._httpd.served = []
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         handler.base_url = self.base_url
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -109,6 +133,11 @@ class SiteServer:
     def start(self) -> SiteServer:
         self._thread.start()
         return self
+
+    @property
+    def served(self) -> list[Served]:
+        """The requests answered so far, in the order they finished."""
+        return list(self._httpd.served)
 
     def serve_forever(self) -> None:
         self._httpd.serve_forever()

@@ -190,6 +190,25 @@ def test_report_is_one_reading_task_that_documents_where_the_files_are(report) -
     assert days.value == 30 and days.schema["minimum"] == 1 and days.description
 
 
+def test_tasks_that_open_the_duckdb_file_run_on_its_owners_queue(daily, reprocess, report) -> None:
+    import airflow_standalone
+    from tradewatch_dag_policy import DUCKDB_QUEUE
+
+    assert airflow_standalone.DUCKDB_QUEUE == DUCKDB_QUEUE, "make run-celery serves it"
+    owners = {
+        (dag.dag_id, task_id)
+        for dag in (daily, reprocess, report)
+        for task_id, task in dag.task_dict.items()
+        if task.queue == DUCKDB_QUEUE
+    }
+    assert owners == {
+        ("tradewatch_daily", "load"),
+        ("tradewatch_reprocess", "collect"),
+        ("tradewatch_reprocess", "load"),
+        ("tradewatch_report", "write_brief"),
+    }
+
+
 def test_the_load_policy_is_shared_by_both_loading_dags(daily, reprocess) -> None:
     from tradewatch_dag_policy import LOAD_TASK
 

@@ -24,10 +24,10 @@ from pathlib import Path
 import yaml
 
 from tradewatch.config import DEFAULT_RELEVANCE_THRESHOLD
-from tradewatch.devserver import serve_directory
+from tradewatch.devserver import SiteServer
 from tradewatch.nlp.relevance import score_relevance
 
-__all__ = ["WireSite", "build_site", "page_urls", "serve_site", "write_sources"]
+__all__ = ["WireSite", "build_site", "page_urls", "serve_hosts", "serve_site", "write_sources"]
 
 GOLD = Path(__file__).resolve().parents[2] / "include" / "gold"
 WORDS_PER_PAGE = 900
@@ -107,10 +107,23 @@ def build_site(
 
 
 @contextmanager
+def serve_hosts(site: WireSite) -> Iterator[list[SiteServer]]:
+    """Serve each host folder on its own loopback server; yields the servers, which
+    record every request they answer."""
+    with ExitStack() as stack:
+        servers = []
+        for h in range(site.hosts):
+            server = SiteServer(site.root / f"h{h}").start()
+            stack.callback(server.stop)
+            servers.append(server)
+        yield servers
+
+
+@contextmanager
 def serve_site(site: WireSite) -> Iterator[list[str]]:
     """Serve each host folder on its own loopback server; yields their base URLs."""
-    with ExitStack() as stack:
-        yield [stack.enter_context(serve_directory(site.root / f"h{h}")) for h in range(site.hosts)]
+    with serve_hosts(site) as servers:
+        yield [server.base_url for server in servers]
 
 
 def page_urls(site: WireSite, bases: list[str]) -> list[str]:

@@ -1,8 +1,10 @@
 """Static checks of the container setup and the dependency lock (no Docker needed).
 
-docker-compose.yaml and the Dockerfile cannot be run here, so these tests pin down the
-structure that matters: the services, their health checks, what is mounted, that the
+docker-compose.yaml and the Dockerfile cannot be run here (no Docker engine), so these
+tests pin down the structure that matters: the services of the CeleryExecutor shape, their
+health checks, what is mounted, that one worker alone serves the DuckDB queue, that the
 init service migrates and creates the pool, and that image and venv use the same pins.
+The same executor runs for real in tests/e2e/test_airflow_celery.py.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from airflow_standalone import DUCKDB_QUEUE
+
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yaml"
 DOCKERFILE = REPO / "Dockerfile"
@@ -22,6 +26,7 @@ AIRFLOW_SERVICES = {
     "airflow-dag-processor": "dag-processor",
     "airflow-triggerer": "triggerer",
 }
+WORKERS = ("airflow-worker", "airflow-worker-duckdb")
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -49,8 +54,22 @@ def services(compose: dict) -> dict:
 
 
 def test_services_present(services: dict) -> None:
-    assert set(services) >= {"postgres", "airflow-init", *AIRFLOW_SERVICES}
-    assert not {"redis", "airflow-worker", "flower"} & set(services), "LocalExecutor only"
+    assert set(services) >= {"postgres", "redis", "airflow-init", *AIRFLOW_SERVICES, *WORKERS}
+
+
+def test_one_worker_owns_the_duckdb_queue(services: dict) -> None:
+    def queues(service: str) -> set[str]:
+        words = services[service]["command"].split()
+        return set(words[words.index("--queues") + 1].split(","))
+
+    assert queues("airflow-worker-duckdb") == {DUCKDB_QUEUE}
+    assert "--concurrency 1" in services["airflow-worker-duckdb"]["command"]
+    assert DUCKDB_QUEUE not in queues("airflow-worker")
+    assert "deploy" not in services["airflow-worker-duckdb"], "exactly one owner"
+    for worker in WORKERS:
+        assert services[worker]["command"].startswith("celery worker")
+        assert services[worker]["environment"]["DUMB_INIT_SETSID"] == "0"
+        assert services[worker]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
 @pytest.mark.parametrize(("service", "command"), sorted(AIRFLOW_SERVICES.items()))
@@ -59,7 +78,10 @@ def test_airflow_service(services: dict, service: str, command: str) -> None:
     assert svc["command"] == command
     assert svc["build"] == "."
     env = svc["environment"]
-    assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://")
+    assert env["AIRFLOW__CELERY__BROKER_URL"].endswith("@redis:6379/0")
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://")
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].endswith("@postgres/airflow")
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == (
@@ -72,7 +94,7 @@ def test_airflow_service(services: dict, service: str, command: str) -> None:
     assert svc["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
 
 
-@pytest.mark.parametrize("service", ["postgres", *sorted(AIRFLOW_SERVICES)])
+@pytest.mark.parametrize("service", ["postgres", "redis", *sorted(AIRFLOW_SERVICES), *WORKERS])
 def test_long_running_services_have_healthchecks(services: dict, service: str) -> None:
     check = services[service]["healthcheck"]
     assert check["test"][0] in ("CMD", "CMD-SHELL")
@@ -88,6 +110,11 @@ def test_healthchecks_probe_the_right_thing(services: dict) -> None:
     assert ":8974/health" in probe("airflow-scheduler")
     assert "--job-type DagProcessorJob" in probe("airflow-dag-processor")
     assert "--job-type TriggererJob" in probe("airflow-triggerer")
+    assert "redis-cli ping" in probe("redis")
+    assert 'inspect ping -d "celery@$${HOSTNAME}"' in probe("airflow-worker")
+    # A worker named otherwise answers only to its own name.
+    assert "--celery-hostname duckdb@%h" in services["airflow-worker-duckdb"]["command"]
+    assert 'inspect ping -d "duckdb@$${HOSTNAME}"' in probe("airflow-worker-duckdb")
 
 
 def test_api_server_published_on_localhost_8080(services: dict) -> None:
@@ -108,8 +135,8 @@ def test_volumes_mount_project_files(services: dict, compose: dict) -> None:
             assert (REPO / source).exists(), f"{source} is mounted but missing"
     named = {s for s in mounts.values() if not s.startswith(("./", "/"))}
     assert named <= set(compose["volumes"])
-    # Every Airflow container sees the same files (the scheduler runs the tasks).
-    for service in AIRFLOW_SERVICES:
+    # Every Airflow container sees the same files: a task may run on any worker.
+    for service in [*AIRFLOW_SERVICES, *WORKERS]:
         assert services[service]["volumes"] == services["airflow-scheduler"]["volumes"]
 
 

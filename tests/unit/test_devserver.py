@@ -2,7 +2,7 @@ from pathlib import Path
 
 import requests
 
-from tradewatch.devserver import serve_directory
+from tradewatch.devserver import SiteServer, serve_directory
 
 
 def test_serves_files_with_base_substituted(tmp_path: Path) -> None:
@@ -31,3 +31,16 @@ def test_etag_and_304(tmp_path: Path) -> None:
     assert first.status_code == 200 and first.headers["ETag"].startswith('"')
     assert again.status_code == 304 and again.content == b""
     assert stale.status_code == 200 and stale.text == "<rss/>"
+
+
+def test_every_request_is_recorded_with_when_it_arrived_and_was_answered(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("<p>a</p>")
+    server = SiteServer(tmp_path).start()
+    try:
+        for path in ("/a.html", "/missing.html"):
+            requests.get(f"{server.base_url}{path}", timeout=5)
+    finally:
+        server.stop()
+    first, second = server.served
+    assert (first.path, second.path) == ("/a.html", "/missing.html")
+    assert first.arrived <= first.finished <= second.arrived <= second.finished
