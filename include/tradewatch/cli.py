@@ -6,10 +6,11 @@
 (:mod:`tradewatch.evaluate`, :mod:`tradewatch.evaluate_attribution`).
 
 ``ingest`` and ``reprocess`` run the very functions the Airflow tasks run, in one process.
-Unusable input (bad sources file, unwritable or locked database) exits 2 with a one-line
-reason; trouble with single sources or articles is recorded in ``fetch_log`` and the run
-still exits 0. Exit 3 means the load committed (the data is stored) but the full-text index
-or the read-only snapshot could not be rebuilt afterwards; the next load rebuilds them.
+Unusable input (bad sources file, unwritable or locked database, unreachable coordination
+database) exits 2 with a one-line reason; trouble with single sources or articles is
+recorded in ``fetch_log`` and the run still exits 0. Exit 3 means the load committed (the
+data is stored) but the full-text index or the read-only snapshot could not be rebuilt
+afterwards; the next load rebuilds them.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from tradewatch.brat import BratError
     from tradewatch.evaluate import GoldError
+    from tradewatch.fetching import CoordinationError
     from tradewatch.progress import set_quiet
     from tradewatch.store import PublishError, StoreError
 
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except PublishError as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
         return 3
-    except (ConfigError, StoreError, UsageError, GoldError, BratError) as exc:
+    except (ConfigError, CoordinationError, StoreError, UsageError, GoldError, BratError) as exc:
         print(f"tradewatch: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # full disk, unwritable or non-folder data dir

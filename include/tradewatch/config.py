@@ -25,6 +25,7 @@ __all__ = [
     "SOURCE_TYPES",
     "ConfigError",
     "SourcesConfig",
+    "coordination_url",
     "default_data_dir",
     "default_db_path",
     "default_reports_dir",
@@ -63,6 +64,13 @@ def default_db_path() -> Path:
 def default_reports_dir() -> Path:
     """Where the daily briefs go: ``$TRADEWATCH_REPORTS_DIR`` or ``<data dir>/reports``."""
     return Path(os.environ.get("TRADEWATCH_REPORTS_DIR") or default_data_dir() / "reports")
+
+
+def coordination_url() -> str | None:
+    """``$TRADEWATCH_COORDINATION_URL``: the PostgreSQL database (libpq URL or DSN) where
+    the fetch processes of several machines keep per-host leases and robots.txt answers;
+    None keeps them in lock files under the data directory, which reach one machine only."""
+    return os.environ.get("TRADEWATCH_COORDINATION_URL", "").strip() or None
 
 
 def default_sources_file() -> Path:

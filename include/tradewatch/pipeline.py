@@ -40,6 +40,7 @@ from tradewatch.archive import RawArchive
 from tradewatch.config import (
     DEFAULT_RELEVANCE_THRESHOLD,
     SourcesConfig,
+    coordination_url,
     default_data_dir,
     default_db_path,
     default_sources_file,
@@ -802,6 +803,10 @@ def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None
     Its per-host slots are lock files under ``<data_dir>/hosts/``, so parallel task
     processes (mapped ``discover``, ``fetch``) still send one request at a time per host,
     and ``<data_dir>/robots/`` keeps each host's robots.txt for all of them for a day.
+    With ``TRADEWATCH_COORDINATION_URL`` set, both live in that PostgreSQL database
+    instead, for task processes on every machine; when it cannot be reached the stage
+    fails with :class:`~tradewatch.fetching.CoordinationError` rather than fetch without
+    per-host politeness.
     A replaying ``poll`` gets a :class:`ReplayClient` over its snapshots, which only goes
     to the network for URLs missing from them (and then only for look-back sources).
     """
@@ -811,9 +816,11 @@ def _client(ctx: RunContext, config: SourcesConfig, poll: PollPlan | None = None
     options: dict[str, Any] = {
         "allow_private_network": config.allow_private_network,
         "run_id": ctx.run_id,
-        "lease_dir": ctx.data_dir / "hosts",
-        "robots_dir": ctx.data_dir / "robots",
     }
+    if url := coordination_url():
+        options["coordination_url"] = url
+    else:
+        options.update(lease_dir=ctx.data_dir / "hosts", robots_dir=ctx.data_dir / "robots")
     if poll is not None and poll.mode == "replay":
         return ReplayClient(
             ctx.archive, poll.snapshots, live=poll.fill_live, config=http, **options

@@ -1,4 +1,5 @@
-"""Fixtures for the HTTP client tests: fault servers and fast clients."""
+"""Fixtures for the HTTP client tests: fault servers, fast clients and a coordination
+database (an embedded PostgreSQL 16, started once for all the tests that ask for it)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from embedded_postgres import EmbeddedPostgres
+from pgtest import scratch_dir
 from servers.fault import FaultServer
-from tradewatch.fetching import HttpClient, HttpConfig
+from tradewatch.fetching import Coordination, HttpClient, HttpConfig
 
 # No gap, no retries, short timeouts: tests switch on what they examine.
 FAST = HttpConfig(
@@ -55,3 +58,44 @@ def make_client() -> Iterator[MakeClient]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[EmbeddedPostgres]:
+    """One PostgreSQL server for the session: starting one takes seconds."""
+    with scratch_dir() as scratch:
+        server = EmbeddedPostgres(scratch / "pgdata")
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop(timeout=10)
+
+
+@pytest.fixture
+def coordination_url(postgres: EmbeddedPostgres) -> str:
+    """The libpq URL of a coordination database without tradewatch's tables yet."""
+    postgres.ensure_database("coordination")
+    con = postgres.connect("coordination")
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS tradewatch_host_pace, tradewatch_robots")
+    finally:
+        con.close()
+    return postgres.url("coordination", driver="postgresql")
+
+
+@pytest.fixture
+def coordination(coordination_url: str) -> Iterator[Callable[[], Coordination]]:
+    """``coordination()``: a new connection pool to the coordination database, as another
+    process would have; all closed after the test."""
+    made: list[Coordination] = []
+
+    def make() -> Coordination:
+        made.append(Coordination(coordination_url))
+        return made[-1]
+
+    yield make
+    for pool in made:
+        pool.close()

@@ -9,114 +9,20 @@ the fake-clock tests below check the bookkeeping without spawning anything.
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-import tradewatch
-from servers.fault import Exchange, FaultServer, Handler, Hit, ok, status
+from politeness import TOLERANCE, FakeTime, assert_one_at_a_time_with_gap, run_workers, slow
+from servers.fault import FaultServer, Hit, ok, status
 from tradewatch.fetching import HostLease, HostThrottle
 
 GAP = 0.2
-TOLERANCE = 0.02  # server-side times, one clock: only scheduling noise
-INCLUDE = Path(tradewatch.__file__).resolve().parents[1]
-
-# A worker process: builds its own client, says "ready", waits for "go" on stdin so that
-# all workers start together, fetches its URLs and prints their outcomes as JSON.
-WORKER = """
-import json, sys
-from pathlib import Path
-from tradewatch.fetching import FetchRequest, HttpClient, HttpConfig, fetch_many
-
-job = json.loads(sys.argv[1])
-config = HttpConfig(
-    connect_timeout=5.0, read_timeout=5.0, retries=0, min_host_gap=job["gap"], obey_robots=False
-)
-lease_dir = Path(job["lease_dir"]) if job["lease_dir"] else None
-with HttpClient(config, allow_private_network=True, lease_dir=lease_dir) as client:
-    print("ready", flush=True)
-    sys.stdin.readline()
-    results = fetch_many(client, [FetchRequest(url, kind="article") for url in job["urls"]])
-print(json.dumps([r.outcome for r in results]), flush=True)
-"""
-
-
-class FakeTime:
-    def __init__(self, start: float = 100.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
 
 
 def _throttle(lease_dir: Path, time: FakeTime, gap: float = 3.0) -> HostThrottle:
     return HostThrottle(gap, lease_dir=lease_dir, clock=time.clock, sleep=time.sleep)
-
-
-def _slow(seconds: float) -> Handler:
-    def handle(ex: Exchange) -> None:
-        ex.wait(seconds)
-        ex.send(200, b"page", {"Content-Type": "text/html"})
-
-    return handle
-
-
-def _run_workers(jobs: list[list[str]], lease_dir: Path | None) -> None:
-    """Run one worker process per job at the same moment; every fetch must succeed."""
-    path = os.pathsep.join(p for p in (str(INCLUDE), os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                WORKER,
-                json.dumps({"urls": urls, "gap": GAP, "lease_dir": lease_dir and str(lease_dir)}),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for urls in jobs
-    ]
-    try:
-        for worker in workers:
-            assert worker.stdout is not None
-            assert worker.stdout.readline().strip() == "ready", worker.communicate()[1]
-        for worker in workers:
-            assert worker.stdin is not None
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        for worker, urls in zip(workers, jobs, strict=True):
-            out, err = worker.communicate(timeout=60)
-            assert worker.returncode == 0, err
-            assert json.loads(out.strip().splitlines()[-1]) == ["ok"] * len(urls), err
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-
-
-def _assert_one_at_a_time_with_gap(server: FaultServer, count: int) -> None:
-    hits = sorted(server.requests, key=lambda h: h.arrived)
-    assert len(hits) == count
-    assert server.max_in_flight == 1
-    for before, after in itertools.pairwise(hits):
-        assert before.finished is not None
-        assert after.arrived - before.finished >= GAP - TOLERANCE
 
 
 def _overlap(a: Hit, b: Hit) -> bool:
@@ -127,18 +33,18 @@ def _overlap(a: Hit, b: Hit) -> bool:
 def test_processes_sharing_a_lease_send_one_request_at_a_time_with_the_gap(
     server: FaultServer, tmp_path: Path
 ) -> None:
-    server.route("/page", _slow(0.1))
+    server.route("/page", slow(0.1))
     urls = [server.url(f"/page?n={n}") for n in range(3)]
-    _run_workers([urls, urls], tmp_path / "hosts")
-    _assert_one_at_a_time_with_gap(server, 6)
+    run_workers([urls, urls], gap=GAP, lease_dir=tmp_path / "hosts")
+    assert_one_at_a_time_with_gap(server, 6, GAP)
     assert [p.name for p in (tmp_path / "hosts").iterdir()] == [f"127.0.0.1-{server.port}.lock"]
 
 
 def test_without_a_lease_processes_collide(server: FaultServer) -> None:
     """The control: the same two workers with only in-process throttles overlap."""
-    server.route("/page", _slow(0.5))
+    server.route("/page", slow(0.5))
     urls = [server.url(f"/page?n={n}") for n in range(3)]
-    _run_workers([urls, urls], None)
+    run_workers([urls, urls], gap=GAP)
     assert server.max_in_flight == 2
 
 
@@ -146,11 +52,11 @@ def test_processes_fetch_different_hosts_in_parallel(
     server: FaultServer, other_server: FaultServer, tmp_path: Path
 ) -> None:
     for srv in (server, other_server):
-        srv.route("/page", _slow(0.3))
+        srv.route("/page", slow(0.3))
     jobs = [[srv.url(f"/page?n={n}") for n in range(3)] for srv in (server, other_server)]
-    _run_workers(jobs, tmp_path / "hosts")
+    run_workers(jobs, gap=GAP, lease_dir=tmp_path / "hosts")
     for srv in (server, other_server):
-        _assert_one_at_a_time_with_gap(srv, 3)
+        assert_one_at_a_time_with_gap(srv, 3, GAP)
     assert any(_overlap(a, b) for a in server.requests for b in other_server.requests)
 
 

@@ -8,7 +8,9 @@ per host with a gap between them, follows redirects by hand (each hop checked ag
 private-network guard, loops caught), caps the *decompressed* body while streaming, sends
 conditional GETs, and retries transient failures with jittered exponential backoff or the
 server's ``Retry-After``. It is safe to share between threads; given a lease directory,
-its per-host politeness also holds across processes (see :mod:`tradewatch.fetching.hosts`).
+its per-host politeness also holds across processes (see :mod:`tradewatch.fetching.hosts`),
+and given a coordination database, across machines
+(see :mod:`tradewatch.fetching.coordination`).
 Its limits and results are the types of :mod:`tradewatch.fetching.results`.
 
 Usage::
@@ -39,7 +41,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import requests
 import urllib3
 
-from tradewatch.fetching.hosts import HostThrottle, host_key
+from tradewatch.fetching.coordination import Coordination
+from tradewatch.fetching.hosts import HostLease, HostThrottle, Lease, host_key
+from tradewatch.fetching.pg_lease import PgHostLease
+from tradewatch.fetching.pg_robots_store import PgRobotsStore
 from tradewatch.fetching.results import FetchResult, HttpConfig
 from tradewatch.fetching.robots import RobotsCache, RobotsRules
 from tradewatch.fetching.robots_store import RobotsStore
@@ -162,8 +167,13 @@ class HttpClient:
     ``throttle`` is given) makes the client's throttle keep its per-host slots in lock files
     there, shared with every process using the same directory; ``robots_dir`` keeps the
     readable robots.txt answers there for the same processes (:class:`RobotsStore`);
-    ``clock`` drives the robots.txt cache expiry and the throttle, ``sleep``/``rng`` the
-    waits and their jitter.
+    ``coordination_url`` (a PostgreSQL libpq URL, instead of both directories) keeps the
+    slots and the answers in that database for the processes of every machine using it
+    (:class:`PgHostLease`, :class:`PgRobotsStore`), and raises
+    :class:`~tradewatch.fetching.coordination.CoordinationError` when it cannot be reached.
+    ``clock`` drives the robots.txt cache expiry and the throttle (by default
+    ``time.monotonic``, or the wall clock a lease shared between machines needs),
+    ``sleep``/``rng`` the waits and their jitter.
     """
 
     def __init__(
@@ -176,7 +186,8 @@ class HttpClient:
         throttle: HostThrottle | None = None,
         lease_dir: Path | None = None,
         robots_dir: Path | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        coordination_url: str | None = None,
+        clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
@@ -185,12 +196,24 @@ class HttpClient:
         self.run_id = run_id
         self.log: list[FetchLogEntry] = []
         self._is_private = private_host_check
+        ttl = self.config.robots_ttl
+        lease: Lease | None = None
+        store: RobotsStore | PgRobotsStore | None = None
+        self._coordination: Coordination | None = None
+        if coordination_url:
+            if lease_dir or robots_dir:
+                raise ValueError("coordination_url replaces lease_dir and robots_dir")
+            self._coordination = Coordination(coordination_url)
+            lease = PgHostLease(self._coordination)
+            store = PgRobotsStore(self._coordination, ttl=ttl)
+        else:
+            lease = HostLease(lease_dir) if lease_dir else None
+            store = RobotsStore(robots_dir, ttl=ttl) if robots_dir else None
         self._throttle = throttle or HostThrottle(
-            self.config.min_host_gap, lease_dir=lease_dir, clock=clock, sleep=sleep
+            self.config.min_host_gap, lease=lease, clock=clock, sleep=sleep
         )
-        store = RobotsStore(robots_dir, ttl=self.config.robots_ttl) if robots_dir else None
         self._robots = RobotsCache(
-            self._fetch_robots, ttl=self.config.robots_ttl, clock=clock, store=store
+            self._fetch_robots, ttl=ttl, clock=clock or time.monotonic, store=store
         )
         self._rng = rng or random.Random()
         self._local = threading.local()
@@ -212,6 +235,8 @@ class HttpClient:
             sessions, self._sessions = self._sessions, []
         for session in sessions:
             session.close()
+        if self._coordination is not None:
+            self._coordination.close()
 
     def __enter__(self) -> HttpClient:
         return self

@@ -11,8 +11,10 @@ tasks and ``fetch`` in separate worker processes, though, so a throttle given a 
 directory (the pipeline uses ``<data_dir>/hosts/``) also takes the host's
 :class:`HostLease`: a lock file per host, ``flock``-ed exclusively while a request is in
 flight, holding when the host may next be contacted (:class:`HostPace`). Processes on one
-machine then queue for a host the way threads do. ``flock`` does not reach other machines;
-the README ("Fetching") says what replaces it on distributed executors.
+machine then queue for a host the way threads do. ``flock`` does not reach other machines:
+there a :class:`~tradewatch.fetching.pg_lease.PgHostLease` keeps the same record in a
+PostgreSQL row every machine reaches. Any :class:`Lease` does; it names the clock its
+times are read on.
 
 Usage::
 
@@ -34,11 +36,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote, urlsplit
 
-__all__ = ["HostLease", "HostPace", "HostThrottle", "flocked", "host_key"]
+__all__ = ["HostLease", "HostPace", "HostThrottle", "Lease", "flocked", "host_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +103,19 @@ class HostPace:
             self.hold_until, self.hold = now + seconds, seconds
 
 
+class Lease(Protocol):
+    """Where a :class:`HostThrottle` keeps its hosts' paces so other processes see them.
+
+    ``locked`` yields ``key``'s pace under a lock that is exclusive unless ``shared`` and
+    writes it back when changed; ``clock`` is the clock its times must be read on, one that
+    means the same in every process sharing the lease.
+    """
+
+    clock: Callable[[], float]
+
+    def locked(self, key: str, *, shared: bool = False) -> AbstractContextManager[HostPace]: ...
+
+
 class HostLease:
     """Per-host lock files in ``directory``, shared by every process that uses it.
 
@@ -111,6 +128,7 @@ class HostLease:
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        self.clock = time.monotonic  # only processes of this machine share the files
 
     def path(self, key: str) -> Path:
         """The lock file of host ``key`` (``hostname:port``); distinct hosts, distinct files."""
@@ -184,9 +202,10 @@ class _Host:
 class HostThrottle:
     """Serializes requests per host and spaces them out; safe to share between threads.
 
-    With ``lease_dir`` the hosts' slots and paces live in a :class:`HostLease` there, so
-    the throttles of all processes on the machine using that directory take turns too;
-    the processes must share ``clock`` (``time.monotonic`` is one clock per machine).
+    With a ``lease`` (or ``lease_dir``, for a :class:`HostLease` there) the hosts' slots
+    and paces live in it, so the throttles of all processes using it take turns too. The
+    ``clock`` defaults to the lease's: ``time.monotonic`` for lock files (one clock per
+    machine), ``time.time`` for a lease shared between machines.
     """
 
     def __init__(
@@ -194,12 +213,15 @@ class HostThrottle:
         min_gap: float = 3.0,
         *,
         lease_dir: Path | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        lease: Lease | None = None,
+        clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.min_gap = min_gap
-        self.lease = HostLease(lease_dir) if lease_dir is not None else None
-        self._clock = clock
+        if lease is None and lease_dir is not None:
+            lease = HostLease(lease_dir)
+        self.lease = lease
+        self._clock = clock or (lease.clock if lease is not None else time.monotonic)
         self._sleep = sleep
         self._hosts: dict[str, _Host] = {}
         self._lock = threading.Lock()

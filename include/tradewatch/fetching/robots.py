@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
+from tradewatch.fetching.pg_robots_store import PgRobotsStore
 from tradewatch.fetching.results import MAX_ROBOTS_BYTES, FetchResult
 from tradewatch.fetching.robots_store import RobotsStore
 
@@ -239,7 +240,7 @@ class RobotsCache:
         ttl: float = 24 * 3600.0,
         clock: Callable[[], float] = time.monotonic,
         agent: str = PRODUCT_TOKEN,
-        store: RobotsStore | None = None,
+        store: RobotsStore | PgRobotsStore | None = None,
     ) -> None:
         self._fetch = fetch
         self._store = store

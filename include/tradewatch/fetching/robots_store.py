@@ -27,7 +27,7 @@ from typing import Any
 from tradewatch.fetching.hosts import flocked
 from tradewatch.fetching.results import MAX_ROBOTS_BYTES, FetchResult
 
-__all__ = ["RobotsStore"]
+__all__ = ["RobotsStore", "worth_keeping"]
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class RobotsStore:
             if stored is not None:
                 return stored
             result = fetch()
-            if _readable(result):
+            if worth_keeping(result):
                 self._write(origin, result)
             return result, 0.0
 
@@ -114,7 +114,7 @@ class RobotsStore:
             tmp.unlink(missing_ok=True)
 
 
-def _readable(result: FetchResult) -> bool:
+def worth_keeping(result: FetchResult) -> bool:
     """A 2xx (rules) or a 4xx other than 429 (no rules): an answer worth a day."""
     status = result.status
     return status is not None and (result.ok or (400 <= status < 500 and status != 429))
