@@ -172,3 +172,19 @@ def test_a_name_the_dictionary_knows_as_no_person_is_not_one() -> None:
     ]
     found = entities("前橋競輪場で開かれた大会で、岡田氏は輸出管理の見直しを説明した。")
     assert [m.text for m in found if m.label == "PERSON"] == ["岡田"]
+
+
+def test_a_place_that_begins_a_longer_name_is_not_the_place() -> None:
+    """大阪|万博 and 東京|支店 name an event and an office; 香川県|出身 and the dateline
+    【ソウル共同】 are still the places."""
+    found = entities("大阪万博の開幕を前に、東京支店の担当者が準備状況を説明した。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == []
+    found = entities("【ソウル共同】香川県出身の社長は、来月の訪問を予定している。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["ソウル", "香川県"]
+
+
+def test_a_country_with_a_team_party_or_army_word_is_an_organisation() -> None:
+    found = entities("日本代表は初戦に勝ち、メキシコ社会党とフランス陸軍も祝意を示した。")
+    orgs = [m.text for m in found if m.label == "ORG"]
+    assert orgs == ["日本代表", "メキシコ社会党", "フランス陸軍"]
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == []

@@ -74,6 +74,7 @@ ORG_HEADS = frozenset(
         *("連合", "連合会", "組合", "協議会", "委員会", "評議会", "議会", "学会", "会", "団"),
         *("集団", "楽団", "劇団", "球団", "FC", "SC", "大学", "学院", "研究所", "省", "庁"),
         *("局", "党", "軍", "海軍", "陸軍", "空軍", "部隊", "艦隊", "司令部", "内閣"),
+        *("代表", "政権"),
     }
 )
 # One proper-noun word ending in one of them is an organisation too (東京電力, 名古屋大学).
@@ -89,10 +90,10 @@ _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
 _NAME_DOT = frozenset({"・", "＝"})
 # Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
-_NAME_ONLY_HEADS = frozenset({"社", "会", "団", "党", "軍"})
+_NAME_ONLY_HEADS = frozenset({"社", "会", "団"})
 _LEGAL_FORMS = frozenset({"株式会社", "有限会社", "合同会社"})
 # 田中義一陸軍中将 is a general, not an army; one word ending in 大会 an event.
-_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "内閣"})
+_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "内閣", "代表"})
 _NOT_ORG_ENDINGS = (
     "神社",
     "大社",
@@ -115,6 +116,22 @@ _COMPOUND_TAGS = (
 )
 _FOREIGN_SCRIPT = re.compile(r"[ァ-ヺA-Za-zＡ-Ｚａ-ｚ]")
 _PLACES = frozenset({"GPE", "LOC"})
+# Words after a place that leave it a place: 香川県|出身, 韓国|側, 中国|北部, 東京|都内.
+_PLACE_WORDS = frozenset(
+    {
+        *("出身", "在住", "側", "本土", "国", "国内", "国外", "全土", "全域", "全国", "各地"),
+        *("地区", "地域", "地方", "一帯", "周辺", "近郊", "郊外", "沿岸", "大陸", "内", "間"),
+        *("東部", "西部", "南部", "北部", "中部", "東海岸", "西海岸", "中心", "中心部"),
+        *("市", "府", "県", "州", "省", "郡", "区", "町", "村", "都", "道", "各県", "特別区"),
+        *("市内", "都内", "県内", "府内", "州内", "区内", "町内", "市民", "県民", "国民"),
+        *("向け", "経由", "発", "着", "産", "製", "初", "最大", "最古", "最高峰", "以外"),
+        *("時代", "王国", "王政", "自体", "進出", "独立", "訪問", "入り", "滞在", "旅行"),
+        *("人", "系", "型", "式", "流", "風", "選挙区", "区間", "公開", "上場", "成立", "移転"),
+        *("交渉", "映画", "政策", "経済", "市場", "企業", "社会", "文化", "国籍"),
+        *("共同", "時事"),  # datelines: 【ソウル共同】
+    }
+)
+_NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
 
 
 def extract_entities(
@@ -147,7 +164,27 @@ def extract_entities(
         known = None if foreign else gazetteer.lookup(text)
         mentions.append(_mention(ent, label, known.canonical if known else text))
     mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
-    return _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
+    mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
+    return [m for m in mentions if m.label not in _PLACES or not _begins_a_name(doc, m)]
+
+
+def _begins_a_name(doc: Doc, place: EntityMention) -> bool:
+    """A place written together with more nouns names something else, an event's,
+    facility's or team's name (東京|オリンピック, 大阪|府立|…センター, 韓国|シリーズ),
+    unless the words after it are about the place (香川県|出身, 中国|北部) or a title
+    (米国|国務|長官)."""
+    following = doc.char_span(place.end_char, place.end_char + 1, alignment_mode="expand")
+    if not following or following.start_char != place.end_char:
+        return False
+    after = following[0]
+    if not after.tag_.startswith(_NAME_PART_TAGS):
+        return False
+    last = after
+    while last.i + 1 < len(doc) and doc[last.i + 1].tag_.startswith(_NAME_PART_TAGS):
+        last = doc[last.i + 1]
+    return not any(
+        t.text in _PLACE_WORDS or TITLES.search(t.text) is not None for t in (after, last)
+    )
 
 
 def _organisations(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
