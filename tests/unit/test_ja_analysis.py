@@ -188,3 +188,20 @@ def test_a_country_with_a_team_party_or_army_word_is_an_organisation() -> None:
     orgs = [m.text for m in found if m.label == "ORG"]
     assert orgs == ["日本代表", "メキシコ社会党", "フランス陸軍"]
     assert [m.text for m in found if m.label in ("GPE", "LOC")] == []
+
+
+def test_a_station_or_a_disaster_is_not_a_place() -> None:
+    found = entities("新潟駅の周辺では、中越地震の後に再建された商店街がにぎわっている。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == []
+
+
+def test_places_written_one_after_another_are_one_address() -> None:
+    found = entities("同社は岐阜県揖斐郡池田町に倉庫を持つ。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["岐阜県揖斐郡池田町"]
+
+
+def test_a_word_the_dictionary_knows_as_a_place_is_one_unless_part_of_a_name() -> None:
+    """ginza calls 静岡県浜松市 a province, 愛知県豊田市 something else; a city in a
+    team's name (シカゴ・ブルズ) is no place."""
+    found = entities("新工場は愛知県豊田市に建設され、シカゴ・ブルズの選手も訪れた。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["愛知県豊田市"]

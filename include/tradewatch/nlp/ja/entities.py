@@ -132,6 +132,11 @@ _PLACE_WORDS = frozenset(
     }
 )
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
+# A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
+_NOT_PLACE_ENDINGS = (
+    *("駅", "空港", "飛行場", "競馬場", "球場", "競技場", "公園", "工場", "事業所"),
+    *("発電所", "ビルディング", "線", "IC", "震災", "地震", "事件", "事故"),
+)
 
 
 def extract_entities(
@@ -165,7 +170,74 @@ def extract_entities(
         mentions.append(_mention(ent, label, known.canonical if known else text))
     mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
     mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
-    return [m for m in mentions if m.label not in _PLACES or not _begins_a_name(doc, m)]
+    mentions = sorted(mentions + _place_words(doc, mentions), key=lambda m: m.start_char)
+    return _joined_places([m for m in mentions if m.label not in _PLACES or _is_place(doc, m)])
+
+
+def _place_words(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Words Sudachi knows as place names (静岡県浜松市 is one) that ginza left out or
+    called something else, when they stand alone: not in a name like シカゴ・ブルズ,
+    FC東京 or ゆめタウン久留米."""
+    places = {m.end_char for m in mentions if m.label in _PLACES}
+    found: list[EntityMention] = []
+    for token in doc:
+        if (
+            "地名" in token.tag_
+            and token.text not in _PAIRS
+            and not token.text.isascii()
+            and not any(
+                m.start_char < token.idx + len(token) and token.idx < m.end_char for m in mentions
+            )
+            and not _in_a_name(token, places)
+        ):
+            found.append(_mention(doc[token.i : token.i + 1], "GPE", token.text))
+            places.add(token.idx + len(token))
+    return found
+
+
+def _in_a_name(token: Token, places: set[int]) -> bool:
+    """A word written on to a name word before it (not a place) or with ・ after it."""
+    doc = token.doc
+    if token.i + 1 < len(doc) and doc[token.i + 1].text in _NAME_DOT:
+        return True
+    if token.i == 0:
+        return False
+    before = doc[token.i - 1]
+    return (
+        before.idx + len(before) == token.idx
+        and token.idx not in places
+        and (before.tag_.startswith(_COMPOUND_TAGS) or before.text in _NAME_DOT)
+    )
+
+
+def _is_place(doc: Doc, place: EntityMention) -> bool:
+    """Whether a GPE or LOC mention names the place itself (see ``_begins_a_name``)."""
+    return not place.text.endswith(_NOT_PLACE_ENDINGS) and not _begins_a_name(doc, place)
+
+
+def _joined_places(mentions: list[EntityMention]) -> list[EntityMention]:
+    """Places written one after the other are one address: 福岡県|八女郡|広川町, 長春|市."""
+    joined: list[EntityMention] = []
+    for mention in mentions:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.label in _PLACES
+            and mention.label in _PLACES
+            and last.end_char == mention.start_char
+            and last.canonical == last.text
+            and mention.canonical == mention.text
+        ):
+            joined[-1] = EntityMention(
+                text=last.text + mention.text,
+                label=last.label,
+                canonical=last.text + mention.text,
+                start_char=last.start_char,
+                end_char=mention.end_char,
+            )
+        else:
+            joined.append(mention)
+    return joined
 
 
 def _begins_a_name(doc: Doc, place: EntityMention) -> bool:
