@@ -205,3 +205,19 @@ def test_a_word_the_dictionary_knows_as_a_place_is_one_unless_part_of_a_name() -
     team's name (シカゴ・ブルズ) is no place."""
     found = entities("新工場は愛知県豊田市に建設され、シカゴ・ブルズの選手も訪れた。")
     assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["愛知県豊田市"]
+
+
+def test_a_name_with_sha_is_a_company_even_when_ginza_sees_a_person() -> None:
+    assert [(m.text, m.label) for m in entities("ケスラー社は工場を閉鎖した。")] == [
+        ("ケスラー社", "ORG")
+    ]
+
+
+def test_a_cabinet_or_a_faction_named_after_a_person_is_an_organisation() -> None:
+    found = entities("第2次岸田内閣の発足後、田中派の議員が反発した。")
+    assert [(m.text, m.label) for m in found] == [("岸田内閣", "ORG"), ("田中派", "ORG")]
+
+
+def test_a_law_or_a_bare_legal_form_is_no_organisation() -> None:
+    found = entities("一般社団法人日本鉄鋼連盟は、会社更生法の改正を求めた。")
+    assert [m.text for m in found if m.label == "ORG"] == ["日本鉄鋼連盟"]

@@ -74,7 +74,7 @@ ORG_HEADS = frozenset(
         *("連合", "連合会", "組合", "協議会", "委員会", "評議会", "議会", "学会", "会", "団"),
         *("集団", "楽団", "劇団", "球団", "FC", "SC", "大学", "学院", "研究所", "省", "庁"),
         *("局", "党", "軍", "海軍", "陸軍", "空軍", "部隊", "艦隊", "司令部", "内閣"),
-        *("代表", "政権"),
+        *("代表", "政権", "派"),
     }
 )
 # One proper-noun word ending in one of them is an organisation too (東京電力, 名古屋大学).
@@ -90,10 +90,10 @@ _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
 _NAME_DOT = frozenset({"・", "＝"})
 # Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
-_NAME_ONLY_HEADS = frozenset({"社", "会", "団"})
+_NAME_ONLY_HEADS = frozenset({"社", "会", "団", "派"})
 _LEGAL_FORMS = frozenset({"株式会社", "有限会社", "合同会社"})
 # 田中義一陸軍中将 is a general, not an army; one word ending in 大会 an event.
-_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "内閣", "代表"})
+_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "代表"})
 _NOT_ORG_ENDINGS = (
     "神社",
     "大社",
@@ -110,6 +110,7 @@ _COMPOUND_TAGS = (
     "名詞-固有名詞",
     "名詞-普通名詞-一般",
     "名詞-普通名詞-サ変",
+    "名詞-普通名詞-助数詞可能",
     "名詞-数詞",
     "接頭辞",
     "接尾辞-名詞的",
@@ -131,6 +132,7 @@ _PLACE_WORDS = frozenset(
         *("共同", "時事"),  # datelines: 【ソウル共同】
     }
 )
+_NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
 # A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
 _NOT_PLACE_ENDINGS = (
@@ -171,7 +173,19 @@ def extract_entities(
     mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
     mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
     mentions = sorted(mentions + _place_words(doc, mentions), key=lambda m: m.start_char)
-    return _joined_places([m for m in mentions if m.label not in _PLACES or _is_place(doc, m)])
+    return _joined_places([m for m in mentions if _kept(doc, m)])
+
+
+def _kept(doc: Doc, mention: EntityMention) -> bool:
+    """Not a place that is no place (``_is_place``), nor an organisation of ginza's that
+    is a facility, a law or a bare legal form (山形工場, 会社更生法, 公益財団法人)."""
+    if mention.label in _PLACES:
+        return _is_place(doc, mention)
+    return (
+        mention.label != "ORG"
+        or mention.canonical != mention.text
+        or not mention.text.endswith(_NOT_ORG_NAMES)
+    )
 
 
 def _place_words(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
