@@ -221,3 +221,8 @@ def test_a_cabinet_or_a_faction_named_after_a_person_is_an_organisation() -> Non
 def test_a_law_or_a_bare_legal_form_is_no_organisation() -> None:
     found = entities("一般社団法人日本鉄鋼連盟は、会社更生法の改正を求めた。")
     assert [m.text for m in found if m.label == "ORG"] == ["日本鉄鋼連盟"]
+
+
+def test_a_carmaker_ginza_calls_a_car_is_an_organisation() -> None:
+    found = entities("ボルボは電気自動車の生産を増やす。")
+    assert [(m.text, m.label) for m in found] == [("ボルボ", "ORG")]

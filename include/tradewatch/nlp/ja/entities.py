@@ -7,7 +7,8 @@ knows carry its English canonical, so 経済産業省 and 경제산업성 count 
 name as written; a later mention by surname (西村氏, 岸田首相) resolves to the full name
 the article gave first. ginza often cuts a name at the family name (西村 of 西村康稔) or
 keeps its title (菅官房長官): the given name is added back and the title stripped, and
-kept in ``title``.
+kept in ``title``. Places are checked against Sudachi's words: a place name ginza missed
+is added, one that begins a longer name (東京|支店, 大阪|万博) is not the place.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ LABELS = {
     "Pro_Sports_Organization": "ORG",
     "Sports_Organization_Other": "ORG",
     "Show_Organization": "ORG",
+    "Car": "ORG",  # a carmaker more often than a model: ボルボ
     "Country": "GPE",
     "Province": "GPE",
     "City": "GPE",
