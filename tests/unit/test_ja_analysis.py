@@ -172,3 +172,57 @@ def test_a_name_the_dictionary_knows_as_no_person_is_not_one() -> None:
     ]
     found = entities("前橋競輪場で開かれた大会で、岡田氏は輸出管理の見直しを説明した。")
     assert [m.text for m in found if m.label == "PERSON"] == ["岡田"]
+
+
+def test_a_place_that_begins_a_longer_name_is_not_the_place() -> None:
+    """大阪|万博 and 東京|支店 name an event and an office; 香川県|出身 and the dateline
+    【ソウル共同】 are still the places."""
+    found = entities("大阪万博の開幕を前に、東京支店の担当者が準備状況を説明した。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == []
+    found = entities("【ソウル共同】香川県出身の社長は、来月の訪問を予定している。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["ソウル", "香川県"]
+
+
+def test_a_country_with_a_team_party_or_army_word_is_an_organisation() -> None:
+    found = entities("日本代表は初戦に勝ち、メキシコ社会党とフランス陸軍も祝意を示した。")
+    orgs = [m.text for m in found if m.label == "ORG"]
+    assert orgs == ["日本代表", "メキシコ社会党", "フランス陸軍"]
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == []
+
+
+def test_a_station_or_a_disaster_is_not_a_place() -> None:
+    found = entities("新潟駅の周辺では、中越地震の後に再建された商店街がにぎわっている。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == []
+
+
+def test_places_written_one_after_another_are_one_address() -> None:
+    found = entities("同社は岐阜県揖斐郡池田町に倉庫を持つ。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["岐阜県揖斐郡池田町"]
+
+
+def test_a_word_the_dictionary_knows_as_a_place_is_one_unless_part_of_a_name() -> None:
+    """ginza calls 静岡県浜松市 a province, 愛知県豊田市 something else; a city in a
+    team's name (シカゴ・ブルズ) is no place."""
+    found = entities("新工場は愛知県豊田市に建設され、シカゴ・ブルズの選手も訪れた。")
+    assert [m.text for m in found if m.label in ("GPE", "LOC")] == ["愛知県豊田市"]
+
+
+def test_a_name_with_sha_is_a_company_even_when_ginza_sees_a_person() -> None:
+    assert [(m.text, m.label) for m in entities("ケスラー社は工場を閉鎖した。")] == [
+        ("ケスラー社", "ORG")
+    ]
+
+
+def test_a_cabinet_or_a_faction_named_after_a_person_is_an_organisation() -> None:
+    found = entities("第2次岸田内閣の発足後、田中派の議員が反発した。")
+    assert [(m.text, m.label) for m in found] == [("岸田内閣", "ORG"), ("田中派", "ORG")]
+
+
+def test_a_law_or_a_bare_legal_form_is_no_organisation() -> None:
+    found = entities("一般社団法人日本鉄鋼連盟は、会社更生法の改正を求めた。")
+    assert [m.text for m in found if m.label == "ORG"] == ["日本鉄鋼連盟"]
+
+
+def test_a_carmaker_ginza_calls_a_car_is_an_organisation() -> None:
+    found = entities("ボルボは電気自動車の生産を増やす。")
+    assert [(m.text, m.label) for m in found] == [("ボルボ", "ORG")]

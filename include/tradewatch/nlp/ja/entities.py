@@ -7,7 +7,8 @@ knows carry its English canonical, so 経済産業省 and 경제산업성 count 
 name as written; a later mention by surname (西村氏, 岸田首相) resolves to the full name
 the article gave first. ginza often cuts a name at the family name (西村 of 西村康稔) or
 keeps its title (菅官房長官): the given name is added back and the title stripped, and
-kept in ``title``.
+kept in ``title``. Places are checked against Sudachi's words: a place name ginza missed
+is added, one that begins a longer name (東京|支店, 大阪|万博) is not the place.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ LABELS = {
     "Pro_Sports_Organization": "ORG",
     "Sports_Organization_Other": "ORG",
     "Show_Organization": "ORG",
+    "Car": "ORG",  # a carmaker more often than a model: ボルボ
     "Country": "GPE",
     "Province": "GPE",
     "City": "GPE",
@@ -74,6 +76,7 @@ ORG_HEADS = frozenset(
         *("連合", "連合会", "組合", "協議会", "委員会", "評議会", "議会", "学会", "会", "団"),
         *("集団", "楽団", "劇団", "球団", "FC", "SC", "大学", "学院", "研究所", "省", "庁"),
         *("局", "党", "軍", "海軍", "陸軍", "空軍", "部隊", "艦隊", "司令部", "内閣"),
+        *("代表", "政権", "派"),
     }
 )
 # One proper-noun word ending in one of them is an organisation too (東京電力, 名古屋大学).
@@ -89,10 +92,10 @@ _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
 _NAME_DOT = frozenset({"・", "＝"})
 # Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
-_NAME_ONLY_HEADS = frozenset({"社", "会", "団", "党", "軍"})
+_NAME_ONLY_HEADS = frozenset({"社", "会", "団", "派"})
 _LEGAL_FORMS = frozenset({"株式会社", "有限会社", "合同会社"})
 # 田中義一陸軍中将 is a general, not an army; one word ending in 大会 an event.
-_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "内閣"})
+_PERSON_HEADS = frozenset({"軍", "海軍", "陸軍", "空軍", "代表"})
 _NOT_ORG_ENDINGS = (
     "神社",
     "大社",
@@ -109,12 +112,35 @@ _COMPOUND_TAGS = (
     "名詞-固有名詞",
     "名詞-普通名詞-一般",
     "名詞-普通名詞-サ変",
+    "名詞-普通名詞-助数詞可能",
     "名詞-数詞",
     "接頭辞",
     "接尾辞-名詞的",
 )
 _FOREIGN_SCRIPT = re.compile(r"[ァ-ヺA-Za-zＡ-Ｚａ-ｚ]")
 _PLACES = frozenset({"GPE", "LOC"})
+# Words after a place that leave it a place: 香川県|出身, 韓国|側, 中国|北部, 東京|都内.
+_PLACE_WORDS = frozenset(
+    {
+        *("出身", "在住", "側", "本土", "国", "国内", "国外", "全土", "全域", "全国", "各地"),
+        *("地区", "地域", "地方", "一帯", "周辺", "近郊", "郊外", "沿岸", "大陸", "内", "間"),
+        *("東部", "西部", "南部", "北部", "中部", "東海岸", "西海岸", "中心", "中心部"),
+        *("市", "府", "県", "州", "省", "郡", "区", "町", "村", "都", "道", "各県", "特別区"),
+        *("市内", "都内", "県内", "府内", "州内", "区内", "町内", "市民", "県民", "国民"),
+        *("向け", "経由", "発", "着", "産", "製", "初", "最大", "最古", "最高峰", "以外"),
+        *("時代", "王国", "王政", "自体", "進出", "独立", "訪問", "入り", "滞在", "旅行"),
+        *("人", "系", "型", "式", "流", "風", "選挙区", "区間", "公開", "上場", "成立", "移転"),
+        *("交渉", "映画", "政策", "経済", "市場", "企業", "社会", "文化", "国籍"),
+        *("共同", "時事"),  # datelines: 【ソウル共同】
+    }
+)
+_NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
+_NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
+# A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
+_NOT_PLACE_ENDINGS = (
+    *("駅", "空港", "飛行場", "競馬場", "球場", "競技場", "公園", "工場", "事業所"),
+    *("発電所", "ビルディング", "線", "IC", "震災", "地震", "事件", "事故"),
+)
 
 
 def extract_entities(
@@ -147,7 +173,106 @@ def extract_entities(
         known = None if foreign else gazetteer.lookup(text)
         mentions.append(_mention(ent, label, known.canonical if known else text))
     mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
-    return _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
+    mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
+    mentions = sorted(mentions + _place_words(doc, mentions), key=lambda m: m.start_char)
+    return _joined_places([m for m in mentions if _kept(doc, m)])
+
+
+def _kept(doc: Doc, mention: EntityMention) -> bool:
+    """Not a place that is no place (``_is_place``), nor an organisation of ginza's that
+    is a facility, a law or a bare legal form (山形工場, 会社更生法, 公益財団法人)."""
+    if mention.label in _PLACES:
+        return _is_place(doc, mention)
+    return (
+        mention.label != "ORG"
+        or mention.canonical != mention.text
+        or not mention.text.endswith(_NOT_ORG_NAMES)
+    )
+
+
+def _place_words(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Words Sudachi knows as place names (静岡県浜松市 is one) that ginza left out or
+    called something else, when they stand alone: not in a name like シカゴ・ブルズ,
+    FC東京 or ゆめタウン久留米."""
+    places = {m.end_char for m in mentions if m.label in _PLACES}
+    found: list[EntityMention] = []
+    for token in doc:
+        if (
+            "地名" in token.tag_
+            and token.text not in _PAIRS
+            and not token.text.isascii()
+            and not any(
+                m.start_char < token.idx + len(token) and token.idx < m.end_char for m in mentions
+            )
+            and not _in_a_name(token, places)
+        ):
+            found.append(_mention(doc[token.i : token.i + 1], "GPE", token.text))
+            places.add(token.idx + len(token))
+    return found
+
+
+def _in_a_name(token: Token, places: set[int]) -> bool:
+    """A word written on to a name word before it (not a place) or with ・ after it."""
+    doc = token.doc
+    if token.i + 1 < len(doc) and doc[token.i + 1].text in _NAME_DOT:
+        return True
+    if token.i == 0:
+        return False
+    before = doc[token.i - 1]
+    return (
+        before.idx + len(before) == token.idx
+        and token.idx not in places
+        and (before.tag_.startswith(_COMPOUND_TAGS) or before.text in _NAME_DOT)
+    )
+
+
+def _is_place(doc: Doc, place: EntityMention) -> bool:
+    """Whether a GPE or LOC mention names the place itself (see ``_begins_a_name``)."""
+    return not place.text.endswith(_NOT_PLACE_ENDINGS) and not _begins_a_name(doc, place)
+
+
+def _joined_places(mentions: list[EntityMention]) -> list[EntityMention]:
+    """Places written one after the other are one address: 福岡県|八女郡|広川町, 長春|市."""
+    joined: list[EntityMention] = []
+    for mention in mentions:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.label in _PLACES
+            and mention.label in _PLACES
+            and last.end_char == mention.start_char
+            and last.canonical == last.text
+            and mention.canonical == mention.text
+        ):
+            joined[-1] = EntityMention(
+                text=last.text + mention.text,
+                label=last.label,
+                canonical=last.text + mention.text,
+                start_char=last.start_char,
+                end_char=mention.end_char,
+            )
+        else:
+            joined.append(mention)
+    return joined
+
+
+def _begins_a_name(doc: Doc, place: EntityMention) -> bool:
+    """A place written together with more nouns names something else, an event's,
+    facility's or team's name (東京|オリンピック, 大阪|府立|…センター, 韓国|シリーズ),
+    unless the words after it are about the place (香川県|出身, 中国|北部) or a title
+    (米国|国務|長官)."""
+    following = doc.char_span(place.end_char, place.end_char + 1, alignment_mode="expand")
+    if not following or following.start_char != place.end_char:
+        return False
+    after = following[0]
+    if not after.tag_.startswith(_NAME_PART_TAGS):
+        return False
+    last = after
+    while last.i + 1 < len(doc) and doc[last.i + 1].tag_.startswith(_NAME_PART_TAGS):
+        last = doc[last.i + 1]
+    return not any(
+        t.text in _PLACE_WORDS or TITLES.search(t.text) is not None for t in (after, last)
+    )
 
 
 def _organisations(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
