@@ -16,14 +16,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
 from tradewatch.models import EntityMention
 from tradewatch.nlp.gazetteer import Gazetteer, GazetteerEntry
 from tradewatch.nlp.ko.lexicon import (
+    COMMITTEE_ENDS,
     COMPANY_SUFFIXES,
     FACILITY_SUFFIXES,
+    FACILITY_WORDS,
     GENERIC_ORGANISATIONS,
     INSTITUTION_SUFFIXES,
+    LANDMARK_SUFFIXES,
     NOT_NAMES,
     NOT_ORGANISATION_ACRONYMS,
     NOT_ORGANISATIONS,
@@ -69,6 +73,15 @@ _DATELINE = re.compile(
 # 시진핑(習近平), 광저우(廣州).
 _GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff]{2,})\)")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
+# Company and outlet names by a part no common word has, however mecab cuts or reads them
+# (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, 데일리X, X데일리.
+_COMPANY_WORD = re.compile(
+    r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트)|데일리[가-힣]{2,}|"
+    r"[가-힣A-Za-z]+데일리)"
+)
+# The mark of a company or association before its name: (주) or ㈜ 주식회사, (유) 유한회사,
+# (사) 사단법인, (재) 재단법인.
+_LEGAL_FORM = re.compile(r"(?:[(（][주유사재株][)）]|㈜)\s?")
 # Which candidate wins an overlap, then the longer: a known name, a person, an organisation
 # (한국거래소 over the 한국 in it), a known place, a place.
 _GAZETTEER, _PERSON_RANK, _ORG_RANK, _GAZETTEER_PLACE, _PLACE_RANK = range(5)
@@ -97,7 +110,10 @@ def extract_entities(
     found = _gazetteer_names(text, bounds, gazetteer)
     found += _people(text, word_list, gazetteer)
     found += _organisations(text, word_list)
+    found += _marked_organisations(text, word_list)
+    found += _company_words(text, bounds)
     found += _places(text, word_list)
+    found += _named_facilities(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -321,7 +337,11 @@ def _person_names(text: str, word_list: list[Word]) -> list[_Found]:
     spans: list[tuple[int, int]] = []
     for word in word_list:
         tokens = _stem(word)
-        idx = [k for k, t in enumerate(tokens) if t.semantic == _PERSON and t.tag == "NNP"]
+        idx = [
+            k
+            for k, t in enumerate(tokens)
+            if t.semantic == _PERSON and t.tag == "NNP" and not _is_place_name(t.surface)
+        ]
         if not idx or _is_place_name(_surface(text, tokens)):
             continue
         if organisation_name(text, tokens) is not None:
@@ -440,6 +460,8 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
         return None
+    if _committee(tokens):
+        return written
     last = tokens[-1]
     starts = {t.start for t in tokens[1:]}
     for suffix in INSTITUTION_SUFFIXES:
@@ -448,6 +470,21 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
             if aligned or len(written) >= 4:
                 return written
     return None
+
+
+def _committee(tokens: Sequence[Token]) -> bool:
+    """A committee by its short form: 위 or 특위 as a morpheme of its own after a noun
+    (정보|위, 무역구제|특위) or ending a proper noun mecab knows (산자위, 노사정위); inside
+    one common noun, 위 ends 행위, 범위 or 시위."""
+    last = tokens[-1]
+    if last.tag == "NNP":
+        return len(last.surface) > 2 and last.surface.endswith("위") and last.semantic is None
+    return (
+        last.tag == "NNG"
+        and last.surface in COMMITTEE_ENDS
+        and len(tokens) > 1
+        and tokens[-2].tag in ("NNG", "NNP")
+    )
 
 
 def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
@@ -487,6 +524,31 @@ def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
             canonical = f"{place} {canonical}"
         found.append(_Found(start, end, "ORG", canonical, _ORG_RANK))
     return found
+
+
+def _marked_organisations(text: str, word_list: list[Word]) -> list[_Found]:
+    """The noun after a legal-form mark ("(주)한빛소재", "㈜한빛"): whatever mecab makes
+    of it (a person's name, common nouns), a registered company or association is named."""
+    found = []
+    heads: dict[int, tuple[Token, ...]] = {}
+    for match in _LEGAL_FORM.finditer(text):
+        if not heads:
+            heads = {t.start: w.tokens[k:] for w in word_list for k, t in enumerate(w.tokens)}
+        tokens = _stem(Word(heads[match.end()])) if match.end() in heads else ()
+        if tokens and _is_noun(tokens):
+            name = _surface(text, tokens)
+            found.append(_Found(tokens[0].start, tokens[-1].end, "ORG", name, _GAZETTEER))
+    return found
+
+
+def _company_words(text: str, bounds: set[int]) -> list[_Found]:
+    """Companies and outlets by a part of their name (한빛코리아, 통상데일리), ending
+    where a morpheme ends."""
+    return [
+        _Found(m.start(), m.end(), "ORG", m.group(), _GAZETTEER)
+        for m in _COMPANY_WORD.finditer(text)
+        if m.end() in bounds
+    ]
 
 
 def _field(text: str, word_list: list[Word], i: int) -> int | None:
@@ -529,7 +591,7 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     starts: list[int] = []  # where each place of the current run starts
     for word in word_list:
         tokens = _stem(word)
-        idx = [k for k, t in enumerate(tokens) if t.semantic == _PLACE]
+        idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
         written = _surface(text, tokens)
         if _is_place_name(written) or _is_facility(text, tokens):
             idx = [0, len(tokens) - 1]
@@ -551,16 +613,59 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
 
 
+def _named_facilities(text: str, word_list: list[Word]) -> list[_Found]:
+    """A name and a facility word after it ("메이지 신사", "트라팔가 광장"): one place,
+    the facility's, whether mecab knows the name as proper or not."""
+    found = []
+    for word, after in pairwise(word_list):
+        facility = _stem(after)
+        if _surface(text, facility) not in FACILITY_WORDS or text[word.end : after.start] != " ":
+            continue
+        if _stem(word) == word.tokens and _is_facility_name(text, word.tokens):
+            end = facility[-1].end
+            found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
+    return found
+
+
+def _is_facility_name(text: str, tokens: Sequence[Token]) -> bool:
+    """Proper nouns, or one common noun of three or more syllables mecab gives no class
+    (메이지): not a common noun that makes a kind of facility (국제 공항, 실내 경기장)."""
+    if all(t.tag in ("NNP", "SL") for t in tokens):
+        return True
+    only = tokens[0]
+    return len(tokens) == 1 and only.tag == "NNG" and not only.semantic and len(only.surface) > 2
+
+
+def _is_place_token(token: Token) -> bool:
+    """A morpheme mecab files as a place, or a place name it files as a person's (프랑스|법인,
+    캐나다|지사) but not as a common noun (세계|대전: 大戰); not a pair of countries
+    (남북)."""
+    if token.surface in NOT_PLACES:
+        return False
+    return token.semantic == _PLACE or (token.tag == "NNP" and _is_place_name(token.surface))
+
+
 def _is_facility(text: str, tokens: Sequence[Token]) -> bool:
-    """A proper noun or place with a facility ending (서울|역, 인천|국제공항)."""
+    """A proper noun or place right before a facility ending (서울|역, 인천|국제공항);
+    not one before a word the ending only ends (아시아|지역)."""
     written = _surface(text, tokens)
     for suffix in FACILITY_SUFFIXES:
         if written.endswith(suffix) and len(written) > len(suffix):
             cut = tokens[-1].end - len(suffix)
-            return any(
+            named = any(t.start == cut for t in tokens) and any(
                 t.end <= cut and (t.tag in ("NNP", "SL") or t.semantic == _PLACE) for t in tokens
             )
+            return named or _is_landmark(text, tokens, suffix)
     return False
+
+
+def _is_landmark(text: str, tokens: Sequence[Token], suffix: str) -> bool:
+    """A name of two or more syllables before a landmark ending, which no common noun
+    takes (창경궁, 만리포해수욕장, 시청앞|광장): mecab often files such names as common
+    nouns."""
+    if suffix not in LANDMARK_SUFFIXES or not _is_noun(tokens):
+        return False
+    return len(_surface(text, tokens)) >= len(suffix) + 2
 
 
 def _place_label(written: str) -> str:
