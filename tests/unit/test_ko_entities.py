@@ -379,3 +379,11 @@ def test_everyday_words_mecab_files_as_places_are_no_places() -> None:
     found = by_text("소재업체 연합(이하 한국소재연합)은 가죽 내장 시트와 유흥 업소를 조사했다.")
     assert "이하" not in found and "유흥" not in found
     assert found["한국소재연합"].label == "ORG"
+
+
+def test_common_nouns_roles_and_rates_with_institution_endings_are_no_organisations() -> None:
+    found = ents(
+        "일본 동북부 수출업체 지도부와 경호원, 신문사 논설위원이 시간당 임금을 놓고 "
+        "수목원에서 만났고 소재통합당은 논평을 냈다."
+    )
+    assert [m.text for m in found if m.label == "ORG"] == ["소재통합당"]

@@ -33,6 +33,7 @@ from tradewatch.nlp.ko.lexicon import (
     NOT_ORGANISATIONS,
     ORGANISATION_CUES,
     ORGANISATION_NOUNS,
+    ROLE_ENDS,
     SURNAMES,
     TITLE_END,
     TITLE_MODIFIERS,
@@ -458,6 +459,8 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return written
     if any(_surface(text, tokens[-k:]) in NOT_ORGANISATIONS for k in range(1, len(tokens) + 1)):
         return None
+    if written.endswith(ROLE_ENDS) or _per_unit(tokens):
+        return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
         return None
     if _committee(tokens):
@@ -470,6 +473,14 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
             if aligned or len(written) >= 4:
                 return written
     return None
+
+
+def _per_unit(tokens: Sequence[Token]) -> bool:
+    """A rate: 당 as a suffix right after one common noun (시간|당, 가구|당); a party's
+    name has more before it (민주|통합|당)."""
+    if len(tokens) != 2 or tokens[0].tag != "NNG":
+        return False
+    return tokens[1].tag == "XSN" and tokens[1].surface == "당"
 
 
 def _committee(tokens: Sequence[Token]) -> bool:

@@ -29,6 +29,7 @@ __all__ = [
     "ORGANISATION_CUES",
     "ORGANISATION_NOUNS",
     "PRONOUNS",
+    "ROLE_ENDS",
     "SINGULAR_PRONOUNS",
     "SURNAMES",
     "TITLE_END",
@@ -121,6 +122,9 @@ INSTITUTION_SUFFIXES = (
     "처",
     "원",
 )
+# Endings of a person's role that end like an institution (논설위원, 보좌관실 직원):
+# a member, not the body.
+ROLE_ENDS = ("위원", "의원", "요원", "대원", "직원", "회원", "공무원", "승무원")
 # Short forms of a committee's name: 위원회 cut to 위 (정보|위, 산자위) or 특위 (무역구제|특위).
 COMMITTEE_ENDS = frozenset({"위", "특위"})
 # Common nouns that end like an institution (공급처, 직원, 일부, 식당); checked against
@@ -139,6 +143,9 @@ NOT_ORGANISATIONS = frozenset(
     | {"중부", "상부", "하부", "흉부", "대퇴부", "도입부", "위안부", "무승부", "반정부"}
     | {"전부", "안부", "여부", "부부", "두부", "복부", "치부", "장부", "학부", "신부"}
     | {"해당", "담당", "상당", "식당", "정당", "강당", "사당", "명당", "주당", "인당", "의사당"}
+    | {"동북부", "북동부", "동남부", "남동부", "서북부", "북서부", "서남부", "남서부", "중북부"}
+    | {"중남부", "중동부", "중서부", "지도부", "고모부", "이모부", "명승부"}
+    | {"경호원", "수도원", "수목원", "식물원", "동물원", "보육원", "양로원", "고아원"}
     | {"걸그룹", "보이그룹", "항공사", "시공사", "저축은행", "대학", "신청", "국회의원"}
     | {"총괄공사", "정무공사", "경제공사", "공사", "신용카드", "체크카드", "교통카드"}
 )
