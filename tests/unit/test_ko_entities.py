@@ -387,3 +387,9 @@ def test_common_nouns_roles_and_rates_with_institution_endings_are_no_organisati
         "수목원에서 만났고 소재통합당은 논평을 냈다."
     )
     assert [m.text for m in found if m.label == "ORG"] == ["소재통합당"]
+
+
+def test_a_proper_noun_and_an_outlet_word_after_it_are_one_organisation() -> None:
+    found = by_text("니시니혼 신문은 일본 정부의 수출규제 강화를 보도했다. 피의자 신문은 길어졌다.")
+    assert found["니시니혼 신문"].label == "ORG"  # mecab reads 니시니혼 as a person's name
+    assert "피의자 신문" not in found  # 신문 "questioning"

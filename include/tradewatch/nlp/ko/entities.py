@@ -33,6 +33,7 @@ from tradewatch.nlp.ko.lexicon import (
     NOT_ORGANISATIONS,
     ORGANISATION_CUES,
     ORGANISATION_NOUNS,
+    OUTLET_WORDS,
     ROLE_ENDS,
     SURNAMES,
     TITLE_END,
@@ -115,6 +116,7 @@ def extract_entities(
     found += _company_words(text, bounds)
     found += _places(text, word_list)
     found += _named_facilities(text, word_list)
+    found += _named_outlets(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -635,6 +637,21 @@ def _named_facilities(text: str, word_list: list[Word]) -> list[_Found]:
         if _stem(word) == word.tokens and _is_facility_name(text, word.tokens):
             end = facility[-1].end
             found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
+    return found
+
+
+def _named_outlets(text: str, word_list: list[Word]) -> list[_Found]:
+    """A proper noun and an outlet word after it ("니시니혼 신문", "홋카이도 신문"): one
+    organisation, though mecab reads many Japanese outlet names as people's names; not a
+    common noun before 신문 "questioning" (피의자 신문)."""
+    found = []
+    for word, after in pairwise(word_list):
+        outlet = _stem(after)
+        if _surface(text, outlet) not in OUTLET_WORDS or text[word.end : after.start] != " ":
+            continue
+        if all(t.tag in ("NNP", "SL") for t in word.tokens):
+            end = outlet[-1].end
+            found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
     return found
 
 
