@@ -393,3 +393,15 @@ def test_a_proper_noun_and_an_outlet_word_after_it_are_one_organisation() -> Non
     found = by_text("니시니혼 신문은 일본 정부의 수출규제 강화를 보도했다. 피의자 신문은 길어졌다.")
     assert found["니시니혼 신문"].label == "ORG"  # mecab reads 니시니혼 as a person's name
     assert "피의자 신문" not in found  # 신문 "questioning"
+
+
+def test_a_proper_noun_in_brackets_after_a_person_is_the_affiliation() -> None:
+    found = by_text(
+        "회의에는 오세진(닛산) 상무와 박지훈(스미토모) 부장이 참석했고 이정민(서울) 교수와 "
+        "홍길동(사진) 대표도 왔다."
+    )
+    assert found["닛산"].label == "ORG"
+    assert found["스미토모"].label == "ORG"  # mecab reads it as a person's name
+    assert found["서울"].label == "GPE"  # a hometown stays a place
+    assert found["오세진"].label == "PERSON"
+    assert not any(m.label == "ORG" and m.text == "사진" for m in found.values())

@@ -4,9 +4,12 @@ Rules over mecab-ko morphemes, no statistical NER: the gazetteer's names first (
 the English canonical, so 산업통상자원부 and 산업부 both count as "Ministry of Trade,
 Industry and Energy"), then what Korean copy makes explicit: mecab's person (인명) and
 place (지명) names, a name before a title ("가토 관방장관"), a surname before 씨 or a title
-("김모씨", "안 장관") and a noun ending in an institution word (국방부, 관세청). A person the
-gazetteer does not know keeps the name as written; a later mention by surname or family
-name resolves to the full name the article gave first.
+("김모씨", "안 장관"), a noun ending in an institution word (국방부, 관세청) or a
+committee's short form (정보|위), the name after a legal-form mark ("(주)한빛소재"), a proper
+noun in brackets after a person (오세진(닛산)) and a name before a facility or outlet
+word ("메이지 신사", "니시니혼 신문"). A person the gazetteer does not know keeps the name
+as written; a later mention by surname or family name resolves to the full name the
+article gave first.
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ _DATELINE = re.compile(
 # A Latin or Chinese-character gloss in brackets right after a name: 유럽연합(EU),
 # 시진핑(習近平), 광저우(廣州).
 _GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff]{2,})\)")
+# A person's club, company or party in brackets right after the name: 오세진(닛산),
+# 기시다 후미오(자민·히로시마).
+_AFFILIATION = re.compile(r"\((?P<org>[가-힣]{2,12})[)·]")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Company and outlet names by a part no common word has, however mecab cuts or reads them
 # (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, 데일리X, X데일리.
@@ -140,7 +146,7 @@ def extract_entities(
             end_char=f.end,
             title=f.title,
         )
-        for f in _glosses(text, _resolve_people(text, chosen))
+        for f in _glosses(text, _resolve_people(text, _affiliations(text, tokens, chosen)))
     ]
 
 
@@ -728,6 +734,40 @@ def _glosses(text: str, found: list[_Found]) -> list[_Found]:
         else:
             result[j] = gloss
     return sorted(result, key=lambda f: f.start)
+
+
+def _affiliations(text: str, tokens: Sequence[Token], found: list[_Found]) -> list[_Found]:
+    """A proper noun in brackets right after a person is where the person plays, works or
+    sits ("오세진(닛산)"): an organisation, though mecab may read it as a name; not a
+    place (hometown), a title or a common noun ("(사진)")."""
+    result = list(found)
+    by_span = {(f.start, f.end): i for i, f in enumerate(found)}
+    for f in found:
+        match = _AFFILIATION.match(text, f.end) if f.label == "PERSON" else None
+        if match is None or not _proper_span(tokens, *match.span("org")):
+            continue
+        start, end = match.span("org")
+        written = match.group("org")
+        if _is_place_name(written) or TITLE_END.search(written) or written in NOT_NAMES:
+            continue
+        i = by_span.get((start, end))
+        org = _Found(start, end, "ORG", written, _ORG_RANK)
+        if i is None and not any(g.start < end and start < g.end for g in found):
+            result.append(org)
+        elif i is not None and found[i].label == "PERSON" and not _known(found[i]):
+            result[i] = org
+    return sorted(result, key=lambda f: f.start)
+
+
+def _proper_span(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether mecab's morphemes from ``start`` to ``end`` are proper nouns, exactly."""
+    inside = [t for t in tokens if start <= t.start < end]
+    return (
+        bool(inside)
+        and inside[0].start == start
+        and inside[-1].end == end
+        and all(t.tag == "NNP" for t in inside)
+    )
 
 
 def _known(found: _Found) -> bool:
