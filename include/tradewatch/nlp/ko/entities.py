@@ -80,6 +80,8 @@ _GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff
 # A person's club, company or party in brackets right after the name: 오세진(닛산),
 # 기시다 후미오(자민·히로시마).
 _AFFILIATION = re.compile(r"\((?P<org>[가-힣]{2,12})[)·]")
+# The first words of a facility or outlet written after its name, for a quick check.
+_NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Company and outlet names by a part no common word has, however mecab cuts or reads them
 # (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, 데일리X, X데일리.
@@ -121,8 +123,7 @@ def extract_entities(
     found += _marked_organisations(text, word_list)
     found += _company_words(text, bounds)
     found += _places(text, word_list)
-    found += _named_facilities(text, word_list)
-    found += _named_outlets(text, word_list)
+    found += _named_facilities_and_outlets(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -632,31 +633,22 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
 
 
-def _named_facilities(text: str, word_list: list[Word]) -> list[_Found]:
-    """A name and a facility word after it ("메이지 신사", "트라팔가 광장"): one place,
-    the facility's, whether mecab knows the name as proper or not."""
+def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Found]:
+    """A name and a facility or outlet word after it: one place ("메이지 신사", "트라팔가
+    광장") whether mecab knows the name as proper or not, or one organisation ("니시니혼
+    신문"), though mecab reads many Japanese outlet names as people's names; not a common
+    noun before 신문 "questioning" (피의자 신문)."""
     found = []
     for word, after in pairwise(word_list):
-        facility = _stem(after)
-        if _surface(text, facility) not in FACILITY_WORDS or text[word.end : after.start] != " ":
+        if not text.startswith(_NAMED_WORDS, after.start) or text[word.end : after.start] != " ":
             continue
-        if _stem(word) == word.tokens and _is_facility_name(text, word.tokens):
-            end = facility[-1].end
-            found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
-    return found
-
-
-def _named_outlets(text: str, word_list: list[Word]) -> list[_Found]:
-    """A proper noun and an outlet word after it ("니시니혼 신문", "홋카이도 신문"): one
-    organisation, though mecab reads many Japanese outlet names as people's names; not a
-    common noun before 신문 "questioning" (피의자 신문)."""
-    found = []
-    for word, after in pairwise(word_list):
-        outlet = _stem(after)
-        if _surface(text, outlet) not in OUTLET_WORDS or text[word.end : after.start] != " ":
-            continue
-        if all(t.tag in ("NNP", "SL") for t in word.tokens):
-            end = outlet[-1].end
+        stem = _stem(after)
+        kind = _surface(text, stem)
+        end = stem[-1].end if stem else after.end
+        if kind in FACILITY_WORDS and _stem(word) == word.tokens:
+            if _is_facility_name(text, word.tokens):
+                found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
+        elif kind in OUTLET_WORDS and all(t.tag in ("NNP", "SL") for t in word.tokens):
             found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
     return found
 
@@ -683,6 +675,8 @@ def _is_facility(text: str, tokens: Sequence[Token]) -> bool:
     """A proper noun or place right before a facility ending (서울|역, 인천|국제공항);
     not one before a word the ending only ends (아시아|지역)."""
     written = _surface(text, tokens)
+    if not written.endswith(FACILITY_SUFFIXES):
+        return False
     for suffix in FACILITY_SUFFIXES:
         if written.endswith(suffix) and len(written) > len(suffix):
             cut = tokens[-1].end - len(suffix)
