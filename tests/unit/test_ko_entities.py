@@ -306,3 +306,102 @@ def test_a_name_mecab_does_not_know_before_ssi_is_a_person() -> None:
     assert found["짜바릿"].label == "PERSON"
     assert found["재국"].label == "PERSON"
     assert [m.label for m in found.values()] == ["PERSON", "PERSON"]
+
+
+def test_a_headquarters_named_by_its_field_is_an_organisation() -> None:
+    found = by_text(
+        "수출입안전관리본부는 일본산 수산물 검역을 강화했고 해양오염방제본부도 대응에 나섰다. "
+        "본부는 지침을 내렸다."
+    )
+    assert found["수출입안전관리본부"].label == "ORG"
+    assert found["해양오염방제본부"].label == "ORG"
+    assert "본부" not in found
+
+
+def test_short_forms_of_committees_are_organisations() -> None:
+    found = by_text(
+        "국회 산자위는 일본 수출규제 대응 예산을 의결했고 외통위와 무역구제특위도 회의를 "
+        "열었다. 위법행위는 오차범위 안에서 줄었다."
+    )
+    for name in ("산자위", "외통위", "무역구제특위"):
+        assert found[name].label == "ORG", name
+    assert "위법행위" not in found and "오차범위" not in found
+
+
+def test_the_noun_after_a_legal_form_mark_is_an_organisation() -> None:
+    found = by_text("㈜한빛소재와 (주)대성케미칼은 일본산 불화수소 대체품을 공급하기로 했다.")
+    assert found["한빛소재"].label == "ORG"
+    assert found["대성케미칼"].label == "ORG"  # mecab reads 대성케미 as a person's name
+
+
+def test_company_and_outlet_names_by_a_part_no_common_word_has() -> None:
+    found = by_text(
+        "한빛코리아와 소재엔터테인먼트는 일본 거래처를 잃었고 통상데일리와 데일리무역, "
+        "소재닷컴도 이를 보도했다."
+    )
+    for name in ("한빛코리아", "소재엔터테인먼트", "통상데일리", "데일리무역", "소재닷컴"):
+        assert found[name].label == "ORG", name
+
+
+def test_landmark_endings_make_places_after_common_nouns() -> None:
+    found = by_text(
+        "창경궁과 시청앞광장에서는 일본 수출규제를 규탄하는 집회가 열렸고 일본산 부품을 실은 "
+        "화물차가 여주분기점과 망향휴게소 사이에서 멈췄다."
+    )
+    for name in ("창경궁", "시청앞광장", "여주분기점", "망향휴게소"):
+        assert found[name].label == "LOC", name
+    assert by_text("관광객이 만리포해수욕장에 몰렸다.")["만리포해수욕장"].label == "LOC"
+
+
+def test_a_name_and_a_facility_word_after_it_are_one_place() -> None:
+    found = by_text("일본 총리는 메이지 신사를 찾았고 국제 공항과 실내 경기장은 붐볐다.")
+    assert found["메이지 신사"].label == "LOC"
+    assert set(found) == {"일본", "메이지 신사"}
+
+
+def test_place_names_mecab_reads_as_names_inside_a_word_are_places() -> None:
+    found = by_text("프랑스법인과 캐나다지사의 수출이 늘었다.")
+    assert found["프랑스"].label == "GPE"
+    assert found["캐나다"].label == "GPE"
+    assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_no_station_in_a_word_the_ending_only_ends() -> None:
+    assert "아시아지역" not in by_text("아시아지역 수출이 늘었다.")
+
+
+def test_pairs_of_countries_and_everyday_words_inside_a_word_are_no_places() -> None:
+    found = by_text("정부는 일본 내부사정과 남북관계를 점검했다.")
+    assert set(found) == {"일본"}
+
+
+def test_everyday_words_mecab_files_as_places_are_no_places() -> None:
+    found = by_text("소재업체 연합(이하 한국소재연합)은 가죽 내장 시트와 유흥 업소를 조사했다.")
+    assert "이하" not in found and "유흥" not in found
+    assert found["한국소재연합"].label == "ORG"
+
+
+def test_common_nouns_roles_and_rates_with_institution_endings_are_no_organisations() -> None:
+    found = ents(
+        "일본 동북부 수출업체 지도부와 경호원, 신문사 논설위원이 시간당 임금을 놓고 "
+        "수목원에서 만났고 소재통합당은 논평을 냈다."
+    )
+    assert [m.text for m in found if m.label == "ORG"] == ["소재통합당"]
+
+
+def test_a_proper_noun_and_an_outlet_word_after_it_are_one_organisation() -> None:
+    found = by_text("니시니혼 신문은 일본 정부의 수출규제 강화를 보도했다. 피의자 신문은 길어졌다.")
+    assert found["니시니혼 신문"].label == "ORG"  # mecab reads 니시니혼 as a person's name
+    assert "피의자 신문" not in found  # 신문 "questioning"
+
+
+def test_a_proper_noun_in_brackets_after_a_person_is_the_affiliation() -> None:
+    found = by_text(
+        "회의에는 오세진(닛산) 상무와 박지훈(스미토모) 부장이 참석했고 이정민(서울) 교수와 "
+        "홍길동(사진) 대표도 왔다."
+    )
+    assert found["닛산"].label == "ORG"
+    assert found["스미토모"].label == "ORG"  # mecab reads it as a person's name
+    assert found["서울"].label == "GPE"  # a hometown stays a place
+    assert found["오세진"].label == "PERSON"
+    assert not any(m.label == "ORG" and m.text == "사진" for m in found.values())

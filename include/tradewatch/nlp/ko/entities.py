@@ -4,9 +4,12 @@ Rules over mecab-ko morphemes, no statistical NER: the gazetteer's names first (
 the English canonical, so 산업통상자원부 and 산업부 both count as "Ministry of Trade,
 Industry and Energy"), then what Korean copy makes explicit: mecab's person (인명) and
 place (지명) names, a name before a title ("가토 관방장관"), a surname before 씨 or a title
-("김모씨", "안 장관") and a noun ending in an institution word (국방부, 관세청). A person the
-gazetteer does not know keeps the name as written; a later mention by surname or family
-name resolves to the full name the article gave first.
+("김모씨", "안 장관"), a noun ending in an institution word (국방부, 관세청) or a
+committee's short form (정보|위), the name after a legal-form mark ("(주)한빛소재"), a proper
+noun in brackets after a person (오세진(닛산)) and a name before a facility or outlet
+word ("메이지 신사", "니시니혼 신문"). A person the gazetteer does not know keeps the name
+as written; a later mention by surname or family name resolves to the full name the
+article gave first.
 """
 
 from __future__ import annotations
@@ -16,19 +19,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
 from tradewatch.models import EntityMention
 from tradewatch.nlp.gazetteer import Gazetteer, GazetteerEntry
 from tradewatch.nlp.ko.lexicon import (
+    COMMITTEE_ENDS,
     COMPANY_SUFFIXES,
     FACILITY_SUFFIXES,
+    FACILITY_WORDS,
     GENERIC_ORGANISATIONS,
     INSTITUTION_SUFFIXES,
+    LANDMARK_SUFFIXES,
     NOT_NAMES,
     NOT_ORGANISATION_ACRONYMS,
     NOT_ORGANISATIONS,
     ORGANISATION_CUES,
     ORGANISATION_NOUNS,
+    OUTLET_WORDS,
+    ROLE_ENDS,
     SURNAMES,
     TITLE_END,
     TITLE_MODIFIERS,
@@ -68,7 +77,21 @@ _DATELINE = re.compile(
 # A Latin or Chinese-character gloss in brackets right after a name: 유럽연합(EU),
 # 시진핑(習近平), 광저우(廣州).
 _GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff]{2,})\)")
+# A person's club, company or party in brackets right after the name: 오세진(닛산),
+# 기시다 후미오(자민·히로시마).
+_AFFILIATION = re.compile(r"\((?P<org>[가-힣]{2,12})[)·]")
+# The first words of a facility or outlet written after its name, for a quick check.
+_NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
+# Company and outlet names by a part no common word has, however mecab cuts or reads them
+# (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, 데일리X, X데일리.
+_COMPANY_WORD = re.compile(
+    r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트)|데일리[가-힣]{2,}|"
+    r"[가-힣A-Za-z]+데일리)"
+)
+# The mark of a company or association before its name: (주) or ㈜ 주식회사, (유) 유한회사,
+# (사) 사단법인, (재) 재단법인.
+_LEGAL_FORM = re.compile(r"(?:[(（][주유사재株][)）]|㈜)\s?")
 # Which candidate wins an overlap, then the longer: a known name, a person, an organisation
 # (한국거래소 over the 한국 in it), a known place, a place.
 _GAZETTEER, _PERSON_RANK, _ORG_RANK, _GAZETTEER_PLACE, _PLACE_RANK = range(5)
@@ -97,7 +120,10 @@ def extract_entities(
     found = _gazetteer_names(text, bounds, gazetteer)
     found += _people(text, word_list, gazetteer)
     found += _organisations(text, word_list)
+    found += _marked_organisations(text, word_list)
+    found += _company_words(text, bounds)
     found += _places(text, word_list)
+    found += _named_facilities_and_outlets(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -121,7 +147,7 @@ def extract_entities(
             end_char=f.end,
             title=f.title,
         )
-        for f in _glosses(text, _resolve_people(text, chosen))
+        for f in _glosses(text, _resolve_people(text, _affiliations(text, tokens, chosen)))
     ]
 
 
@@ -321,7 +347,11 @@ def _person_names(text: str, word_list: list[Word]) -> list[_Found]:
     spans: list[tuple[int, int]] = []
     for word in word_list:
         tokens = _stem(word)
-        idx = [k for k, t in enumerate(tokens) if t.semantic == _PERSON and t.tag == "NNP"]
+        idx = [
+            k
+            for k, t in enumerate(tokens)
+            if t.semantic == _PERSON and t.tag == "NNP" and not _is_place_name(t.surface)
+        ]
         if not idx or _is_place_name(_surface(text, tokens)):
             continue
         if organisation_name(text, tokens) is not None:
@@ -438,8 +468,12 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return written
     if any(_surface(text, tokens[-k:]) in NOT_ORGANISATIONS for k in range(1, len(tokens) + 1)):
         return None
+    if written.endswith(ROLE_ENDS) or _per_unit(tokens):
+        return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
         return None
+    if _committee(tokens):
+        return written
     last = tokens[-1]
     starts = {t.start for t in tokens[1:]}
     for suffix in INSTITUTION_SUFFIXES:
@@ -448,6 +482,29 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
             if aligned or len(written) >= 4:
                 return written
     return None
+
+
+def _per_unit(tokens: Sequence[Token]) -> bool:
+    """A rate: 당 as a suffix right after one common noun (시간|당, 가구|당); a party's
+    name has more before it (민주|통합|당)."""
+    if len(tokens) != 2 or tokens[0].tag != "NNG":
+        return False
+    return tokens[1].tag == "XSN" and tokens[1].surface == "당"
+
+
+def _committee(tokens: Sequence[Token]) -> bool:
+    """A committee by its short form: 위 or 특위 as a morpheme of its own after a noun
+    (정보|위, 무역구제|특위) or ending a proper noun mecab knows (산자위, 노사정위); inside
+    one common noun, 위 ends 행위, 범위 or 시위."""
+    last = tokens[-1]
+    if last.tag == "NNP":
+        return len(last.surface) > 2 and last.surface.endswith("위") and last.semantic is None
+    return (
+        last.tag == "NNG"
+        and last.surface in COMMITTEE_ENDS
+        and len(tokens) > 1
+        and tokens[-2].tag in ("NNG", "NNP")
+    )
 
 
 def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
@@ -487,6 +544,31 @@ def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
             canonical = f"{place} {canonical}"
         found.append(_Found(start, end, "ORG", canonical, _ORG_RANK))
     return found
+
+
+def _marked_organisations(text: str, word_list: list[Word]) -> list[_Found]:
+    """The noun after a legal-form mark ("(주)한빛소재", "㈜한빛"): whatever mecab makes
+    of it (a person's name, common nouns), a registered company or association is named."""
+    found = []
+    heads: dict[int, tuple[Token, ...]] = {}
+    for match in _LEGAL_FORM.finditer(text):
+        if not heads:
+            heads = {t.start: w.tokens[k:] for w in word_list for k, t in enumerate(w.tokens)}
+        tokens = _stem(Word(heads[match.end()])) if match.end() in heads else ()
+        if tokens and _is_noun(tokens):
+            name = _surface(text, tokens)
+            found.append(_Found(tokens[0].start, tokens[-1].end, "ORG", name, _GAZETTEER))
+    return found
+
+
+def _company_words(text: str, bounds: set[int]) -> list[_Found]:
+    """Companies and outlets by a part of their name (한빛코리아, 통상데일리), ending
+    where a morpheme ends."""
+    return [
+        _Found(m.start(), m.end(), "ORG", m.group(), _GAZETTEER)
+        for m in _COMPANY_WORD.finditer(text)
+        if m.end() in bounds
+    ]
 
 
 def _field(text: str, word_list: list[Word], i: int) -> int | None:
@@ -529,7 +611,7 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     starts: list[int] = []  # where each place of the current run starts
     for word in word_list:
         tokens = _stem(word)
-        idx = [k for k, t in enumerate(tokens) if t.semantic == _PLACE]
+        idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
         written = _surface(text, tokens)
         if _is_place_name(written) or _is_facility(text, tokens):
             idx = [0, len(tokens) - 1]
@@ -551,16 +633,67 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
 
 
+def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Found]:
+    """A name and a facility or outlet word after it: one place ("메이지 신사", "트라팔가
+    광장") whether mecab knows the name as proper or not, or one organisation ("니시니혼
+    신문"), though mecab reads many Japanese outlet names as people's names; not a common
+    noun before 신문 "questioning" (피의자 신문)."""
+    found = []
+    for word, after in pairwise(word_list):
+        if not text.startswith(_NAMED_WORDS, after.start) or text[word.end : after.start] != " ":
+            continue
+        stem = _stem(after)
+        kind = _surface(text, stem)
+        end = stem[-1].end if stem else after.end
+        if kind in FACILITY_WORDS and _stem(word) == word.tokens:
+            if _is_facility_name(text, word.tokens):
+                found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
+        elif kind in OUTLET_WORDS and all(t.tag in ("NNP", "SL") for t in word.tokens):
+            found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
+    return found
+
+
+def _is_facility_name(text: str, tokens: Sequence[Token]) -> bool:
+    """Proper nouns, or one common noun of three or more syllables mecab gives no class
+    (메이지): not a common noun that makes a kind of facility (국제 공항, 실내 경기장)."""
+    if all(t.tag in ("NNP", "SL") for t in tokens):
+        return True
+    only = tokens[0]
+    return len(tokens) == 1 and only.tag == "NNG" and not only.semantic and len(only.surface) > 2
+
+
+def _is_place_token(token: Token) -> bool:
+    """A morpheme mecab files as a place, or a place name it files as a person's (프랑스|법인,
+    캐나다|지사) but not as a common noun (세계|대전: 大戰); not a pair of countries
+    (남북)."""
+    if token.surface in NOT_PLACES:
+        return False
+    return token.semantic == _PLACE or (token.tag == "NNP" and _is_place_name(token.surface))
+
+
 def _is_facility(text: str, tokens: Sequence[Token]) -> bool:
-    """A proper noun or place with a facility ending (서울|역, 인천|국제공항)."""
+    """A proper noun or place right before a facility ending (서울|역, 인천|국제공항);
+    not one before a word the ending only ends (아시아|지역)."""
     written = _surface(text, tokens)
+    if not written.endswith(FACILITY_SUFFIXES):
+        return False
     for suffix in FACILITY_SUFFIXES:
         if written.endswith(suffix) and len(written) > len(suffix):
             cut = tokens[-1].end - len(suffix)
-            return any(
+            named = any(t.start == cut for t in tokens) and any(
                 t.end <= cut and (t.tag in ("NNP", "SL") or t.semantic == _PLACE) for t in tokens
             )
+            return named or _is_landmark(text, tokens, suffix)
     return False
+
+
+def _is_landmark(text: str, tokens: Sequence[Token], suffix: str) -> bool:
+    """A name of two or more syllables before a landmark ending, which no common noun
+    takes (창경궁, 만리포해수욕장, 시청앞|광장): mecab often files such names as common
+    nouns."""
+    if suffix not in LANDMARK_SUFFIXES or not _is_noun(tokens):
+        return False
+    return len(_surface(text, tokens)) >= len(suffix) + 2
 
 
 def _place_label(written: str) -> str:
@@ -595,6 +728,40 @@ def _glosses(text: str, found: list[_Found]) -> list[_Found]:
         else:
             result[j] = gloss
     return sorted(result, key=lambda f: f.start)
+
+
+def _affiliations(text: str, tokens: Sequence[Token], found: list[_Found]) -> list[_Found]:
+    """A proper noun in brackets right after a person is where the person plays, works or
+    sits ("오세진(닛산)"): an organisation, though mecab may read it as a name; not a
+    place (hometown), a title or a common noun ("(사진)")."""
+    result = list(found)
+    by_span = {(f.start, f.end): i for i, f in enumerate(found)}
+    for f in found:
+        match = _AFFILIATION.match(text, f.end) if f.label == "PERSON" else None
+        if match is None or not _proper_span(tokens, *match.span("org")):
+            continue
+        start, end = match.span("org")
+        written = match.group("org")
+        if _is_place_name(written) or TITLE_END.search(written) or written in NOT_NAMES:
+            continue
+        i = by_span.get((start, end))
+        org = _Found(start, end, "ORG", written, _ORG_RANK)
+        if i is None and not any(g.start < end and start < g.end for g in found):
+            result.append(org)
+        elif i is not None and found[i].label == "PERSON" and not _known(found[i]):
+            result[i] = org
+    return sorted(result, key=lambda f: f.start)
+
+
+def _proper_span(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether mecab's morphemes from ``start`` to ``end`` are proper nouns, exactly."""
+    inside = [t for t in tokens if start <= t.start < end]
+    return (
+        bool(inside)
+        and inside[0].start == start
+        and inside[-1].end == end
+        and all(t.tag == "NNP" for t in inside)
+    )
 
 
 def _known(found: _Found) -> bool:

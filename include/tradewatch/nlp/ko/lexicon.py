@@ -13,19 +13,24 @@ import re
 
 __all__ = [
     "AUTHORITY_NOUNS",
+    "COMMITTEE_ENDS",
     "COMPANY_SUFFIXES",
     "DESCRIPTOR_NOUNS",
     "DOCUMENT_NOUNS",
     "FACILITY_SUFFIXES",
+    "FACILITY_WORDS",
     "GENERIC_ORGANISATIONS",
     "INSTITUTION_SUFFIXES",
+    "LANDMARK_SUFFIXES",
     "MEDIA_SUFFIXES",
     "NOT_NAMES",
     "NOT_ORGANISATIONS",
     "NOT_ORGANISATION_ACRONYMS",
     "ORGANISATION_CUES",
     "ORGANISATION_NOUNS",
+    "OUTLET_WORDS",
     "PRONOUNS",
+    "ROLE_ENDS",
     "SINGULAR_PRONOUNS",
     "SURNAMES",
     "TITLE_END",
@@ -111,12 +116,18 @@ INSTITUTION_SUFFIXES = (
     "연합",
     "노조",
     "구조대",
+    "닷컴",
     "당",
     "부",
     "청",
     "처",
     "원",
 )
+# Endings of a person's role that end like an institution (논설위원, 보좌관실 직원):
+# a member, not the body.
+ROLE_ENDS = ("위원", "의원", "요원", "대원", "직원", "회원", "공무원", "승무원")
+# Short forms of a committee's name: 위원회 cut to 위 (정보|위, 산자위) or 특위 (무역구제|특위).
+COMMITTEE_ENDS = frozenset({"위", "특위"})
 # Common nouns that end like an institution (공급처, 직원, 일부, 식당); checked against
 # the word's last morphemes, so 국정원 is not taken for 정원 "garden".
 NOT_ORGANISATIONS = frozenset(
@@ -131,8 +142,11 @@ NOT_ORGANISATIONS = frozenset(
     | {"소방대원", "홀인원", "넘버원", "출원"}
     | {"전체", "대부", "일부", "내부", "외부", "세부", "간부", "남부", "북부", "동부", "서부"}
     | {"중부", "상부", "하부", "흉부", "대퇴부", "도입부", "위안부", "무승부", "반정부"}
-    | {"전부", "안부", "여부", "부부", "두부", "복부", "치부", "장부", "학부", "본부", "신부"}
+    | {"전부", "안부", "여부", "부부", "두부", "복부", "치부", "장부", "학부", "신부"}
     | {"해당", "담당", "상당", "식당", "정당", "강당", "사당", "명당", "주당", "인당", "의사당"}
+    | {"동북부", "북동부", "동남부", "남동부", "서북부", "북서부", "서남부", "남서부", "중북부"}
+    | {"중남부", "중동부", "중서부", "지도부", "고모부", "이모부", "명승부"}
+    | {"경호원", "수도원", "수목원", "식물원", "동물원", "보육원", "양로원", "고아원"}
     | {"걸그룹", "보이그룹", "항공사", "시공사", "저축은행", "대학", "신청", "국회의원"}
     | {"총괄공사", "정무공사", "경제공사", "공사", "신용카드", "체크카드", "교통카드"}
 )
@@ -187,6 +201,9 @@ COMPANY_SUFFIXES = (
 # 인천|국제공항, 정부세종|청사); facilities are LOC.
 FACILITY_SUFFIXES = (
     "국제공항",
+    "분기점",
+    "나들목",
+    "휴게소",
     "해수욕장",
     "박물관",
     "미술관",
@@ -207,6 +224,12 @@ FACILITY_SUFFIXES = (
     "역",
     "궁",
     "항",
+)
+# Facilities written as a word of their own after their name ("메이지 신사", "트라팔가 광장").
+FACILITY_WORDS = frozenset({"광장", "공항", "국제공항", "신사", "극장", "경기장", "성당", "사원"})
+# Facility endings that make a place after any name, proper noun or not (창경궁, 망향|휴게소).
+LANDMARK_SUFFIXES = frozenset(
+    {"해수욕장", "국제공항", "광장", "궁", "빌딩", "분기점", "나들목", "휴게소"}
 )
 # Words after an organisation's name that only an organisation takes ("애플 관계자",
 # "MBC 소속", "구글 최고경영자").
@@ -264,6 +287,8 @@ DOCUMENT_NOUNS = frozenset(
     | {"담화문", "자료", "문서", "공문", "결의안", "판결문", "백서", "사설", "공고"}
     | {"현수막", "게시물", "트윗", "글", "메시지", "입장문", "회의록", "조사"}
 )
+# Outlets written as a word of their own after their name ("니시니혼 신문", "홋카이도 신문").
+OUTLET_WORDS = frozenset({"신문", "신문사", "통신", "통신사", "일보"})
 # Outlets by their name's ending (교도통신, 요미우리신문, 뉴욕타임스, 조선일보).
 MEDIA_SUFFIXES = re.compile(
     r"(?:통신|통신사|신문|일보|뉴스|방송|타임스|타임즈|포스트|저널|데일리|TV|tv|채널|매체|언론)$"

@@ -5,7 +5,8 @@ mecab-ko's dictionary files most transliterated names as person names (프랑스
 before believing mecab. Country and city names are GPE, continents and regions LOC.
 Words that are also everyday Korean (오만 "arrogance", 수단 "means", 경기 "game", 선전
 "propaganda") are left out: a wrong place is worse than a missed one. ``NOT_PLACES`` are
-words mecab files as places that name a pair of countries (남북, 한미) rather than one.
+words mecab files as places that name a pair of countries (남북, 한미) rather than one, or
+are everyday words (이하 "below", 내장 "built-in").
 """
 
 from __future__ import annotations
@@ -66,5 +67,5 @@ REGIONS = frozenset(
 )
 NOT_PLACES = frozenset(
     {"남북", "남북한", "한미", "한일", "한중", "북미", "북중", "북일", "미중", "미일", "중일"}
-    | {"한미일", "한중일", "내부", "도내", "시내", "국내", "해외"}
+    | {"한미일", "한중일", "내부", "도내", "시내", "국내", "해외", "이하", "내장", "유흥"}
 )
