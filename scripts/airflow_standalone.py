@@ -50,6 +50,8 @@ TERM_SECONDS = 10.0
 STARTUP_TIMEOUT = 300.0
 # The Celery queue of the tasks that write the DuckDB file (plugins/tradewatch_dag_policy.py).
 DUCKDB_QUEUE = "duckdb"
+# Where the Celery workers share per-host politeness (TRADEWATCH_COORDINATION_URL).
+COORDINATION_DB = "tradewatch"
 
 
 class _Stop(Exception):
@@ -260,7 +262,8 @@ def main(argv: list[str]) -> int:
                 f"[tradewatch] Postgres ready in {time.monotonic() - t0:.1f}s ({server.pgdata})",
                 flush=True,
             )
-        if broker is not None:
+        if broker is not None and server is not None:
+            server.ensure_database(COORDINATION_DB)
             broker.start()
             print(f"[tradewatch] Redis ready ({broker.socket})", flush=True)
         print(f"[tradewatch] starting Airflow, {executor} executor (AIRFLOW_HOME={home})")

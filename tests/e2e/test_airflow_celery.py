@@ -5,9 +5,12 @@ Celery workers: ``duckdb``, which also serves the ``duckdb`` queue, and ``worker
 daily DAG over a 300-page site on 3 loopback hosts goes green, its tasks ran on both
 workers, every task that opens the DuckDB file (the load, the brief that follows it) ran
 on ``duckdb``, and no host ever had two requests in flight, as the hosts' servers saw it,
-though both workers polled and fetched. The rows equal those of the CLI over the same
-site, on one process, which tests/e2e/test_airflow_workers.py shows equal to a
-LocalExecutor run. Ctrl-C leaves no Airflow, Celery, Redis or PostgreSQL process.
+though both workers polled and fetched: they take turns through the per-host rows of the
+coordination database (``TRADEWATCH_COORDINATION_URL``, a database on the embedded
+PostgreSQL), which hold the three hosts afterwards, and no lock file was written. The
+rows equal those of the CLI over the same site, on one process, which
+tests/e2e/test_airflow_workers.py shows equal to a LocalExecutor run. Ctrl-C leaves no
+Airflow, Celery, Redis or PostgreSQL process.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from typing import Any
 
 import duckdb
 import psutil
+import psycopg2
 import pytest
 
 from airflowtest import Airflow, failure_report, standalone
 from servers.wire_site import build_site, page_urls, serve_hosts, write_sources
 from tradewatch.devserver import Served
+from tradewatch.fetching import host_key
 
 pytestmark = pytest.mark.e2e
 
@@ -85,8 +90,16 @@ class Peaks:
             for component in psutil.Process(self.airflow.started.proc.pid).children():
                 tree = [component, *component.children(recursive=True)]
                 rss = sum(_rss(p) for p in tree) / 2**20
-                name = " ".join(component.cmdline()[1:5])
+                name = _component(" ".join(component.cmdline()))
                 self.mb[name] = max(self.mb.get(name, 0.0), rss)
+
+
+def _component(command: str) -> str:
+    """A component's name from its command line (Celery and uvicorn rewrite theirs)."""
+    for word in ("api_server", "scheduler", "dag-processor", "triggerer", "duckdb@", "worker2@"):
+        if word in command:
+            return word.strip("@")
+    return command
 
 
 def _rss(p: psutil.Process) -> int:
@@ -94,6 +107,16 @@ def _rss(p: psutil.Process) -> int:
         return p.memory_info().rss
     except psutil.Error:
         return 0
+
+
+def _leased_hosts(airflow: Airflow) -> list[str]:
+    con = psycopg2.connect(airflow.env["TRADEWATCH_COORDINATION_URL"])
+    try:
+        with con.cursor() as cur:
+            cur.execute("SELECT host FROM tradewatch_host_pace ORDER BY host")
+            return [row[0] for row in cur.fetchall()]
+    finally:
+        con.close()
 
 
 def _overlaps(served: list[Served]) -> list[tuple[Served, Served]]:
@@ -147,6 +170,7 @@ def test_the_daily_run_on_two_celery_workers(tmp_path: Path) -> None:
                 stored = dict(con.execute("SELECT url, relevant FROM articles").fetchall())
                 (counts,) = con.execute("SELECT counts FROM pipeline_runs").fetchone()
             airflow_rows = _rows(snapshot)
+            leased = _leased_hosts(airflow)
         served = [server.served for server in servers]
 
         workers = {name: host.split("@")[0] for name, host in daily_hosts.items()}
@@ -163,6 +187,8 @@ def test_the_daily_run_on_two_celery_workers(tmp_path: Path) -> None:
         stages = json.loads(counts)
         assert stages["extract"]["processes"] > 1 and stages["analyze"]["processes"] > 1, stages
 
+        assert leased == sorted(host_key(base) for base in bases)
+        assert not (airflow.data / "hosts").exists() and not (airflow.data / "robots").exists()
         for host, hits in zip(bases, served, strict=True):
             assert len(hits) > PAGES // HOSTS, host  # its pages and feeds, robots.txt
             assert not _overlaps(hits), f"{host}: two requests in flight at once"

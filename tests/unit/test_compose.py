@@ -150,6 +150,16 @@ def test_init_migrates_and_creates_the_pool(services: dict) -> None:
     assert init["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
+def test_workers_share_politeness_through_a_database_init_creates(services: dict) -> None:
+    url = services["airflow-worker"]["environment"]["TRADEWATCH_COORDINATION_URL"]
+    assert url.startswith("postgresql://") and url.endswith("@postgres/tradewatch")
+    init = services["airflow-init"]
+    create = init["environment"]["CREATE_COORDINATION_DB"]
+    compile(create, "CREATE_COORDINATION_DB", "exec")
+    assert "CREATE DATABASE tradewatch" in create
+    assert 'python -c "$${CREATE_COORDINATION_DB}"' in init["command"][-1]
+
+
 def test_dockerfile_uses_the_pinned_airflow_and_the_lock() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     match = re.search(r"apache/airflow:(\d+\.\d+\.\d+)-python(\d+\.\d+)", text)
