@@ -9,7 +9,10 @@ of the project's own dev set, never an outlet's, with a few words of each articl
 the search dictionary grows with the archive), 70 % relevant, three quotes and ten
 mentions per relevant article, a fetch log, stored oldest first as daily runs store them,
 then the full-text index and the read-only snapshot (and its standby), as a long-running
-install would have them. Then it times, as the CLI runs them:
+install would have them. A first daily ingest of other pages (yesterday's run, not timed)
+brings the files into the state a daily run finds them in: the standby one load behind,
+the parts of the file daily runs touch in the page cache. Then it times, as the CLI runs
+them:
 
 * a daily ingest of ``--pages`` new pages (half relevant, half off-topic) from a loopback
   site: the whole command, and the load and snapshot publish inside it (from its log);
@@ -143,9 +146,13 @@ def build_archive(db: Path, size: int) -> dict[str, float]:
 def daily_runs(folder: Path, pages: int) -> dict[str, object]:
     """The runs a day brings, timed as the CLI runs them."""
     db, data = folder / "tw.duckdb", folder / "data"
-    site = build_site(folder / "site", pages, hosts=4, feeds=10, relevant_share=0.5, seed=5)
     today = datetime.now(UTC).date()
     out: dict[str, object] = {}
+    yesterday = build_site(folder / "site0", pages, hosts=4, feeds=10, relevant_share=0.5, seed=4)
+    with serve_site(yesterday) as bases:
+        sources = write_sources(folder / "sources0.yaml", yesterday, bases, name="yesterday")
+        _timed(["ingest", "--sources", sources, "--db", db, "--data-dir", data], folder / "0.log")
+    site = build_site(folder / "site", pages, hosts=4, feeds=10, relevant_share=0.5, seed=5)
     with serve_site(site) as bases:
         sources = write_sources(folder / "sources.yaml", site, bases)
         common = ["--sources", sources, "--db", db, "--data-dir", data]

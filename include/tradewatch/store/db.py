@@ -13,12 +13,14 @@ is better served by an immediate "locked by PID ..." than by a silent hang.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import random
 import re
 import time
+from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -28,7 +30,9 @@ from tradewatch.config import ConfigError
 
 __all__ = [
     "DEFAULT_LOCK_WAIT_SECONDS",
+    "DEFAULT_MEMORY_LIMIT",
     "LOCK_WAIT_ENV",
+    "MEMORY_ENV",
     "MIGRATIONS_DIR",
     "ROW_GROUP_SIZE",
     "StoreError",
@@ -37,7 +41,9 @@ __all__ = [
     "fts_extension_path",
     "load_fts",
     "lock_wait_seconds",
+    "memory_limit",
     "migrate",
+    "uncapped",
 ]
 
 logger = logging.getLogger(__name__)
@@ -47,6 +53,13 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 
 LOCK_WAIT_ENV = "TRADEWATCH_DB_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_SECONDS = 120.0
+MEMORY_ENV = "TRADEWATCH_DB_MEMORY"
+# DuckDB keeps what it read cached up to its memory limit, 80 % of RAM by default, so a
+# writer's footprint grew with the archive (1 GB and more at a million articles) though a
+# daily load reads only the rows it changes. Writers get this cap; building the search
+# index whole lifts it (:func:`uncapped`).
+DEFAULT_MEMORY_LIMIT = "512MB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 _FIRST_DELAY = 0.25  # seconds before the first retry; doubled each time
 _MAX_DELAY = 10.0  # an analyst's query may end any moment: never sleep longer than this
 _LOCK_ERROR = "Could not set lock on file"
@@ -92,8 +105,30 @@ def connect(
     con = _open(path, read_only, wait_seconds)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
+        con.execute(f"SET memory_limit = '{memory_limit()}'")
         migrate(con)
     return con
+
+
+def memory_limit() -> str:
+    """The cap on a writer's DuckDB memory: ``$TRADEWATCH_DB_MEMORY`` (e.g. ``1GB``) or 512MB."""
+    raw = os.environ.get(MEMORY_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MEMORY_LIMIT
+    if not _MEMORY.fullmatch(raw):
+        raise ConfigError(f"{MEMORY_ENV} must be a size such as 512MB or 2GB, got {raw!r}")
+    return raw
+
+
+@contextlib.contextmanager
+def uncapped(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's own memory limit for the block, then the writer's cap again: work over the
+    whole archive (building the search index whole) would spill to disk, slowly, under it."""
+    con.execute("RESET memory_limit")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{memory_limit()}'")
 
 
 def lock_wait_seconds() -> float:

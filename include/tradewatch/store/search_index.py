@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from tradewatch.store.db import load_fts
+from tradewatch.store.db import load_fts, uncapped
 from tradewatch.store.row_ranges import ranged, row_ranges
 
 __all__ = ["INDEXES", "build_search_indexes", "drop_search_indexes", "update_search_index"]
@@ -190,10 +190,11 @@ def _usable(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def _build(con: duckdb.DuckDBPyConnection, table: str) -> None:
     key, fields = INDEXES[table]
     columns = ", ".join(f"'{f}'" for f in fields)
-    con.execute(
-        f"PRAGMA create_fts_index('{table}', '{key}', {columns}, stemmer = '{_STEMMER}', "
-        f"strip_accents = 0, ignore = '{_IGNORE}', overwrite = 1)"
-    )
+    with uncapped(con):
+        con.execute(
+            f"PRAGMA create_fts_index('{table}', '{key}', {columns}, stemmer = '{_STEMMER}', "
+            f"strip_accents = 0, ignore = '{_IGNORE}', overwrite = 1)"
+        )
 
 
 def _schema(table: str) -> str:
