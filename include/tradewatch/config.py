@@ -34,6 +34,7 @@ __all__ = [
     "nlp_processes",
     "project_home",
     "spacy_model_name",
+    "storage_location",
     "worker_processes",
 ]
 
@@ -71,6 +72,13 @@ def coordination_url() -> str | None:
     the fetch processes of several machines keep per-host leases and robots.txt answers;
     None keeps them in lock files under the data directory, which reach one machine only."""
     return os.environ.get("TRADEWATCH_COORDINATION_URL", "").strip() or None
+
+
+def storage_location(data_dir: Path) -> str:
+    """Where run folders and the raw archive live: ``$TRADEWATCH_STORAGE_URL`` (any fsspec
+    URL, e.g. ``file:///shared/tradewatch`` or ``s3://bucket/prefix``, so that workers on
+    several machines reach them), else ``data_dir`` on local disk."""
+    return os.environ.get("TRADEWATCH_STORAGE_URL", "").strip() or str(data_dir)
 
 
 def default_sources_file() -> Path:

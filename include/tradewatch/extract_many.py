@@ -8,11 +8,11 @@ processes. Small runs stay in this process: starting workers costs more than the
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import partial
 from itertools import islice
-from pathlib import Path
 
 from tradewatch.archive import RawArchive
 from tradewatch.config import worker_processes
@@ -34,12 +34,12 @@ def extract_processes(pages: int) -> int:
 
 
 def extract_stream(
-    data_dir: Path, items: Iterable[Fetched], pool: WorkerPool | None = None
+    archive_root: str | os.PathLike[str], items: Iterable[Fetched], pool: WorkerPool | None = None
 ) -> Iterator[tuple[Fetched, Outcome]]:
     """Each fetched item with its article or failure reason, in order; batches go to the
     ``pool``'s workers if it has any, at most two per process in flight, so memory
-    stays flat."""
-    work = partial(_extract_batch, data_dir)
+    stays flat. ``archive_root`` is the raw archive's root, a path or fsspec URL."""
+    work = partial(_extract_batch, archive_root)
     sent: deque[list[Fetched]] = deque()
 
     def batches() -> Iterator[list[Fetched]]:
@@ -51,8 +51,8 @@ def extract_stream(
         yield from zip(sent.popleft(), outcomes, strict=True)
 
 
-def _extract_batch(data_dir: Path, batch: list[Fetched]) -> list[Outcome]:
-    archive = RawArchive(data_dir)
+def _extract_batch(archive_root: str | os.PathLike[str], batch: list[Fetched]) -> list[Outcome]:
+    archive = RawArchive(archive_root)
     return [_extract_one(archive, item) for item in batch]
 
 

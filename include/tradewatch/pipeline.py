@@ -1,10 +1,12 @@
 """The stages, as plain functions the DAG tasks and ``tradewatch ingest`` both call.
 
-Stages hand each other JSONL staging files under ``<data_dir>/runs/<run_id>/`` and return
+Stages hand each other JSONL staging files under ``<storage>/runs/<run_id>/`` and return
 only their paths or counts, so Airflow's XCom stays small and article bodies travel through
-the raw archive on disk. Only :func:`load` writes DuckDB; every other stage at most reads it.
-Failures of single sources or articles are written to the run's log files and loaded into
-``fetch_log``; they never fail the stage.
+the raw archive. ``<storage>`` is ``TRADEWATCH_STORAGE_URL`` (shared or object storage every
+worker reaches, see :mod:`tradewatch.storage`) or else the local data directory.
+Only :func:`load` writes DuckDB; every other stage at most reads it. Failures of single
+sources or articles are written to the run's log files and loaded into ``fetch_log``; they
+never fail the stage.
 
 Each stage also leaves what it did in ``<run_dir>/state/counts-<stage>.json``; the loader
 collects those files into the run's ``pipeline_runs`` row, written in the same transaction
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,6 +35,7 @@ from time import perf_counter
 from typing import Any, TypeVar
 
 import duckdb
+from upath import UPath
 
 from tradewatch import __version__
 from tradewatch.archive import RawArchive
@@ -48,6 +50,7 @@ from tradewatch.config import (
     nlp_processes,
     project_home,
     spacy_model_name,
+    storage_location,
 )
 from tradewatch.dates import as_utc
 from tradewatch.extract_many import extract_processes, extract_stream
@@ -67,6 +70,7 @@ from tradewatch.models import (
 from tradewatch.progress import StageProgress
 from tradewatch.selection import is_transient, select_candidates
 from tradewatch.sources import Discovery, Window, discover_source
+from tradewatch.storage import open_atomic, storage_path, write_atomic
 from tradewatch.store import (
     FetchOutcomes,
     PublishError,
@@ -129,6 +133,8 @@ class RunContext:
     start: datetime | None = None
     end: datetime | None = None
     trigger: str = "cli"
+    # Root of run folders and the raw archive, a path or fsspec URL; None: ``data_dir``.
+    storage: str | None = None
 
     @classmethod
     def create(
@@ -138,15 +144,18 @@ class RunContext:
         db_path: Path | None = None,
         data_dir: Path | None = None,
         run_id: str | None = None,
+        storage: str | None = None,
         **options: Any,
     ) -> RunContext:
         """A context with the configured defaults and a fresh manual run id."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        data_dir = Path(data_dir or default_data_dir())
         return cls(
             run_id=safe_run_id(run_id or f"manual__{stamp}"),
             sources_file=Path(sources_file),
             db_path=Path(db_path or default_db_path()),
-            data_dir=Path(data_dir or default_data_dir()),
+            data_dir=data_dir,
+            storage=storage or storage_location(data_dir),
             **options,
         )
 
@@ -174,6 +183,7 @@ class RunContext:
             sources_file=sources,
             db_path=default_db_path(),
             data_dir=default_data_dir(),
+            storage=storage_location(default_data_dir()),
             relevance_threshold=float(params["relevance_threshold"]),
             force_refetch=bool(params["force_refetch"]),
             start=as_utc(start) if start else None,
@@ -199,11 +209,13 @@ class RunContext:
         first, last = _as_date(start), _as_date(end)
         if last < first:
             raise ValueError(f"end {last} is before start {first}")
+        data_dir = Path(data_dir or default_data_dir())
         return cls(
             run_id=safe_run_id(run_id),
             sources_file=default_sources_file(),
             db_path=Path(db_path or default_db_path()),
-            data_dir=Path(data_dir or default_data_dir()),
+            data_dir=data_dir,
+            storage=storage_location(data_dir),
             relevance_threshold=relevance_threshold,
             start=datetime.combine(first, time(), tzinfo=UTC),
             end=datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC),
@@ -211,14 +223,19 @@ class RunContext:
         )
 
     @property
-    def run_dir(self) -> Path:
-        return self.data_dir / "runs" / self.run_id
+    def root(self) -> UPath:
+        """Where run folders and the raw archive live (:mod:`tradewatch.storage`)."""
+        return storage_path(self.storage or self.data_dir)
+
+    @property
+    def run_dir(self) -> UPath:
+        return self.root / "runs" / self.run_id
 
     @property
     def archive(self) -> RawArchive:
         """The raw archive, scoped to this run's interval (see :mod:`tradewatch.history`)."""
         scope = archive_scope(self.run_id, self.start, self.end, self.trigger)
-        return RawArchive(self.data_dir, scope=scope)
+        return RawArchive(self.root, scope=scope)
 
 
 def plan(ctx: RunContext) -> list[str]:
@@ -434,12 +451,12 @@ def extract(ctx: RunContext, fetched_file: str) -> str:
     log: list[FetchLogEntry] = []
     done = {"extracted": 0}
     relabelled: list[str] = []
-    total = _count_lines(Path(fetched_file))
+    total = _count_lines(storage_path(fetched_file))
 
     def articles(pool: WorkerPool) -> Iterator[Article]:
-        items = _read_jsonl(Path(fetched_file), Fetched)
+        items = _read_jsonl(storage_path(fetched_file), Fetched)
         with StageProgress("extract", total) as progress:
-            for item, outcome in extract_stream(ctx.data_dir, items, pool):
+            for item, outcome in extract_stream(str(ctx.root), items, pool):
                 progress.advance()
                 if isinstance(outcome, str):
                     log.append(
@@ -493,16 +510,16 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
     from tradewatch.nlp import LANGUAGES, analyze_stream  # models load for relevant ones only
 
     began = datetime.now(UTC)
-    path = Path(articles_file)
+    path = storage_path(articles_file)
     total = _count_lines(path)
     seen = {"analyzed": 0, "relevant": 0, "unsupported_lang": 0}
     stats = PoolStats()
 
-    def analysed() -> Iterator[Article]:
+    def analysed(spill: Path) -> Iterator[Article]:
         texts = ((a.title, a.text, a.lang) for a in _read_jsonl(path, Article))
         analyses = analyze_stream(
             texts,
-            spill=ctx.run_dir / "analysis",
+            spill=spill,
             threshold=ctx.relevance_threshold,
             processes=nlp_processes(),
             stats=stats,
@@ -518,7 +535,10 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
                 progress.advance()
                 yield article
 
-    out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed())
+    # The spill is this process's scratch, so it stays on local disk whatever the storage.
+    ctx.data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="analysis-", dir=ctx.data_dir) as spill:
+        out = _write_jsonl(ctx.run_dir / "analyzed.jsonl", analysed(Path(spill)))
     logger.info("analysed %d articles, %d relevant", seen["analyzed"], seen["relevant"])
     if seen["unsupported_lang"]:
         logger.info(
@@ -543,7 +563,7 @@ def analyze(ctx: RunContext, articles_file: str) -> str:
     return str(out)
 
 
-def _count_lines(path: Path) -> int:
+def _count_lines(path: UPath) -> int:
     with path.open("rb") as handle:
         return sum(1 for line in handle if line.strip())
 
@@ -560,14 +580,14 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
     log: list[FetchLogEntry] = []
-    for path in sorted((ctx.run_dir / "log").glob("*.jsonl")):
+    for path in sorted((ctx.run_dir / "log").glob("*.jsonl"), key=str):
         log.extend(_read_jsonl(path, FetchLogEntry))
     started = perf_counter()
     con = connect(ctx.db_path, wait_seconds=lock_wait_seconds())
     try:
         counts = load_batch(
             con,
-            _in_publication_order(Path(analyzed_file)),
+            _in_publication_order(storage_path(analyzed_file)),
             log,
             log_key=ctx.run_id,
             outcomes=_outcomes(ctx),
@@ -602,7 +622,7 @@ _UNDATED = datetime.max.replace(tzinfo=UTC)
 POLL_THREADS = 8
 
 
-def _in_publication_order(path: Path) -> Iterator[Article]:
+def _in_publication_order(path: UPath) -> Iterator[Article]:
     """The file's articles, earliest published first (undated last), in file order for
     equal keys, so the newer copy of a page archived twice still comes last. Only the
     sort keys and line offsets are held; each article is read back when its turn comes."""
@@ -694,9 +714,8 @@ def _archived_pages(
     pages: list[Fetched] = []
     day = first
     while day <= last:
-        folder = archive.root / day.strftime("%Y/%m/%d") / "articles"
-        for body in sorted(folder.glob("*.gz")):
-            page = _archived_fetched(archive, str(body.relative_to(archive.data_dir)))
+        for path in archive.listed("articles", day):
+            page = _archived_fetched(archive, path)
             if source is None or page.candidate.source == source:
                 pages.append(page)
         day += timedelta(days=1)
@@ -755,7 +774,7 @@ def _run_record(ctx: RunContext) -> RunRecord:
     counts: dict[str, dict[str, int]] = {}
     info: dict[str, str | None] = {}
     started: list[datetime] = []
-    for path in sorted((ctx.run_dir / "state").glob("counts-*.json")):
+    for path in sorted((ctx.run_dir / "state").glob("counts-*.json"), key=str):
         doc = json.loads(path.read_text(encoding="utf-8"))
         stage = counts.setdefault(doc["stage"], {})
         for key, value in doc["counts"].items():
@@ -832,7 +851,7 @@ def _outcomes(ctx: RunContext) -> FetchOutcomes:
     """Collect the fetch state the discover and fetch stages left in the run directory."""
     state = ctx.run_dir / "state"
     validators: list[Validators] = []
-    for path in sorted(state.glob("validators-*.jsonl")):
+    for path in sorted(state.glob("validators-*.jsonl"), key=str):
         validators.extend(_read_jsonl(path, Validators))
     failures = state / "failures.jsonl"
     resolved = state / "resolved.json"
@@ -845,7 +864,7 @@ def _outcomes(ctx: RunContext) -> FetchOutcomes:
 
 def _candidates(paths: Iterable[str]) -> Iterator[Candidate]:
     for path in paths:
-        yield from _read_jsonl(Path(path), Candidate)
+        yield from _read_jsonl(storage_path(path), Candidate)
 
 
 def _log_entry(
@@ -862,36 +881,21 @@ def _log_entry(
     )
 
 
-def _write_jsonl(path: Path, records: Iterable[Any]) -> Path:
+def _write_jsonl(path: UPath, records: Iterable[Any]) -> UPath:
     """Write records as JSON lines as they come (never all in memory), atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(to_dict(record), ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open_atomic(path) as handle:
+        for record in records:
+            handle.write((json.dumps(to_dict(record), ensure_ascii=False) + "\n").encode())
     return path
 
 
-def _write_atomic(path: Path, text: str) -> Path:
-    """Temp file + rename, so a retried task never reads a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_atomic(path: UPath, text: str) -> UPath:
+    """All at once (:mod:`tradewatch.storage`), so a retried task never reads half a file."""
+    write_atomic(path, text.encode())
     return path
 
 
-def _read_jsonl(path: Path, cls: type[_T]) -> Iterator[_T]:
+def _read_jsonl(path: UPath, cls: type[_T]) -> Iterator[_T]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
