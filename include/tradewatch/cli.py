@@ -104,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=Path,
         default=None,
-        help="raw archive and staging folder (default: data/)",
+        help="raw archive and staging folder, unless TRADEWATCH_STORAGE_URL is set "
+        "(default: data/)",
     )
     ingest.add_argument("--start", type=_day, help="window start, YYYY-MM-DD (UTC)")
     ingest.add_argument("--end", type=_day, help="window end, YYYY-MM-DD (UTC, exclusive)")
@@ -141,7 +142,10 @@ def _parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=None, help="DuckDB file (default: data/tradewatch.duckdb)"
     )
     reprocess.add_argument(
-        "--data-dir", type=Path, default=None, help="raw archive folder (default: data/)"
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="raw archive folder, unless TRADEWATCH_STORAGE_URL is set (default: data/)",
     )
     reprocess.add_argument(
         "--relevance-threshold",
@@ -455,8 +459,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             source["url"] = source["url"].replace(f"http://127.0.0.1:{DEMO_PORT}", base)
         sources_file = Path(tmp) / "sources.yaml"
         sources_file.write_text(yaml.safe_dump(sources), encoding="utf-8")
+        demo = db_path.parent / "demo"  # its own folder, never the shared storage
         ctx = RunContext.create(
-            sources_file=sources_file, db_path=db_path, data_dir=db_path.parent / "demo"
+            sources_file=sources_file, db_path=db_path, data_dir=demo, storage=str(demo)
         )
         counts = ingest(ctx)
     print(f"ingested the sample site into {db_path}: {json.dumps(counts)}\n")

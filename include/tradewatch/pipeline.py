@@ -385,7 +385,7 @@ def fetch(ctx: RunContext, candidate_files: list[str]) -> str:
     _write_jsonl(ctx.run_dir / "log" / "fetch.jsonl", log)
     _write_jsonl(ctx.run_dir / "state" / "failures.jsonl", failures)
     resolved = [c for c, _ in selection.to_fetch if c in fetched]
-    _write_atomic(ctx.run_dir / "state" / "resolved.json", json.dumps(resolved))
+    write_atomic(ctx.run_dir / "state" / "resolved.json", json.dumps(resolved).encode())
     return str(_write_jsonl(ctx.run_dir / "fetched.jsonl", ordered))
 
 
@@ -766,7 +766,7 @@ def _record(
         "counts": dict(counts),
         "info": info,
     }
-    _write_atomic(ctx.run_dir / "state" / name, json.dumps(doc, sort_keys=True))
+    write_atomic(ctx.run_dir / "state" / name, json.dumps(doc, sort_keys=True).encode())
 
 
 def _run_record(ctx: RunContext) -> RunRecord:
@@ -882,16 +882,11 @@ def _log_entry(
 
 
 def _write_jsonl(path: UPath, records: Iterable[Any]) -> UPath:
-    """Write records as JSON lines as they come (never all in memory), atomically."""
+    """Write records as JSON lines as they come (never all in memory), all at once
+    (:mod:`tradewatch.storage`), so a retried task never reads half a file."""
     with open_atomic(path) as handle:
         for record in records:
             handle.write((json.dumps(to_dict(record), ensure_ascii=False) + "\n").encode())
-    return path
-
-
-def _write_atomic(path: UPath, text: str) -> UPath:
-    """All at once (:mod:`tradewatch.storage`), so a retried task never reads half a file."""
-    write_atomic(path, text.encode())
     return path
 
 

@@ -50,6 +50,28 @@ def test_context_from_trigger_params_resolves_relative_sources(tmp_path, monkeyp
     assert str(absolute.sources_file) == "/etc/tw.yaml"
 
 
+def test_context_puts_runs_and_archive_on_the_storage_url(tmp_path, monkeypatch) -> None:
+    """Every way a context is made reads ``TRADEWATCH_STORAGE_URL``; the DuckDB file and
+    the data directory (host leases, robots.txt) stay where they were."""
+    from tradewatch.pipeline import RunContext
+
+    monkeypatch.setenv("TRADEWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TRADEWATCH_DB", raising=False)
+    monkeypatch.setenv("TRADEWATCH_STORAGE_URL", f"file://{tmp_path}/shared")
+    params = {"sources_file": "/etc/tw.yaml", "relevance_threshold": 0.5, "force_refetch": False}
+    contexts = [
+        RunContext.from_params(run_id="r", params=params),
+        RunContext.create(sources_file=Path("/etc/tw.yaml"), run_id="r"),
+        RunContext.for_reprocess(run_id="r", start="2026-11-01", end="2026-11-02"),
+    ]
+    for ctx in contexts:
+        assert str(ctx.run_dir) == f"file://{tmp_path}/shared/runs/r"
+        assert str(ctx.archive.base) == f"file://{tmp_path}/shared"
+        assert ctx.db_path == tmp_path / "data" / "tradewatch.duckdb"
+    local = RunContext.create(sources_file=Path("/etc/tw.yaml"), run_id="r", storage="/d")
+    assert local.run_dir == Path("/d/runs/r")
+
+
 def test_context_trigger_follows_airflow_run_type() -> None:
     from tradewatch.pipeline import RunContext
 
