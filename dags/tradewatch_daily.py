@@ -15,7 +15,8 @@ stages of `tradewatch.pipeline`:
 | `analyze` | spaCy: relevance, entities, quotes | analysed-articles file |
 | `load` | upserts into DuckDB (pool `duckdb_writer`, 1 slot) | row counts |
 
-Stages hand each other JSONL files under `<data_dir>/runs/<run_id>/`; only paths and
+Stages hand each other JSONL files under `<storage>/runs/<run_id>/` (`$TRADEWATCH_STORAGE_URL`,
+by default the data folder); only paths and
 counts go through XCom. The DuckDB file is `$TRADEWATCH_DB` (default
 `$TRADEWATCH_HOME/data/tradewatch.duckdb`) and is published as the Asset
 `tradewatch_duckdb`, on which `tradewatch_report` is scheduled: every successful load is

@@ -8,6 +8,8 @@ on ``duckdb``, and no host ever had two requests in flight, as the hosts' server
 though both workers polled and fetched: they take turns through the per-host rows of the
 coordination database (``TRADEWATCH_COORDINATION_URL``, a database on the embedded
 PostgreSQL), which hold the three hosts afterwards, and no lock file was written. The
+stages hand each other their files, and keep the raw archive, on storage both workers
+reach by URL (``TRADEWATCH_STORAGE_URL=file://…``), not in the data folder. The
 rows equal those of the CLI over the same site, on one process, which
 tests/e2e/test_airflow_workers.py shows equal to a LocalExecutor run. Ctrl-C leaves no
 Airflow, Celery, Redis or PostgreSQL process.
@@ -96,10 +98,19 @@ class Peaks:
 
 def _component(command: str) -> str:
     """A component's name from its command line (Celery and uvicorn rewrite theirs)."""
-    for word in ("api_server", "scheduler", "dag-processor", "triggerer", "duckdb@", "worker2@"):
+    words = (
+        "api_server",
+        "scheduler",
+        "dag-processor",
+        "triggerer",
+        "duckdb@",
+        "worker2@",
+        "redis",
+    )
+    for word in words:
         if word in command:
             return word.strip("@")
-    return command
+    return "redis" if "redis-server" in command else command
 
 
 def _rss(p: psutil.Process) -> int:
@@ -137,8 +148,14 @@ def test_the_daily_run_on_two_celery_workers(tmp_path: Path) -> None:
     with serve_hosts(site) as servers:
         bases = [server.base_url for server in servers]
         sources = write_sources(tmp_path / "sources.yaml", site, bases)
+        shared = tmp_path / "shared"
         with standalone(
-            tmp_path, USER, PASSWORD, celery=True, TRADEWATCH_SOURCES=str(sources)
+            tmp_path,
+            USER,
+            PASSWORD,
+            celery=True,
+            TRADEWATCH_SOURCES=str(sources),
+            TRADEWATCH_STORAGE_URL=shared.as_uri(),
         ) as airflow:
             airflow.wait(
                 "the daily DAG to be parsed",
@@ -189,6 +206,10 @@ def test_the_daily_run_on_two_celery_workers(tmp_path: Path) -> None:
 
         assert leased == sorted(host_key(base) for base in bases)
         assert not (airflow.data / "hosts").exists() and not (airflow.data / "robots").exists()
+        assert not (airflow.data / "runs").exists() and not (airflow.data / "raw").exists()
+        [run_folder] = (shared / "runs").iterdir()
+        assert (run_folder / "analyzed.jsonl").is_file()
+        assert len(list((shared / "raw").rglob("*.gz"))) >= PAGES
         for host, hits in zip(bases, served, strict=True):
             assert len(hits) > PAGES // HOSTS, host  # its pages and feeds, robots.txt
             assert not _overlaps(hits), f"{host}: two requests in flight at once"
