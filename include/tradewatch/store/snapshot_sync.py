@@ -72,16 +72,22 @@ def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | No
     articles = sorted(set(by_table.get("articles", [])))
     con.execute("BEGIN TRANSACTION")
     try:
-        quote_names = _quotes_of(con, source, copy, articles)
-        docs = {"articles": articles, "quotes": quote_names}
+        held = _held(con, copy, articles)
+        old_quotes = _quotes_of(con, copy, held)
+        new_quotes = _quotes_of(con, source, articles)
+        docs = {
+            "articles": (held, articles),
+            "quotes": (old_quotes, sorted(set(old_quotes) | set(new_quotes))),
+        }
         for schema, table in _INDEXES.items():
             if _has_schema(con, source, schema):
-                _sync_index(con, source, copy, schema, docs[table])
-        _replace_keyed(con, source, copy, "articles", "article_id", articles)
+                _sync_index(con, source, copy, schema, *docs[table])
+        _replace_keyed(con, source, copy, "articles", "article_id", articles, held)
         for table in _OF_ARTICLE:
-            _replace_keyed(con, source, copy, table, "article_id", articles)
+            _replace_keyed(con, source, copy, table, "article_id", articles, held)
         for table in ("entities", "fetch_log"):
-            _replace_keyed(con, source, copy, table, _KEYED[table], by_table.get(table, []))
+            keys = by_table.get(table, [])
+            _replace_keyed(con, source, copy, table, _KEYED[table], keys, keys)
         for table in _WHOLE:
             _replace_whole(con, f"{_q(source)}.main.{table}", f"{_q(copy)}.main.{table}")
         con.execute("COMMIT")
@@ -92,7 +98,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | No
         "snapshot caught up on %d loads: %d articles, %d quotes",
         until - since,
         len(articles),
-        len(quote_names),
+        len(docs["quotes"][1]),
     )
     return None
 
@@ -156,18 +162,30 @@ def _has_schema(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> bool:
     )
 
 
-def _quotes_of(
-    con: duckdb.DuckDBPyConnection, source: str, copy: str, articles: list[str]
-) -> list[str]:
-    """The quotes of these articles, the copy's (about to go) and the source's."""
+def _held(con: duckdb.DuckDBPyConnection, copy: str, articles: list[str]) -> list[str]:
+    """Those of ``articles`` the copy has. A daily load's articles are mostly new: the copy
+    has no rows of theirs to remove, and each removal is a scan of a whole key column."""
     if not articles:
         return []
     con.register("sync_articles", pa.table({"key": pa.array(articles, pa.string())}))
     try:
         rows = con.execute(
-            f"SELECT quote_id FROM {_q(copy)}.main.quotes WHERE article_id IN "
-            "(SELECT key FROM sync_articles) UNION "
-            f"SELECT quote_id FROM {_q(source)}.main.quotes WHERE article_id IN "
+            f"SELECT article_id FROM {_q(copy)}.main.articles "
+            "WHERE article_id IN (SELECT key FROM sync_articles)"
+        ).fetchall()
+    finally:
+        con.unregister("sync_articles")
+    return sorted(row[0] for row in rows)
+
+
+def _quotes_of(con: duckdb.DuckDBPyConnection, db: str, articles: list[str]) -> list[str]:
+    """The quotes ``db`` holds of these articles."""
+    if not articles:
+        return []
+    con.register("sync_articles", pa.table({"key": pa.array(articles, pa.string())}))
+    try:
+        rows = con.execute(
+            f"SELECT quote_id FROM {_q(db)}.main.quotes WHERE article_id IN "
             "(SELECT key FROM sync_articles)"
         ).fetchall()
     finally:
@@ -182,14 +200,22 @@ def _replace_keyed(
     table: str,
     column: str,
     keys: list[str],
+    held: list[str],
 ) -> None:
+    """Replace the copy's rows of ``keys`` with the source's; only the keys in ``held``
+    can have rows in the copy."""
     if not keys:
         return
+    if held:
+        con.register("sync_held", pa.table({"key": pa.array(sorted(set(held)), pa.string())}))
+        try:
+            con.execute(
+                f"DELETE FROM {_q(copy)}.main.{table} WHERE {column} IN (SELECT key FROM sync_held)"
+            )
+        finally:
+            con.unregister("sync_held")
     con.register("sync_keys", pa.table({"key": pa.array(sorted(set(keys)), pa.string())}))
     try:
-        con.execute(
-            f"DELETE FROM {_q(copy)}.main.{table} WHERE {column} IN (SELECT key FROM sync_keys)"
-        )
         theirs = f"{_q(source)}.main.{table}"
         query = f"SELECT * FROM {theirs} WHERE {{rows}} AND {column} IN (SELECT key FROM sync_keys)"
         for sql in ranged(query, row_ranges(con, theirs, column, "SELECT key FROM sync_keys")):
@@ -204,23 +230,32 @@ def _replace_whole(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> No
 
 
 def _sync_index(
-    con: duckdb.DuckDBPyConnection, source: str, copy: str, schema: str, names: list[str]
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    copy: str,
+    schema: str,
+    held: list[str],
+    names: list[str],
 ) -> None:
     """Replace the documents named ``names`` (their terms, and the dictionary rows of every
-    term they had or have), then the statistics. Document numbers are bounded first so
-    that DuckDB skips the blocks of ``terms`` that cannot hold them."""
+    term they had or have), then the statistics; only those in ``held`` can be in the
+    copy already. Document numbers are bounded first so that DuckDB skips the blocks of
+    ``terms`` that cannot hold them."""
     ours, theirs = f"{_q(copy)}.{schema}", f"{_q(source)}.{schema}"
     if names:
+        con.register("sync_held", pa.table({"name": pa.array(held, pa.string())}))
         con.register("sync_docs", pa.table({"name": pa.array(names, pa.string())}))
         try:
-            old, new = _docids(con, ours), _docids(con, theirs)
+            old = _docids(con, ours, "sync_held") if held else "false"
+            new = _docids(con, theirs, "sync_docs")
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE sync_terms AS "
                 f"SELECT DISTINCT termid FROM {ours}.terms WHERE {old} UNION "
                 f"SELECT DISTINCT termid FROM {theirs}.terms WHERE {new}"
             )
-            con.execute(f"DELETE FROM {ours}.terms WHERE {old}")
-            con.execute(f"DELETE FROM {ours}.docs WHERE name IN (SELECT name FROM sync_docs)")
+            if held:
+                con.execute(f"DELETE FROM {ours}.terms WHERE {old}")
+                con.execute(f"DELETE FROM {ours}.docs WHERE name IN (SELECT name FROM sync_held)")
             con.execute(
                 f"INSERT INTO {ours}.docs BY NAME SELECT * FROM {theirs}.docs "
                 "WHERE name IN (SELECT name FROM sync_docs)"
@@ -234,23 +269,24 @@ def _sync_index(
                 "WHERE termid IN (SELECT termid FROM sync_terms)"
             )
         finally:
+            con.unregister("sync_held")
             con.unregister("sync_docs")
             con.execute("DROP TABLE IF EXISTS sync_terms")
     for table in _INDEX_WHOLE:
         _replace_whole(con, f"{theirs}.{table}", f"{ours}.{table}")
 
 
-def _docids(con: duckdb.DuckDBPyConnection, index: str) -> str:
-    """A filter on ``docid`` for the documents of ``sync_docs`` in ``index``, bounded."""
+def _docids(con: duckdb.DuckDBPyConnection, index: str, names: str) -> str:
+    """A filter on ``docid`` for the documents of ``index`` named in the view ``names``,
+    bounded."""
     lo, hi = con.execute(
-        f"SELECT min(docid), max(docid) FROM {index}.docs "
-        "WHERE name IN (SELECT name FROM sync_docs)"
+        f"SELECT min(docid), max(docid) FROM {index}.docs WHERE name IN (SELECT name FROM {names})"
     ).fetchone()
     if lo is None:
         return "false"
     return (
         f"docid BETWEEN {int(lo)} AND {int(hi)} AND docid IN "
-        f"(SELECT docid FROM {index}.docs WHERE name IN (SELECT name FROM sync_docs))"
+        f"(SELECT docid FROM {index}.docs WHERE name IN (SELECT name FROM {names}))"
     )
 
 
