@@ -26,6 +26,7 @@ that of the first component to exit, or 0 after Ctrl-C.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -211,10 +212,9 @@ def _start(command: list[str], extra_env: dict[str, str]) -> subprocess.Popen[by
 
 
 def main(argv: list[str]) -> int:
-    executor = argv[1] if len(argv) == 2 and argv[0] == "--executor" else "local"
-    if argv and executor not in ("local", "celery"):
-        print(f"usage: {Path(__file__).name} [--executor local|celery]", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--executor", choices=("local", "celery"), default="local")
+    executor = parser.parse_args(argv).executor
     host = "127.0.0.1"
     port = int(os.environ.get("AIRFLOW__API__PORT", "8080"))
     base = f"http://{host}:{port}"

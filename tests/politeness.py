@@ -9,10 +9,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import tradewatch
 from servers.fault import Exchange, FaultServer, Handler
+from tradewatch.fetching import Lease, PgRobotsStore
+from tradewatch.fetching.robots_store import RobotsStore
 
 TOLERANCE = 0.02  # server-side times, one clock: only scheduling noise
 INCLUDE = Path(tradewatch.__file__).resolve().parents[1]
@@ -130,3 +134,14 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.slept.append(round(seconds, 6))
         self.now += seconds
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Where the clients of several processes keep host paces and robots.txt answers:
+    ``options`` give an :class:`HttpClient` that uses it; ``lease()`` and
+    ``robots_store(ttl=..., clock=...)`` open it as another process would."""
+
+    options: dict[str, object]
+    lease: Callable[[], Lease]
+    robots_store: Callable[..., RobotsStore | PgRobotsStore]

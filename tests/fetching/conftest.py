@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from embedded_postgres import EmbeddedPostgres
 from pgtest import scratch_dir
+from politeness import Shared
 from servers.fault import FaultServer
-from tradewatch.fetching import Coordination, HttpClient, HttpConfig
+from tradewatch.fetching import (
+    Coordination,
+    HostLease,
+    HttpClient,
+    HttpConfig,
+    PgHostLease,
+    PgRobotsStore,
+)
+from tradewatch.fetching.robots_store import RobotsStore
 
 # No gap, no retries, short timeouts: tests switch on what they examine.
 FAST = HttpConfig(
@@ -99,3 +109,23 @@ def coordination(coordination_url: str) -> Iterator[Callable[[], Coordination]]:
     yield make
     for pool in made:
         pool.close()
+
+
+@pytest.fixture(params=["files", "postgres"])
+def shared(request: pytest.FixtureRequest, tmp_path: Path) -> Shared:
+    """The same behaviour on both stores: lock files in a folder one machine shares, and
+    the coordination database machines share."""
+    if request.param == "files":
+        hosts, robots = tmp_path / "hosts", tmp_path / "robots"
+        return Shared(
+            {"lease_dir": hosts, "robots_dir": robots},
+            lambda: HostLease(hosts),
+            lambda **kw: RobotsStore(robots, **kw),
+        )
+    url = request.getfixturevalue("coordination_url")
+    coordination = request.getfixturevalue("coordination")
+    return Shared(
+        {"coordination_url": url},
+        lambda: PgHostLease(coordination()),
+        lambda **kw: PgRobotsStore(coordination(), **kw),
+    )

@@ -1,4 +1,5 @@
-"""Per-host politeness across processes: the lock-file lease under a shared directory.
+"""Per-host politeness across processes: the lock-file lease under a shared directory
+(and, where the ``shared`` fixture says so, the same on the coordination database).
 
 Airflow runs mapped ``discover`` tasks and ``fetch`` in separate worker processes; with a
 lease directory they still send one request at a time per host, spaced by the gap measured
@@ -14,15 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from politeness import TOLERANCE, FakeTime, assert_one_at_a_time_with_gap, run_workers, slow
+from politeness import (
+    TOLERANCE,
+    FakeTime,
+    Shared,
+    assert_one_at_a_time_with_gap,
+    run_workers,
+    slow,
+)
 from servers.fault import FaultServer, Hit, ok, status
-from tradewatch.fetching import HostLease, HostThrottle
+from tradewatch.fetching import HostLease, HostThrottle, Lease
 
 GAP = 0.2
 
 
-def _throttle(lease_dir: Path, time: FakeTime, gap: float = 3.0) -> HostThrottle:
-    return HostThrottle(gap, lease_dir=lease_dir, clock=time.clock, sleep=time.sleep)
+def _throttle(lease: Lease, time: FakeTime, gap: float = 3.0) -> HostThrottle:
+    return HostThrottle(gap, lease=lease, clock=time.clock, sleep=time.sleep)
 
 
 def _overlap(a: Hit, b: Hit) -> bool:
@@ -60,9 +68,10 @@ def test_processes_fetch_different_hosts_in_parallel(
     assert any(_overlap(a, b) for a in server.requests for b in other_server.requests)
 
 
-def test_throttles_sharing_a_lease_share_gap_crawl_delay_and_holds(tmp_path: Path) -> None:
+def test_throttles_sharing_a_lease_share_gap_crawl_delay_and_holds(shared: Shared) -> None:
+    """Each throttle opens the lease for itself, as two processes do."""
     time = FakeTime()
-    a, b = _throttle(tmp_path, time), _throttle(tmp_path, time)
+    a, b = _throttle(shared.lease(), time), _throttle(shared.lease(), time)
     with a.slot("h:80"):
         time.now += 1.0
     time.now += 0.5
@@ -80,17 +89,17 @@ def test_throttles_sharing_a_lease_share_gap_crawl_delay_and_holds(tmp_path: Pat
     with b.slot("h:80") as waited:
         assert waited == pytest.approx(60.0)
     assert b.held_for("h:80") == 0
-    assert time.slept == [2.5, 10.0, 10.0, 60.0]
+    assert time.slept == pytest.approx([2.5, 10.0, 10.0, 60.0])
 
 
 def test_a_lease_from_another_clock_costs_at_most_one_gap_and_hold(tmp_path: Path) -> None:
     before = FakeTime(1e6)
-    writer = _throttle(tmp_path, before)
+    writer = _throttle(HostLease(tmp_path), before)
     with writer.slot("h:80"):
         pass
     writer.hold("h:80", 30.0)
     after = FakeTime(5.0)  # a reboot restarted time.monotonic
-    reader = _throttle(tmp_path, after)
+    reader = _throttle(HostLease(tmp_path), after)
     assert reader.held_for("h:80") == pytest.approx(30.0)
     with reader.slot("h:80") as waited:
         assert waited == pytest.approx(30.0)
@@ -104,7 +113,7 @@ def test_unreadable_lease_is_ignored_and_rewritten(
     tmp_path: Path, text: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     time = FakeTime()
-    throttle = _throttle(tmp_path, time)
+    throttle = _throttle(HostLease(tmp_path), time)
     assert throttle.lease is not None
     path = throttle.lease.path("h:80")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,11 +157,11 @@ def test_retry_after_to_one_client_holds_another(
 
 
 def test_long_retry_after_to_one_client_defers_another(
-    server: FaultServer, make_client, tmp_path: Path
+    server: FaultServer, make_client, shared: Shared
 ) -> None:
     server.route("/busy", status(429, retry_after="7200")).route("/a", ok(b"a"))
-    first = make_client(obey_robots=False, max_retry_after=60, lease_dir=tmp_path)
-    second = make_client(obey_robots=False, max_retry_after=60, lease_dir=tmp_path)
+    options = {"obey_robots": False, "max_retry_after": 60, **shared.options}
+    first, second = make_client(**options), make_client(**options)
     assert first.get(server.url("/busy"), kind="article").outcome == "deferred"
     result = second.get(server.url("/a"), kind="article")
     assert result.outcome == "deferred" and (result.retry_after or 0) > 7000

@@ -5,7 +5,8 @@ database each host's pace lives in a row of ``tradewatch_host_pace``, locked whi
 request to the host is in flight. The worker processes here reach the server only through
 its URL, as another machine would; they send one request at a time per host, spaced by
 the gap, see each other's ``Retry-After`` holds, and a process that dies mid-request
-frees its host.
+frees its host. The fake-clock bookkeeping and the long Retry-After run on this lease too,
+in test_host_leases.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import pytest
 
 from politeness import (
     TOLERANCE,
-    FakeTime,
     assert_one_at_a_time_with_gap,
     run_workers,
     slow,
@@ -41,11 +41,6 @@ with PgHostLease(Coordination(sys.argv[1])).locked("h:80") as pace:
     print("locked", flush=True)
     sys.stdin.readline()
 """
-
-
-def _throttle(coordination: Coordination, time: FakeTime, gap: float = 3.0) -> HostThrottle:
-    lease = PgHostLease(coordination)
-    return HostThrottle(gap, lease=lease, clock=time.clock, sleep=time.sleep)
 
 
 def _pace_row(coordination: Coordination, host: str) -> tuple[float | None, float, float, float]:
@@ -98,30 +93,6 @@ def test_lease_times_are_wall_clock(
     assert HostThrottle(lease=lease).held_for(f"127.0.0.1:{server.port}") > 25
 
 
-def test_throttles_sharing_the_database_share_gap_crawl_delay_and_holds(coordination) -> None:
-    """Each throttle has connections of its own, as in two processes."""
-    time = FakeTime()
-    a, b = _throttle(coordination(), time), _throttle(coordination(), time)
-    with a.slot("h:80"):
-        time.now += 1.0
-    time.now += 0.5
-    with b.slot("h:80") as waited:  # 3 s after a's request *finished*
-        assert waited == pytest.approx(2.5)
-    with b.slot("other:80") as waited:  # another host: no wait
-        assert waited == 0
-    a.set_gap("h:80", 10.0)  # a read a Crawl-delay b has not seen
-    with a.slot("h:80") as waited:
-        assert waited == pytest.approx(10.0)
-    with b.slot("h:80") as waited:  # the row recorded the longer gap
-        assert waited == pytest.approx(10.0)
-    a.hold("h:80", 60.0)  # a got a Retry-After
-    assert b.held_for("h:80") == pytest.approx(60.0)
-    with b.slot("h:80") as waited:
-        assert waited == pytest.approx(60.0)
-    assert b.held_for("h:80") == 0
-    assert time.slept == pytest.approx([2.5, 10.0, 10.0, 60.0])
-
-
 def test_retry_after_to_one_process_holds_another(
     server: FaultServer, make_client, coordination_url: str
 ) -> None:
@@ -131,18 +102,6 @@ def test_retry_after_to_one_process_holds_another(
     run_workers([[server.url("/a")]], gap=0.0, coordination_url=coordination_url)
     busy, page = server.requests
     assert busy.finished is not None and page.arrived - busy.finished >= 3.0 - TOLERANCE
-
-
-def test_long_retry_after_to_one_client_defers_another(
-    server: FaultServer, make_client, coordination_url: str
-) -> None:
-    server.route("/busy", status(429, retry_after="7200")).route("/a", ok(b"a"))
-    options = {"obey_robots": False, "max_retry_after": 60, "coordination_url": coordination_url}
-    first, second = make_client(**options), make_client(**options)
-    assert first.get(server.url("/busy"), kind="article").outcome == "deferred"
-    result = second.get(server.url("/a"), kind="article")
-    assert result.outcome == "deferred" and (result.retry_after or 0) > 7000
-    assert server.hits == {"/busy": 1}
 
 
 def test_a_killed_process_releases_its_host(coordination_url: str, coordination) -> None:

@@ -72,9 +72,11 @@ def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | No
     articles = sorted(set(by_table.get("articles", [])))
     con.execute("BEGIN TRANSACTION")
     try:
-        held = _held(con, copy, articles)
-        old_quotes = _quotes_of(con, copy, held)
-        new_quotes = _quotes_of(con, source, articles)
+        # A daily load's articles are mostly new: the copy has no rows of theirs to
+        # remove, and each removal is a scan of a whole key column.
+        held = _of_articles(con, copy, "articles", "article_id", articles)
+        old_quotes = _of_articles(con, copy, "quotes", "quote_id", held)
+        new_quotes = _of_articles(con, source, "quotes", "quote_id", articles)
         docs = {
             "articles": (held, articles),
             "quotes": (old_quotes, sorted(set(old_quotes) | set(new_quotes))),
@@ -162,31 +164,17 @@ def _has_schema(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> bool:
     )
 
 
-def _held(con: duckdb.DuckDBPyConnection, copy: str, articles: list[str]) -> list[str]:
-    """Those of ``articles`` the copy has. A daily load's articles are mostly new: the copy
-    has no rows of theirs to remove, and each removal is a scan of a whole key column."""
+def _of_articles(
+    con: duckdb.DuckDBPyConnection, db: str, table: str, column: str, articles: list[str]
+) -> list[str]:
+    """``column`` of the rows of ``db``'s ``table`` that belong to these articles."""
     if not articles:
         return []
     con.register("sync_articles", pa.table({"key": pa.array(articles, pa.string())}))
     try:
         rows = con.execute(
-            f"SELECT article_id FROM {_q(copy)}.main.articles "
+            f"SELECT {column} FROM {_q(db)}.main.{table} "
             "WHERE article_id IN (SELECT key FROM sync_articles)"
-        ).fetchall()
-    finally:
-        con.unregister("sync_articles")
-    return sorted(row[0] for row in rows)
-
-
-def _quotes_of(con: duckdb.DuckDBPyConnection, db: str, articles: list[str]) -> list[str]:
-    """The quotes ``db`` holds of these articles."""
-    if not articles:
-        return []
-    con.register("sync_articles", pa.table({"key": pa.array(articles, pa.string())}))
-    try:
-        rows = con.execute(
-            f"SELECT quote_id FROM {_q(db)}.main.quotes WHERE article_id IN "
-            "(SELECT key FROM sync_articles)"
         ).fetchall()
     finally:
         con.unregister("sync_articles")
