@@ -12,6 +12,7 @@ import pytest
 
 from tradewatch.models import Analysis, Article, Quote
 from tradewatch.store import build_search_indexes, connect, load_batch
+from tradewatch.store.term_partitions import PART_ROWS
 
 WHEN = datetime(2023, 3, 16, 9, 0, tzinfo=UTC)
 # Sentences written for this test, each with its quoted words; articles are built from them.
@@ -132,9 +133,27 @@ def db(tmp_path: Path):
     con.close()
 
 
-def test_incremental_loads_rank_as_a_rebuild(db, tmp_path: Path) -> None:
+def _term_tables(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
+    """The tables behind an index's ``terms`` view, with their rows."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
+        "AND regexp_full_match(table_name, 'terms_[0-9]+') ORDER BY 1",
+        [f"fts_main_{table}"],
+    ).fetchall()
+    return {
+        name: con.execute(f"SELECT count(*) FROM fts_main_{table}.{name}").fetchone()[0]
+        for (name,) in names
+    }
+
+
+@pytest.mark.parametrize("part_rows", [PART_ROWS, 10], ids=["one-terms-table", "many"])
+def test_incremental_loads_rank_as_a_rebuild(
+    db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part_rows: int
+) -> None:
     """New, rewritten, shortened, emptied and unchanged articles across four loads: the
-    index holds what a rebuild holds and every query scores the same."""
+    index holds what a rebuild holds and every query scores the same, however many
+    tables its terms were spread over."""
+    monkeypatch.setattr("tradewatch.store.term_partitions.PART_ROWS", part_rows)
     path, con = db
     load_batch(
         con,
@@ -177,6 +196,56 @@ def test_incremental_loads_rank_as_a_rebuild(db, tmp_path: Path) -> None:
     assert con.execute("SELECT num_docs FROM fts_main_quotes.stats").fetchone() == (
         con.execute("SELECT count(*) FROM quotes").fetchone()[0],
     )
+    assert (len(_term_tables(con, "articles")) > 2) == (part_rows < PART_ROWS)
+
+
+def test_a_load_of_new_articles_writes_only_the_last_terms_table(
+    db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Full tables are left alone by loads of new articles (their checkpoint would rewrite
+    all of their metadata), and a rewritten article's old terms leave the table that
+    held them."""
+    monkeypatch.setattr("tradewatch.store.term_partitions.PART_ROWS", 5)  # under an article's
+    _, con = db
+    load_batch(con, [_article(f"en{i}", "en", [i, i + 1]) for i in range(3)], [], log_key="r1")
+    load_batch(con, [_article("en3", "en", [3])], [], log_key="r2")
+    before = _term_tables(con, "articles")
+    load_batch(con, [_article("en4", "en", [4])], [], log_key="r3")
+    after = _term_tables(con, "articles")
+    assert len(after) == len(before) + 1
+    assert {name: after[name] for name in before} == before
+    load_batch(con, [_article("en0", "en", [2])], [], log_key="r4")
+    rewritten = _term_tables(con, "articles")
+    assert rewritten["terms_0"] < after["terms_0"]
+    assert {name: rewritten[name] for name in list(after)[1:]} == dict(list(after.items())[1:])
+
+
+def test_an_index_of_one_terms_table_is_split_without_a_rebuild(
+    db, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file written before terms were split keeps its index: the next load renames the
+    table behind a ``terms`` view and indexes its own articles into it."""
+    path, con = db
+    load_batch(con, [_article("en0", "en", [0]), _article("ja0", "ja", [0])], [], log_key="r1")
+    for table in ("articles", "quotes"):
+        con.execute(f"DROP VIEW fts_main_{table}.terms")
+        con.execute(f"ALTER TABLE fts_main_{table}.terms_0 RENAME TO terms")
+    docids = con.execute("SELECT docid, name FROM fts_main_articles.docs ORDER BY 1").fetchall()
+    with caplog.at_level("WARNING", logger="tradewatch.store.search_index"):
+        load_batch(con, [_article("en1", "en", [1])], [], log_key="r2")
+    assert "not laid out" not in caplog.text
+    assert set(_term_tables(con, "articles")) == {"terms_0"}
+    assert (
+        con.execute(
+            "SELECT docid, name FROM fts_main_articles.docs WHERE name <> 'en1' ORDER BY 1"
+        ).fetchall()
+        == docids
+    )
+    rebuilt = _rebuilt(con, path, tmp_path)
+    try:
+        assert _scores(con) == _scores(rebuilt)
+    finally:
+        rebuilt.close()
 
 
 def test_an_index_laid_out_otherwise_is_rebuilt(db, caplog: pytest.LogCaptureFixture) -> None:

@@ -18,6 +18,7 @@ from tradewatch.store import StoreError, connect, load_batch, migrate, publish_s
 from tradewatch.store.db import MIGRATIONS_DIR, fts_extension_path, load_fts
 from tradewatch.store.load import RunRecord
 from tradewatch.store.snapshot import parquet_dir, snapshot_path, standby_path
+from tradewatch.store.term_partitions import PART_ROWS
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
 FTS = fts_extension_path()
@@ -241,11 +242,15 @@ def test_in_memory_database_cannot_be_published(tmp_path: Path) -> None:
 
 
 def _tables(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table of ``path``, fts index tables included."""
+    """Every row of every table of ``path``, fts index tables included; an index's terms
+    read through its ``terms`` view, however each file split them into tables."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         names = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL"
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE NOT regexp_full_match(table_name, 'terms_[0-9]+') UNION ALL "
+            "SELECT schema_name, view_name FROM duckdb_views() WHERE view_name = 'terms' "
+            "ORDER BY ALL"
         ).fetchall()
         return {
             f"{schema}.{name}": con.execute(
@@ -302,12 +307,22 @@ def _edited(article: Article, sentence: str) -> Article:
     return edited
 
 
+def _term_tables(path: Path) -> int:
+    return _count(
+        path,
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fts_main_articles' "
+        "AND regexp_full_match(table_name, 'terms_[0-9]+')",
+    )
+
+
+@pytest.mark.parametrize("part_rows", [PART_ROWS, 8], ids=["one-terms-table", "many"])
 def test_publishes_catch_up_instead_of_copying_the_database(
-    db: Path, caplog: pytest.LogCaptureFixture
+    db: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, part_rows: int
 ) -> None:
     """New, rewritten and unchanged articles and a quiet run: after the first, no publish
     copies the database, and the snapshot holds every row the database holds, search
-    index included."""
+    index included, also when each file starts new terms tables of its own."""
+    monkeypatch.setattr("tradewatch.store.term_partitions.PART_ROWS", part_rows)
     caplog.set_level("INFO", logger="tradewatch.store")
     snap = _load(db, PHOTORESIST)
     assert _how(caplog) == ["whole copy"]
@@ -332,6 +347,7 @@ def test_publishes_catch_up_instead_of_copying_the_database(
         )
         assert _count(snap, search.format("curbs")) == 2
         assert _count(snap, search.format("eases")) == 0
+        assert (_term_tables(db) > 2) == (part_rows < PART_ROWS)
     assert standby_path(snap).exists()
     assert _leftovers(db.parent) == []
 

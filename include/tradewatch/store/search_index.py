@@ -10,7 +10,9 @@ wrote, derived the way ``create_fts_index`` derives them: the index's own ``toke
 macro, the stopword list and the Porter stemmer; ``docs.len`` the terms of a document,
 ``dict.df`` the documents holding a term, ``stats`` from ``docs``. BM25 reads nothing
 else, so its scores equal a rebuild's (``tests/unit/test_search_index.py`` compares
-both). An index whose tables are not laid out as this expects is rebuilt whole.
+both). ``terms`` is a view over numbered tables (:mod:`.term_partitions`), so a load's
+checkpoint does not rewrite the metadata of all of them. An index whose tables are not
+laid out as this expects is rebuilt whole.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ import pyarrow as pa
 
 from tradewatch.store.db import load_fts, uncapped
 from tradewatch.store.row_ranges import ranged, row_ranges
+from tradewatch.store.term_partitions import (
+    append_terms,
+    delete_terms,
+    is_part,
+    partition,
+    partitioned,
+)
 
 __all__ = ["INDEXES", "build_search_indexes", "drop_search_indexes", "update_search_index"]
 
@@ -75,9 +84,10 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
         return True
     schema = _schema(table)
     key, fields = INDEXES[table]
+    (db,) = con.execute("SELECT current_database()").fetchone()
     con.register("fts_keys", pa.table({"name": pa.array(sorted(set(keys)), pa.string())}))
     try:
-        _remove_docs(con, schema)
+        _remove_docs(con, db, schema)
         fieldids = dict(con.execute(f"SELECT field, fieldid FROM {schema}.fields").fetchall())
         _find_rows(con, table, key, fields)
         con.execute(
@@ -95,7 +105,7 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
             f"SELECT stem(w, '{_STEMMER}') AS term, docid, fieldid FROM ({tokens}) "
             f"WHERE w IS NOT NULL AND len(w) > 0 AND w NOT IN (SELECT sw FROM {schema}.stopwords)"
         )
-        _add_docs(con, schema)
+        _add_docs(con, db, schema)
         return False
     finally:
         con.unregister("fts_keys")
@@ -119,7 +129,7 @@ def _find_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, fields: Seq
         con.execute(f"INSERT INTO fts_found {sql}")
 
 
-def _remove_docs(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+def _remove_docs(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> None:
     """Take the keys' documents out: their terms, their share of each term's df, their
     rows. Documents are numbered in load order, so bounding ``docid`` lets DuckDB skip
     the blocks of ``terms`` that cannot hold them."""
@@ -138,11 +148,11 @@ def _remove_docs(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         f"SELECT termid, count(DISTINCT docid) AS n FROM {schema}.terms WHERE {theirs} "
         "GROUP BY termid) AS gone WHERE dict.termid = gone.termid"
     )
-    con.execute(f"DELETE FROM {schema}.terms WHERE {theirs}")
+    delete_terms(con, db, schema, theirs)
     con.execute(f"DELETE FROM {schema}.docs WHERE name IN (SELECT name FROM fts_keys)")
 
 
-def _add_docs(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+def _add_docs(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> None:
     """Put the documents of ``fts_rows`` (terms in ``fts_new``) in, then the statistics."""
     con.execute(
         f"INSERT INTO {schema}.docs (docid, name, len) "
@@ -160,9 +170,11 @@ def _add_docs(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         "SELECT term, count(DISTINCT docid) AS n FROM fts_new GROUP BY term) AS added "
         "WHERE dict.term = added.term"
     )
-    con.execute(
-        f"INSERT INTO {schema}.terms (docid, fieldid, termid) "
-        f"SELECT n.docid, n.fieldid, d.termid FROM fts_new n JOIN {schema}.dict d USING (term)"
+    append_terms(
+        con,
+        db,
+        schema,
+        f"SELECT n.docid, n.fieldid, d.termid FROM fts_new n JOIN {schema}.dict d USING (term)",
     )
     con.execute(f"DELETE FROM {schema}.dict WHERE df = 0")
     con.execute(f"DELETE FROM {schema}.stats")
@@ -173,18 +185,30 @@ def _add_docs(con: duckdb.DuckDBPyConnection, schema: str) -> None:
 
 
 def _usable(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether ``table``'s index exists with the tables and columns this module writes."""
-    found: dict[str, list[str]] = {}
+    """Whether ``table``'s index exists with the tables and columns this module writes. An
+    index of one ``terms`` table, from a file written before :mod:`.term_partitions`, is
+    partitioned here."""
+    schema = _schema(table)
+    (db,) = con.execute("SELECT current_database()").fetchone()
+    columns: dict[str, list[str]] = {}
     for name, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name = ? "
-        "ORDER BY table_name, column_index",
-        [_schema(table)],
+        "WHERE database_name = ? AND schema_name = ? ORDER BY table_name, column_index",
+        [db, schema],
     ).fetchall():
-        found.setdefault(name, []).append(column)
-    if found and found != _LAYOUT:
+        columns.setdefault(name, []).append(column)
+    found = {name: cols for name, cols in columns.items() if not is_part(name)}
+    parts = [cols for name, cols in columns.items() if is_part(name)]
+    view = partitioned(con, db, schema)
+    laid_out = (
+        found == _LAYOUT and all(cols == _LAYOUT["terms"] for cols in parts) and view == bool(parts)
+    )
+    if found and not laid_out:
         logger.warning("full-text index on %s is not laid out as expected: rebuilding it", table)
-    return found == _LAYOUT
+        return False
+    if laid_out and not view:
+        partition(con, db, schema)
+    return laid_out
 
 
 def _build(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -195,6 +219,8 @@ def _build(con: duckdb.DuckDBPyConnection, table: str) -> None:
             f"PRAGMA create_fts_index('{table}', '{key}', {columns}, stemmer = '{_STEMMER}', "
             f"strip_accents = 0, ignore = '{_IGNORE}', overwrite = 1)"
         )
+    (db,) = con.execute("SELECT current_database()").fetchone()
+    partition(con, db, _schema(table))
 
 
 def _schema(table: str) -> str:

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from tradewatch.store.row_ranges import ranged, row_ranges
+from tradewatch.store.term_partitions import append_terms, delete_terms, is_part
 
 __all__ = ["catch_up", "database_seq", "prune_changes"]
 
@@ -136,13 +137,19 @@ def _has_rule(schema: str, table: str) -> bool:
 
 
 def _layout(con: duckdb.DuckDBPyConnection, db: str) -> list[tuple]:
-    return con.execute(
-        "SELECT 'table', schema_name, table_name, sql FROM duckdb_tables() "
-        "WHERE database_name = $db AND NOT temporary UNION ALL "
-        "SELECT 'view', schema_name, view_name, sql FROM duckdb_views() "
-        "WHERE database_name = $db AND NOT internal ORDER BY ALL",
-        {"db": db},
-    ).fetchall()
+    """Every table and view with its definition, leaving out how an index's ``terms`` is
+    split into tables: each file starts its next table when its own last one is full."""
+    return [
+        row
+        for row in con.execute(
+            "SELECT 'table', schema_name, table_name, sql FROM duckdb_tables() "
+            "WHERE database_name = $db AND NOT temporary UNION ALL "
+            "SELECT 'view', schema_name, view_name, sql FROM duckdb_views() "
+            "WHERE database_name = $db AND NOT internal ORDER BY ALL",
+            {"db": db},
+        ).fetchall()
+        if not (row[1] in _INDEXES and (is_part(row[2]) or (row[0], row[2]) == ("view", "terms")))
+    ]
 
 
 def _has_changes_table(con: duckdb.DuckDBPyConnection, db: str) -> bool:
@@ -242,15 +249,13 @@ def _sync_index(
                 f"SELECT DISTINCT termid FROM {theirs}.terms WHERE {new}"
             )
             if held:
-                con.execute(f"DELETE FROM {ours}.terms WHERE {old}")
+                delete_terms(con, copy, schema, old)
                 con.execute(f"DELETE FROM {ours}.docs WHERE name IN (SELECT name FROM sync_held)")
             con.execute(
                 f"INSERT INTO {ours}.docs BY NAME SELECT * FROM {theirs}.docs "
                 "WHERE name IN (SELECT name FROM sync_docs)"
             )
-            con.execute(
-                f"INSERT INTO {ours}.terms BY NAME SELECT * FROM {theirs}.terms WHERE {new}"
-            )
+            append_terms(con, copy, schema, f"SELECT * FROM {theirs}.terms WHERE {new}")
             con.execute(f"DELETE FROM {ours}.dict WHERE termid IN (SELECT termid FROM sync_terms)")
             con.execute(
                 f"INSERT INTO {ours}.dict BY NAME SELECT * FROM {theirs}.dict "
