@@ -2,7 +2,7 @@
 
 DuckDB caches what it read up to its memory limit (80 % of RAM unless told otherwise): a
 daily load at a million articles held over 1 GB. Writers open with the cap of
-``TRADEWATCH_DB_MEMORY`` (512 MB unless set); a whole search-index build, which reads the
+``TRADEWATCH_DB_MEMORY`` (256 MB unless set); a whole search-index build, which reads the
 whole archive, runs under DuckDB's own limit and leaves the cap in place afterwards.
 """
 
@@ -37,7 +37,7 @@ def test_a_writer_is_capped_and_a_reader_is_not(tmp_path: Path) -> None:
     capped = _limit_bytes(writer)
     writer.close()
     reader = connect(db, read_only=True)
-    assert _near(capped, 512 * 10**6)
+    assert _near(capped, 256 * 10**6)
     assert _limit_bytes(reader) > 4 * capped
 
 

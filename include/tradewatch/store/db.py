@@ -58,7 +58,7 @@ MEMORY_ENV = "TRADEWATCH_DB_MEMORY"
 # writer's footprint grew with the archive (1 GB and more at a million articles) though a
 # daily load reads only the rows it changes. Writers get this cap; building the search
 # index whole lifts it (:func:`uncapped`).
-DEFAULT_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 _FIRST_DELAY = 0.25  # seconds before the first retry; doubled each time
 _MAX_DELAY = 10.0  # an analyst's query may end any moment: never sleep longer than this
@@ -111,7 +111,7 @@ def connect(
 
 
 def memory_limit() -> str:
-    """The cap on a writer's DuckDB memory: ``$TRADEWATCH_DB_MEMORY`` (e.g. ``1GB``) or 512MB."""
+    """The cap on a writer's DuckDB memory: ``$TRADEWATCH_DB_MEMORY`` (e.g. ``1GB``) or 256MB."""
     raw = os.environ.get(MEMORY_ENV, "").strip()
     if not raw:
         return DEFAULT_MEMORY_LIMIT
