@@ -52,6 +52,17 @@ LOAD_BATCH = 500
 _TS = pa.timestamp("us", tz="UTC")
 # Korean and Japanese letters, in RE2 (DuckDB's regular expressions).
 _CJK = r"[\p{Hangul}\p{Han}\p{Hiragana}\p{Katakana}]"
+# Korean and Japanese text as search terms (migration 010's ``tw_search_terms``), which
+# the full-text index covers beside the words: the article's title and text, a quote's
+# words and speaker.
+_ARTICLE_TERMS = (
+    "CASE WHEN s.lang IN ('ko', 'ja') "
+    "THEN tw_search_terms(coalesce(s.title, '') || ' ' || s.text) END"
+)
+_QUOTE_TERMS = (
+    f"CASE WHEN regexp_matches(quote, '{_CJK}') "
+    "THEN tw_search_terms(quote || ' ' || coalesce(speaker, '')) END"
+)
 _ARTICLE_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -262,7 +273,8 @@ def _load_articles(
         }
         changed = set(by_id) - existing | _changed_stored(con)
         if changed:
-            _write_changed(con, [by_id[i] for i in sorted(changed)], counts, indexing, seq)
+            writable = [by_id[i] for i in sorted(changed)]
+            _write_changed(con, writable, changed & existing, counts, indexing, seq)
     finally:
         con.unregister("staged_articles")
     counts.articles_new += len(changed - existing - seen)
@@ -277,43 +289,38 @@ def _load_articles(
 def _write_changed(
     con: duckdb.DuckDBPyConnection,
     writable: list[Article],
+    stored: set[str],
     counts: LoadCounts,
     indexing: bool,
     seq: int,
 ) -> None:
     """Upsert the changed articles and replace their quotes, mentions and entities, and
     their rows in the full-text indexes (see :mod:`.search_index`); record them for the
-    snapshot."""
+    snapshot. Only the ``stored`` ones can have rows to replace: a daily load's articles
+    are mostly new, and each removal scans a whole key column (7 million mentions at a
+    million articles)."""
     con.register("changed_ids", pa.table({"article_id": [a.article_id for a in writable]}))
     quotes, mentions, entities = _child_tables(writable)
     con.register("staged_quotes", quotes)
     con.register("staged_mentions", mentions)
     con.register("staged_entities", entities)
     try:
-        assignments = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in [*_UPDATABLE, "search_terms"])
         con.execute(
-            "INSERT INTO articles BY NAME SELECT s.* FROM staged_articles s "
-            "JOIN changed_ids USING (article_id) "
+            f"INSERT INTO articles BY NAME SELECT s.*, {_ARTICLE_TERMS} AS search_terms "
+            "FROM staged_articles s JOIN changed_ids USING (article_id) "
             f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
         )
-        replaced = [
-            row[0]
-            for row in con.execute(
-                "SELECT quote_id FROM quotes "
-                "WHERE article_id IN (SELECT article_id FROM changed_ids)"
-            ).fetchall()
-        ]
-        for table in ("quotes", "entity_mentions"):
-            con.execute(
-                f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM changed_ids)"
-            )
+        replaced = _remove_children(con, stored)
         con.execute(
             "INSERT INTO entities BY NAME SELECT * FROM staged_entities "
             "ON CONFLICT (entity_id) DO NOTHING"
         )
-        con.execute("INSERT INTO quotes BY NAME SELECT * FROM staged_quotes")
+        con.execute(
+            f"INSERT INTO quotes BY NAME SELECT *, {_QUOTE_TERMS} AS search_terms "
+            "FROM staged_quotes"
+        )
         con.execute("INSERT INTO entity_mentions BY NAME SELECT * FROM staged_mentions")
-        _fill_search_terms(con)
         if indexing:
             rebuilt = update_search_index(con, "articles", [a.article_id for a in writable])
             rebuilt |= update_search_index(con, "quotes", replaced + quotes["quote_id"].to_pylist())
@@ -326,6 +333,23 @@ def _write_changed(
             con.unregister(view)
     counts.quotes += quotes.num_rows
     counts.entity_mentions += mentions.num_rows
+
+
+def _remove_children(con: duckdb.DuckDBPyConnection, stored: set[str]) -> list[str]:
+    """Delete the quotes and mentions of these stored articles; returns the quote ids."""
+    if not stored:
+        return []
+    con.register("stored_ids", pa.table({"article_id": pa.array(sorted(stored), pa.string())}))
+    try:
+        theirs = "article_id IN (SELECT article_id FROM stored_ids)"
+        replaced = [
+            row[0] for row in con.execute(f"SELECT quote_id FROM quotes WHERE {theirs}").fetchall()
+        ]
+        for table in ("quotes", "entity_mentions"):
+            con.execute(f"DELETE FROM {table} WHERE {theirs}")
+    finally:
+        con.unregister("stored_ids")
+    return replaced
 
 
 def _start_load(con: duckdb.DuckDBPyConnection, log_key: str) -> int:
@@ -344,24 +368,6 @@ def _record(con: duckdb.DuckDBPyConnection, seq: int, table: str, keys: Sequence
         con.execute("INSERT INTO load_changes SELECT ?, ?, key FROM staged_changes", [seq, table])
     finally:
         con.unregister("staged_changes")
-
-
-def _fill_search_terms(con: duckdb.DuckDBPyConnection) -> None:
-    """Korean and Japanese text of the changed articles and their quotes as search terms
-    (migration 010's ``tw_search_terms``), for the full-text index; the articles are
-    updated by row-id range (see :mod:`.row_ranges`)."""
-    for lo, hi in row_ranges(con, "articles", "article_id", "SELECT article_id FROM changed_ids"):
-        con.execute(
-            "UPDATE articles SET search_terms = CASE WHEN lang IN ('ko', 'ja') "
-            "THEN tw_search_terms(coalesce(title, '') || ' ' || text) END "
-            f"WHERE rowid BETWEEN {lo} AND {hi} "
-            "AND article_id IN (SELECT article_id FROM changed_ids)"
-        )
-    con.execute(
-        "UPDATE quotes SET search_terms = tw_search_terms(quote || ' ' || coalesce(speaker, '')) "
-        "WHERE article_id IN (SELECT article_id FROM changed_ids) "
-        f"AND regexp_matches(quote, '{_CJK}')"
-    )
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
