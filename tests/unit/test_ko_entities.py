@@ -405,3 +405,27 @@ def test_a_proper_noun_in_brackets_after_a_person_is_the_affiliation() -> None:
     assert found["서울"].label == "GPE"  # a hometown stays a place
     assert found["오세진"].label == "PERSON"
     assert not any(m.label == "ORG" and m.text == "사진" for m in found.values())
+
+
+def test_a_name_mecab_reads_as_a_person_before_a_facility_word_is_one_place() -> None:
+    found = by_text("폭설로 산티아고 국제공항은 한때 폐쇄됐다.")
+    assert found["산티아고 국제공항"].label == "LOC"
+    assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_a_proper_noun_with_an_administrative_ending_is_a_place() -> None:
+    found = by_text("둥관시 당국은 오카야마 현에서 들여온 부품을 조사했다.")
+    assert found["둥관시"].label == "GPE"
+    assert found["오카야마 현"].label == "GPE"
+    assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_current_before_a_title_is_no_prefecture() -> None:
+    found = by_text("김수호 현 지사는 수출 지원을 약속했다.")
+    assert found["김수호"].label == "PERSON"
+    assert "김수호 현" not in found
+
+
+def test_a_country_before_state_is_no_place_of_its_own() -> None:
+    found = by_text("미국 주 정부들은 관세 환급을 요구했다.")
+    assert "미국 주" not in found

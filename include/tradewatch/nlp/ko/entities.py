@@ -24,6 +24,8 @@ from itertools import pairwise
 from tradewatch.models import EntityMention
 from tradewatch.nlp.gazetteer import Gazetteer, GazetteerEntry
 from tradewatch.nlp.ko.lexicon import (
+    ADMINISTRATIVE_ENDS,
+    ADMINISTRATIVE_WORDS,
     COMMITTEE_ENDS,
     COMPANY_SUFFIXES,
     FACILITY_SUFFIXES,
@@ -124,6 +126,7 @@ def extract_entities(
     found += _company_words(text, bounds)
     found += _places(text, word_list)
     found += _named_facilities_and_outlets(text, word_list)
+    found += _administrative_units(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -647,10 +650,56 @@ def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Fou
         end = stem[-1].end if stem else after.end
         if kind in FACILITY_WORDS and _stem(word) == word.tokens:
             if _is_facility_name(text, word.tokens):
-                found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
+                # ranked as a person: mecab reads many such names as people's (산티아고)
+                found.append(_Found(word.start, end, "LOC", text[word.start : end], _PERSON_RANK))
         elif kind in OUTLET_WORDS and all(t.tag in ("NNP", "SL") for t in word.tokens):
             found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
     return found
+
+
+def _administrative_units(text: str, word_list: list[Word]) -> list[_Found]:
+    """A proper noun with the ending of a city, province or prefecture, in one word
+    (둥관|시, 휴스턴|시) or two ("오카야마 현", "캘리포니아 주"): a place, though mecab
+    reads many such names as people's; not a country before 주 ("미국 주 정부")."""
+    found = []
+    for i, word in enumerate(word_list):
+        stem = _stem(word)
+        if not stem or stem[-1].surface not in ADMINISTRATIVE_ENDS | ADMINISTRATIVE_WORDS:
+            continue
+        if len(stem) > 1 and stem[-1].surface in ADMINISTRATIVE_ENDS:
+            start = stem[0].start if _is_proper_name(text, stem[:-1]) else None
+        elif len(stem) == 1 and stem[0].surface in ADMINISTRATIVE_WORDS:
+            start = _name_before_unit(text, word_list, i)
+        else:
+            start = None
+        if start is not None:
+            end = stem[-1].end
+            found.append(_Found(start, end, "GPE", text[start:end], _PERSON_RANK))
+    return found
+
+
+def _name_before_unit(text: str, word_list: list[Word], i: int) -> int | None:
+    """Where the name before a unit word (주, 현) starts: a bare proper noun one space before
+    it, not a country; not before a title, where 현 is "current" ("최문순 현 지사")."""
+    if i == 0 or text[word_list[i - 1].end : word_list[i].start] != " ":
+        return None
+    if i + 1 < len(word_list) and _title(text, word_list[i + 1]) is not None:
+        return None
+    before = word_list[i - 1]
+    if _stem(before) != before.tokens or not _is_proper_name(text, before.tokens):
+        return None
+    return None if text[before.start : before.end] in COUNTRIES_AND_CITIES else before.start
+
+
+def _is_proper_name(text: str, tokens: Sequence[Token]) -> bool:
+    """Hangul proper nouns of two or more syllables (둥관, 오카야마), none a place already
+    (삿포로 of 삿포로시 is one, and may be the end of an address)."""
+    written = _surface(text, tokens)
+    return (
+        len(written) > 1
+        and all(t.tag == "NNP" and not _is_place_token(t) for t in tokens)
+        and all(_HANGUL.match(c) for c in written)
+    )
 
 
 def _is_facility_name(text: str, tokens: Sequence[Token]) -> bool:
