@@ -414,8 +414,8 @@ def test_a_name_mecab_reads_as_a_person_before_a_facility_word_is_one_place() ->
 
 
 def test_a_proper_noun_with_an_administrative_ending_is_a_place() -> None:
-    found = by_text("둥관시 당국은 오카야마 현에서 들여온 부품을 조사했다.")
-    assert found["둥관시"].label == "GPE"
+    found = by_text("린이시 당국은 오카야마 현에서 들여온 부품을 조사했다.")
+    assert found["린이시"].label == "GPE"
     assert found["오카야마 현"].label == "GPE"
     assert not [m for m in found.values() if m.label == "PERSON"]
 
@@ -426,6 +426,17 @@ def test_current_before_a_title_is_no_prefecture() -> None:
     assert "김수호 현" not in found
 
 
-def test_a_country_before_state_is_no_place_of_its_own() -> None:
+def test_a_bare_state_or_current_word_makes_no_place() -> None:
     found = by_text("미국 주 정부들은 관세 환급을 요구했다.")
     assert "미국 주" not in found
+
+
+def test_cities_and_provinces_mecab_does_not_know_are_places() -> None:
+    found = by_text("거제와 통영의 조선소는 랴오닝과 앨라배마로 선박을 수출했다.")
+    for name in ("거제", "통영", "랴오닝", "앨라배마"):
+        assert found[name].label == "GPE", name
+
+
+def test_place_names_that_are_everyday_words_stay_words() -> None:
+    found = by_text("기장은 기후 변화로 강진이 잦아 세부 지침을 달성했다고 말했다.")
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]

@@ -660,7 +660,7 @@ def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Fou
 def _administrative_units(text: str, word_list: list[Word]) -> list[_Found]:
     """A proper noun with the ending of a city, province or prefecture, in one word
     (둥관|시, 휴스턴|시) or two ("오카야마 현", "캘리포니아 주"): a place, though mecab
-    reads many such names as people's; not a country before 주 ("미국 주 정부")."""
+    reads many such names as people's."""
     found = []
     for i, word in enumerate(word_list):
         stem = _stem(word)
@@ -680,24 +680,26 @@ def _administrative_units(text: str, word_list: list[Word]) -> list[_Found]:
 
 def _name_before_unit(text: str, word_list: list[Word], i: int) -> int | None:
     """Where the name before a unit word (주, 현) starts: a bare proper noun one space before
-    it, not a country; not before a title, where 현 is "current" ("최문순 현 지사")."""
-    if i == 0 or text[word_list[i - 1].end : word_list[i].start] != " ":
+    it, the unit taking a particle ("오카야마 현에서"); a bare 주 or 현 is more often a
+    week, "current" or a modifier ("미국 주 정부", "최문순 현 지사")."""
+    word = word_list[i]
+    if i == 0 or text[word_list[i - 1].end : word.start] != " " or len(word.tokens) < 2:
         return None
-    if i + 1 < len(word_list) and _title(text, word_list[i + 1]) is not None:
+    if not word.tokens[1].tag.startswith("J"):
         return None
     before = word_list[i - 1]
-    if _stem(before) != before.tokens or not _is_proper_name(text, before.tokens):
+    if _stem(before) != before.tokens or not _is_proper_name(text, before.tokens, True):
         return None
-    return None if text[before.start : before.end] in COUNTRIES_AND_CITIES else before.start
+    return before.start
 
 
-def _is_proper_name(text: str, tokens: Sequence[Token]) -> bool:
-    """Hangul proper nouns of two or more syllables (둥관, 오카야마), none a place already
-    (삿포로 of 삿포로시 is one, and may be the end of an address)."""
+def _is_proper_name(text: str, tokens: Sequence[Token], place: bool = False) -> bool:
+    """Hangul proper nouns of two or more syllables (둥관, 오카야마); in one word with its
+    ending, unless ``place``, none a place already (삿포로 of 삿포로시 may end an address)."""
     written = _surface(text, tokens)
     return (
         len(written) > 1
-        and all(t.tag == "NNP" and not _is_place_token(t) for t in tokens)
+        and all(t.tag == "NNP" and (place or not _is_place_token(t)) for t in tokens)
         and all(_HANGUL.match(c) for c in written)
     )
 
