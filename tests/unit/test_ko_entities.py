@@ -440,3 +440,11 @@ def test_cities_and_provinces_mecab_does_not_know_are_places() -> None:
 def test_place_names_that_are_everyday_words_stay_words() -> None:
     found = by_text("기장은 기후 변화로 강진이 잦아 세부 지침을 달성했다고 말했다.")
     assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_the_archaic_vowel_typed_for_a_middle_dot_separates_words() -> None:
+    text = "김철수(서울ᆞ강원) 의원과 존 스미스(공화ᆞ앨라배마) 상원의원이 만났다."
+    found = by_text(text)
+    assert found["앨라배마"].label == "GPE"
+    assert found["강원"].label == "GPE"
+    assert text[found["앨라배마"].start_char - 1] == "\u119e"  # offsets index the text as written
