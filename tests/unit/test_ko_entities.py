@@ -448,3 +448,15 @@ def test_the_archaic_vowel_typed_for_a_middle_dot_separates_words() -> None:
     assert found["앨라배마"].label == "GPE"
     assert found["강원"].label == "GPE"
     assert text[found["앨라배마"].start_char - 1] == "\u119e"  # offsets index the text as written
+
+
+def test_a_listed_place_mecab_cuts_wrongly_is_found_in_the_word_as_written() -> None:
+    found = by_text("상하이시 당국은 광저우행 화물기와 랴오닝성 공장을 점검했다.")
+    assert found["상하이시"].label == "GPE"
+    assert found["광저우"].label == "GPE"
+    assert found["랴오닝성"].label == "GPE"
+
+
+def test_a_word_that_starts_like_a_place_is_no_place() -> None:
+    found = by_text("고양이를 키우던 직원은 이천만 원을 기부했다.")
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]

@@ -71,6 +71,12 @@ _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각"
 # "the former minister", 한 의원 "a lawmaker"): a person only if the article named one.
 _AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
 _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
+# What may follow a listed place name in its word: a unit ending, then 행 "bound for" or
+# 발 "from", then particles (not 만, which makes 이천만 "twenty million").
+_AFTER_PLACE = re.compile(
+    r"(?P<unit>[시성현주])?[행발]?"
+    r"(?:에서|으로|에게|까지|부터|이나|은|는|이|가|을|를|의|에|와|과|로|도|나|엔|선)*"
+)
 _LOC_END = re.compile(r"(?:산|강|해|섬|반도|만|호수|평야|고원|열도|해협|대륙)$")
 # The wire dateline and byline that open Korean copy: "(서울=연합뉴스) 박수진 기자 =".
 _DATELINE = re.compile(
@@ -613,19 +619,13 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     run: tuple[int, int] | None = None
     starts: list[int] = []  # where each place of the current run starts
     for word in word_list:
-        tokens = _stem(word)
-        idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
-        written = _surface(text, tokens)
-        if _is_place_name(written) or _is_facility(text, tokens):
-            idx = [0, len(tokens) - 1]
-        elif written in NOT_PLACES:
-            idx = []
-        if not idx or (idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].surface in ("인", "계")):
+        span = _place_in_word(text, word)
+        if span is None:
             run = None
             continue
-        start, end = tokens[idx[0]].start, tokens[idx[-1]].end
+        start, end = span
         spans.append((start, end))
-        if run is not None and idx[0] == 0 and text[run[1] : start] == " ":
+        if run is not None and start == word.start and text[run[1] : start] == " ":
             run = (run[0], end)
             spans += [(first, end) for first in starts]
             starts.append(start)
@@ -634,6 +634,38 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
         if end != word.end:
             run = None
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
+
+
+def _place_in_word(text: str, word: Word) -> tuple[int, int] | None:
+    """The place in one word: its morphemes mecab files as places, its whole noun part when
+    the lists know it or it is a facility, else a listed name mecab cut wrongly."""
+    tokens = _stem(word)
+    idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
+    written = _surface(text, tokens)
+    if _is_place_name(written) or _is_facility(text, tokens):
+        idx = [0, len(tokens) - 1]
+    elif written in NOT_PLACES:
+        return None
+    if not idx:
+        return _listed_place(text, word)
+    if idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].surface in ("인", "계"):
+        return None
+    return tokens[idx[0]].start, tokens[idx[-1]].end
+
+
+def _listed_place(text: str, word: Word) -> tuple[int, int] | None:
+    """A listed place name that starts a word mecab cut elsewhere (상하|이|시, 광저|우행),
+    with a unit ending (상하이시, 랴오닝성) and nothing after it but particles or 행/발
+    ("bound for", "from"): read from the word as written, not its morphemes; not when
+    mecab's first morpheme runs past the name (고양이 "cat" is no 고양 + 이)."""
+    written = text[word.start : word.end]
+    for size in range(len(written), 1, -1):
+        if word.tokens[0].end > word.start + size:
+            break
+        match = _AFTER_PLACE.fullmatch(written, size)
+        if match is not None and _is_place_name(written[:size]):
+            return word.start, word.start + size + len(match.group("unit") or "")
+    return None
 
 
 def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Found]:
