@@ -460,3 +460,17 @@ def test_a_listed_place_mecab_cuts_wrongly_is_found_in_the_word_as_written() -> 
 def test_a_word_that_starts_like_a_place_is_no_place() -> None:
     found = by_text("고양이를 키우던 직원은 이천만 원을 기부했다.")
     assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_a_home_city_and_a_plural_loanword_name_a_team() -> None:
+    found = by_text("류현수는 시카고 레이더스와 계약했고 두산 베어스는 시리즈를 내줬다.")
+    assert found["시카고 레이더스"].label == "ORG"
+    assert found["두산 베어스"].label == "ORG"
+    assert "시카고" not in found
+
+
+def test_a_first_name_before_a_surname_in_s_and_a_country_are_no_team() -> None:
+    found = by_text("로버트 게이츠 전 장관은 미국 폭스뉴스에 출연해 한국 시리즈를 언급했다.")
+    assert found["로버트 게이츠"].label == "PERSON"
+    assert found["미국"].label == "GPE"
+    assert not [m for m in found.values() if m.text.startswith(("미국 ", "한국 "))]

@@ -36,6 +36,7 @@ from tradewatch.nlp.ko.lexicon import (
     NOT_NAMES,
     NOT_ORGANISATION_ACRONYMS,
     NOT_ORGANISATIONS,
+    NOT_TEAM_NAMES,
     ORGANISATION_CUES,
     ORGANISATION_NOUNS,
     OUTLET_WORDS,
@@ -45,7 +46,7 @@ from tradewatch.nlp.ko.lexicon import (
     TITLE_MODIFIERS,
 )
 from tradewatch.nlp.ko.morphology import Token, Word, words
-from tradewatch.nlp.ko.places import COUNTRIES_AND_CITIES, NOT_PLACES, REGIONS
+from tradewatch.nlp.ko.places import COUNTRIES, COUNTRIES_AND_CITIES, NOT_PLACES, REGIONS
 
 __all__ = ["extract_entities", "organisation_name"]
 
@@ -133,6 +134,7 @@ def extract_entities(
     found += _places(text, word_list)
     found += _named_facilities_and_outlets(text, word_list)
     found += _administrative_units(text, word_list)
+    found += _teams(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -687,6 +689,45 @@ def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Fou
         elif kind in OUTLET_WORDS and all(t.tag in ("NNP", "SL") for t in word.tokens):
             found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
     return found
+
+
+def _teams(text: str, word_list: list[Word]) -> list[_Found]:
+    """A team by its home or owner and a plural loanword name ("뉴욕 양키스", "두산
+    베어스", "퉁이 라이온스"): one organisation, the city part of its name, not a place of
+    its own; a newspaper named so too ("뉴욕 타임스")."""
+    found = []
+    for home, team in pairwise(word_list):
+        if text[home.end : team.start] != " " or _stem(home) != home.tokens:
+            continue
+        if not _is_team_name(text, _stem(team)):
+            continue
+        home_name = text[home.start : home.end]
+        if home_name in COUNTRIES:  # "미국 폭스뉴스": the country stays a place of its own
+            continue
+        if _is_place_name(home_name) or _is_owner(home.tokens):
+            end = _stem(team)[-1].end
+            found.append(_Found(home.start, end, "ORG", text[home.start : end], _GAZETTEER))
+    return found
+
+
+def _is_owner(tokens: Sequence[Token]) -> bool:
+    """Proper nouns mecab gives no class (두산, 롯데): not a first name before a surname in
+    스 ("로버트 게이츠") nor a district before a hotel ("종로구 포시즌스")."""
+    return all(t.tag in ("NNP", "SL") and t.semantic is None for t in tokens)
+
+
+def _is_team_name(text: str, tokens: Sequence[Token]) -> bool:
+    """A loanword noun of three or more syllables ending in a plural's 스, 즈 or 츠, which
+    mecab does not know as a common word (시리즈, 서비스) and which is no place
+    (로스앤젤레스)."""
+    written = _surface(text, tokens)
+    if len(written) < 3 or written[-1] not in "스즈츠" or written in NOT_TEAM_NAMES:
+        return False
+    if _is_place_name(written):
+        return False
+    if not all(_HANGUL.match(c) for c in written) or not _is_noun(tokens):
+        return False
+    return not (len(tokens) == 1 and tokens[0].tag == "NNG" and tokens[0].semantic)
 
 
 def _administrative_units(text: str, word_list: list[Word]) -> list[_Found]:

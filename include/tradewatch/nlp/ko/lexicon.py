@@ -28,6 +28,7 @@ __all__ = [
     "NOT_NAMES",
     "NOT_ORGANISATIONS",
     "NOT_ORGANISATION_ACRONYMS",
+    "NOT_TEAM_NAMES",
     "ORGANISATION_CUES",
     "ORGANISATION_NOUNS",
     "OUTLET_WORDS",
@@ -226,6 +227,11 @@ FACILITY_SUFFIXES = (
     "역",
     "궁",
     "항",
+)
+# Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team.
+NOT_TEAM_NAMES = frozenset(
+    {"시리즈", "비즈니스", "서비스", "캠퍼스", "하우스", "클래스", "오피스", "플러스"}
+    | {"스페이스", "레이스", "페이스", "박스", "코스", "센스", "시스템즈", "바이러스", "크로스"}
 )
 # Facilities written as a word of their own after their name ("메이지 신사", "트라팔가 광장").
 FACILITY_WORDS = frozenset({"광장", "공항", "국제공항", "신사", "극장", "경기장", "성당", "사원"})
