@@ -474,3 +474,21 @@ def test_a_first_name_before_a_surname_in_s_and_a_country_are_no_team() -> None:
     assert found["로버트 게이츠"].label == "PERSON"
     assert found["미국"].label == "GPE"
     assert not [m for m in found.values() if m.text.startswith(("미국 ", "한국 "))]
+
+
+def test_a_university_or_school_by_its_short_form_is_an_organisation() -> None:
+    found = by_text("단국대 교수와 명덕고 학생들은 아동학대 예방 교육을 같은 시간대에 받았다.")
+    assert found["단국대"].label == "ORG"
+    assert found["명덕고"].label == "ORG"
+    assert set(found) == {"단국대", "명덕고"}
+
+
+def test_a_proper_noun_before_an_academy_or_outlet_word_is_an_organisation() -> None:
+    found = by_text("목동학원은 리버턴 포스트에 입시 전망을 냈다.")
+    assert found["목동학원"].label == "ORG"
+    assert found["리버턴 포스트"].label == "ORG"
+
+
+def test_shipbuilding_is_no_place() -> None:
+    found = by_text("조선 경기가 살아나자 한빛조선은 수주를 늘렸다.")
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]

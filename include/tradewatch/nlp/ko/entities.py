@@ -72,6 +72,8 @@ _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각"
 # "the former minister", 한 의원 "a lawmaker"): a person only if the article named one.
 _AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
 _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
+# Common nouns in 대 that mecab may cut before the 대 (아동학|대, 시간|대).
+_NOT_SCHOOL_ENDS = ("학대", "시간대", "가격대", "금액대", "연령대", "지대", "부대", "세대", "시대")
 # What may follow a listed place name in its word: a unit ending, then 행 "bound for" or
 # 발 "from", then particles (not 만, which makes 이천만 "twenty million").
 _AFTER_PLACE = re.compile(
@@ -483,7 +485,7 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
         return None
-    if _committee(tokens):
+    if _committee(tokens) or _school_short_form(text, tokens):
         return written
     last = tokens[-1]
     starts = {t.start for t in tokens[1:]}
@@ -515,6 +517,21 @@ def _committee(tokens: Sequence[Token]) -> bool:
         and last.surface in COMMITTEE_ENDS
         and len(tokens) > 1
         and tokens[-2].tag in ("NNG", "NNP")
+    )
+
+
+def _school_short_form(text: str, tokens: Sequence[Token]) -> bool:
+    """A university or high school by its short form, 대 or 고 ending a word after a noun
+    (단국|대, 단원|고): mecab tags that 대 or 고 a prefix, which no word can end with; not
+    a common noun in 대 it cut so (아동학|대 is 아동 학대 "child abuse", 시간|대)."""
+    last = tokens[-1]
+    return (
+        len(tokens) > 1
+        and not _surface(text, tokens).endswith(_NOT_SCHOOL_ENDS)
+        and last.tag == "XPN"
+        and last.surface in ("대", "고")
+        and tokens[-2].tag in ("NNG", "NNP")
+        and len(tokens[-2].surface) > 1
     )
 
 

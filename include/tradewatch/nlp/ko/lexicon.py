@@ -185,6 +185,7 @@ COMPANY_SUFFIXES = (
     "상사",
     "해운",
     "식품",
+    "학원",
     "유업",
     "제분",
     "맥주",
@@ -301,7 +302,7 @@ DOCUMENT_NOUNS = frozenset(
     | {"현수막", "게시물", "트윗", "글", "메시지", "입장문", "회의록", "조사"}
 )
 # Outlets written as a word of their own after their name ("니시니혼 신문", "홋카이도 신문").
-OUTLET_WORDS = frozenset({"신문", "신문사", "통신", "통신사", "일보"})
+OUTLET_WORDS = frozenset({"신문", "신문사", "통신", "통신사", "일보", "포스트", "저널"})
 # Outlets by their name's ending (교도통신, 요미우리신문, 뉴욕타임스, 조선일보).
 MEDIA_SUFFIXES = re.compile(
     r"(?:통신|통신사|신문|일보|뉴스|방송|타임스|타임즈|포스트|저널|데일리|TV|tv|채널|매체|언론)$"

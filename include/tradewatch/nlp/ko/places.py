@@ -6,7 +6,7 @@ before believing mecab. Country and city names are GPE, continents and regions L
 Words that are also everyday Korean (오만 "arrogance", 수단 "means", 경기 "game", 선전
 "propaganda") are left out: a wrong place is worse than a missed one. ``NOT_PLACES`` are
 words mecab files as places that name a pair of countries (남북, 한미) rather than one, or
-are everyday words (이하 "below", 내장 "built-in").
+are everyday words (이하 "below", 내장 "built-in", 조선 "shipbuilding").
 """
 
 from __future__ import annotations
@@ -149,4 +149,6 @@ REGIONS = frozenset(
 NOT_PLACES = frozenset(
     {"남북", "남북한", "한미", "한일", "한중", "북미", "북중", "북일", "미중", "미일", "중일"}
     | {"한미일", "한중일", "내부", "도내", "시내", "국내", "해외", "이하", "내장", "유흥"}
+    # 조선 is shipbuilding (조선업, 대우|조선) far more often than the Joseon state
+    | {"조선"}
 )
