@@ -492,3 +492,17 @@ def test_a_proper_noun_before_an_academy_or_outlet_word_is_an_organisation() -> 
 def test_shipbuilding_is_no_place() -> None:
     found = by_text("조선 경기가 살아나자 한빛조선은 수주를 늘렸다.")
     assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_a_home_city_before_united_or_a_university_word_is_one_organisation() -> None:
+    found = by_text("리버풀 유나이티드와 부천유나이티드는 콜로라도 대학 연구팀과 협약했다.")
+    assert found["리버풀 유나이티드"].label == "ORG"
+    assert found["부천유나이티드"].label == "ORG"
+    assert found["콜로라도 대학"].label == "ORG"
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_a_university_word_after_a_country_is_no_organisation() -> None:
+    found = by_text("미국 대학 등록금이 올랐다.")
+    assert found["미국"].label == "GPE"
+    assert "미국 대학" not in found

@@ -41,6 +41,7 @@ from tradewatch.nlp.ko.lexicon import (
     ORGANISATION_NOUNS,
     OUTLET_WORDS,
     ROLE_ENDS,
+    SCHOOL_WORDS,
     SURNAMES,
     TITLE_END,
     TITLE_MODIFIERS,
@@ -95,9 +96,10 @@ _AFFILIATION = re.compile(r"\((?P<org>[가-힣]{2,12})[)·]")
 _NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Company and outlet names by a part no common word has, however mecab cuts or reads them
-# (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, 데일리X, X데일리.
+# (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, X유나이티드,
+# 데일리X, X데일리.
 _COMPANY_WORD = re.compile(
-    r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트)|데일리[가-힣]{2,}|"
+    r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트|유나이티드)|데일리[가-힣]{2,}|"
     r"[가-힣A-Za-z]+데일리)"
 )
 # The mark of a company or association before its name: (주) or ㈜ 주식회사, (유) 유한회사,
@@ -136,7 +138,7 @@ def extract_entities(
     found += _places(text, word_list)
     found += _named_facilities_and_outlets(text, word_list)
     found += _administrative_units(text, word_list)
-    found += _teams(text, word_list)
+    found += _home_organisations(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -708,21 +710,23 @@ def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Fou
     return found
 
 
-def _teams(text: str, word_list: list[Word]) -> list[_Found]:
-    """A team by its home or owner and a plural loanword name ("뉴욕 양키스", "두산
-    베어스", "퉁이 라이온스"): one organisation, the city part of its name, not a place of
-    its own; a newspaper named so too ("뉴욕 타임스")."""
+def _home_organisations(text: str, word_list: list[Word]) -> list[_Found]:
+    """A team or university by its home or owner and a word after it: a plural loanword
+    name ("뉴욕 양키스", "두산 베어스", "맨체스터 유나이티드"; a newspaper named so too,
+    "뉴욕 타임스") or 대학 ("보스턴 대학"). One organisation, the city part of its name,
+    not a place of its own."""
     found = []
-    for home, team in pairwise(word_list):
-        if text[home.end : team.start] != " " or _stem(home) != home.tokens:
+    for home, named in pairwise(word_list):
+        if text[home.end : named.start] != " ":
             continue
-        if not _is_team_name(text, _stem(team)):
+        stem = _stem(named)
+        if not stem or not (_is_team_name(text, stem) or _surface(text, stem) in SCHOOL_WORDS):
             continue
         home_name = text[home.start : home.end]
         if home_name in COUNTRIES:  # "미국 폭스뉴스": the country stays a place of its own
             continue
-        if _is_place_name(home_name) or _is_owner(home.tokens):
-            end = _stem(team)[-1].end
+        if _is_place_name(home_name) or (_stem(home) == home.tokens and _is_owner(home.tokens)):
+            end = stem[-1].end
             found.append(_Found(home.start, end, "ORG", text[home.start : end], _GAZETTEER))
     return found
 
@@ -734,11 +738,13 @@ def _is_owner(tokens: Sequence[Token]) -> bool:
 
 
 def _is_team_name(text: str, tokens: Sequence[Token]) -> bool:
-    """A loanword noun of three or more syllables ending in a plural's 스, 즈 or 츠, which
+    """A loanword noun of three or more syllables ending in a plural's 스, 즈 or 츠 (or
+    유나이티드, "United"), which
     mecab does not know as a common word (시리즈, 서비스) and which is no place
     (로스앤젤레스)."""
     written = _surface(text, tokens)
-    if len(written) < 3 or written[-1] not in "스즈츠" or written in NOT_TEAM_NAMES:
+    plural = written[-1] in "스즈츠" or written.endswith("유나이티드")
+    if len(written) < 3 or not plural or written in NOT_TEAM_NAMES:
         return False
     if _is_place_name(written):
         return False

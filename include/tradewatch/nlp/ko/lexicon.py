@@ -34,6 +34,7 @@ __all__ = [
     "OUTLET_WORDS",
     "PRONOUNS",
     "ROLE_ENDS",
+    "SCHOOL_WORDS",
     "SINGULAR_PRONOUNS",
     "SURNAMES",
     "TITLE_END",
@@ -229,6 +230,8 @@ FACILITY_SUFFIXES = (
     "궁",
     "항",
 )
+# University written as a word of its own after its home ("보스턴 대학").
+SCHOOL_WORDS = frozenset({"대학", "대학교"})
 # Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team.
 NOT_TEAM_NAMES = frozenset(
     {"시리즈", "비즈니스", "서비스", "캠퍼스", "하우스", "클래스", "오피스", "플러스"}
