@@ -506,3 +506,10 @@ def test_a_university_word_after_a_country_is_no_organisation() -> None:
     found = by_text("미국 대학 등록금이 올랐다.")
     assert found["미국"].label == "GPE"
     assert "미국 대학" not in found
+
+
+def test_a_plural_proper_noun_mecab_gives_no_class_is_an_organisation() -> None:
+    found = by_text("다저스는 트윈스를 꺾었고 베이비박스 앞 콘퍼런스는 취소됐다.")
+    assert found["다저스"].label == "ORG"
+    assert found["트윈스"].label == "ORG"
+    assert set(found) == {"다저스", "트윈스"}

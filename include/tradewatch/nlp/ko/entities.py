@@ -73,6 +73,7 @@ _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각"
 # "the former minister", 한 의원 "a lawmaker"): a person only if the article named one.
 _AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
 _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
+_NOT_TEAM_ENDS = tuple(NOT_TEAM_NAMES)
 # Common nouns in 대 that mecab may cut before the 대 (아동학|대, 시간|대).
 _NOT_SCHOOL_ENDS = ("학대", "시간대", "가격대", "금액대", "연령대", "지대", "부대", "세대", "시대")
 # What may follow a listed place name in its word: a unit ending, then 행 "bound for" or
@@ -487,7 +488,7 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
         return None
-    if _committee(tokens) or _school_short_form(text, tokens):
+    if _committee(tokens) or _school_short_form(text, tokens) or _plural_name(tokens):
         return written
     last = tokens[-1]
     starts = {t.start for t in tokens[1:]}
@@ -519,6 +520,22 @@ def _committee(tokens: Sequence[Token]) -> bool:
         and last.surface in COMMITTEE_ENDS
         and len(tokens) > 1
         and tokens[-2].tag in ("NNG", "NNP")
+    )
+
+
+def _plural_name(tokens: Sequence[Token]) -> bool:
+    """One proper noun mecab knows but gives no class, a loanword plural in 스, 즈 or 츠:
+    the name of a team or company (다저스, 트윈스, 홀딩스), not a person's or a place's."""
+    if len(tokens) != 1:
+        return False
+    only = tokens[0]
+    return (
+        only.tag == "NNP"
+        and only.semantic is None
+        and len(only.surface) > 1
+        and only.surface[-1] in "스즈츠"
+        and not only.surface.endswith(_NOT_TEAM_ENDS)
+        and not _is_place_name(only.surface)
     )
 
 
@@ -744,7 +761,7 @@ def _is_team_name(text: str, tokens: Sequence[Token]) -> bool:
     (로스앤젤레스)."""
     written = _surface(text, tokens)
     plural = written[-1] in "스즈츠" or written.endswith("유나이티드")
-    if len(written) < 3 or not plural or written in NOT_TEAM_NAMES:
+    if len(written) < 3 or not plural or written.endswith(_NOT_TEAM_ENDS):
         return False
     if _is_place_name(written):
         return False

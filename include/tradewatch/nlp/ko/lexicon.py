@@ -232,10 +232,12 @@ FACILITY_SUFFIXES = (
 )
 # University written as a word of its own after its home ("보스턴 대학").
 SCHOOL_WORDS = frozenset({"대학", "대학교"})
-# Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team.
+# Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team, nor
+# does a word ending in one (베이비|박스, 베벌리|힐스).
 NOT_TEAM_NAMES = frozenset(
     {"시리즈", "비즈니스", "서비스", "캠퍼스", "하우스", "클래스", "오피스", "플러스"}
     | {"스페이스", "레이스", "페이스", "박스", "코스", "센스", "시스템즈", "바이러스", "크로스"}
+    | {"힐스", "콘퍼런스", "컨퍼런스"}
 )
 # Facilities written as a word of their own after their name ("메이지 신사", "트라팔가 광장").
 FACILITY_WORDS = frozenset({"광장", "공항", "국제공항", "신사", "극장", "경기장", "성당", "사원"})
