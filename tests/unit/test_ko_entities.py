@@ -513,3 +513,8 @@ def test_a_plural_proper_noun_mecab_gives_no_class_is_an_organisation() -> None:
     assert found["다저스"].label == "ORG"
     assert found["트윈스"].label == "ORG"
     assert set(found) == {"다저스", "트윈스"}
+
+
+def test_a_request_or_an_invitation_is_no_agency() -> None:
+    found = by_text("검찰은 수사요청 대상자를 불렀고 명사초청 강연은 미뤄졌다.")
+    assert "수사요청" not in found and "명사초청" not in found
