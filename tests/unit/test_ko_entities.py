@@ -518,3 +518,9 @@ def test_a_plural_proper_noun_mecab_gives_no_class_is_an_organisation() -> None:
 def test_a_request_or_an_invitation_is_no_agency() -> None:
     found = by_text("검찰은 수사요청 대상자를 불렀고 명사초청 강연은 미뤄졌다.")
     assert "수사요청" not in found and "명사초청" not in found
+
+
+def test_a_news_site_in_net_is_an_organisation_but_the_internet_is_not() -> None:
+    found = by_text("신화넷은 초고속인터넷 보급이 늘었다고 보도했다.")
+    assert found["신화넷"].label == "ORG"
+    assert set(found) == {"신화넷"}

@@ -98,10 +98,10 @@ _NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Company and outlet names by a part no common word has, however mecab cuts or reads them
 # (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, X유나이티드,
-# 데일리X, X데일리.
+# 데일리X, X데일리, and a news site X넷 (신화넷, 중신넷) but not 인터넷.
 _COMPANY_WORD = re.compile(
     r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트|유나이티드)|데일리[가-힣]{2,}|"
-    r"[가-힣A-Za-z]+데일리)"
+    r"[가-힣A-Za-z]+데일리|[가-힣]{2,}(?<!인터)넷)"
 )
 # The mark of a company or association before its name: (주) or ㈜ 주식회사, (유) 유한회사,
 # (사) 사단법인, (재) 재단법인.
