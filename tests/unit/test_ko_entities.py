@@ -524,3 +524,9 @@ def test_a_news_site_in_net_is_an_organisation_but_the_internet_is_not() -> None
     found = by_text("신화넷은 초고속인터넷 보급이 늘었다고 보도했다.")
     assert found["신화넷"].label == "ORG"
     assert set(found) == {"신화넷"}
+
+
+def test_a_name_and_a_natural_feature_in_one_word_are_one_place() -> None:
+    found = by_text("탐사대는 백두산과 로키산맥을 거쳐 아마존강에 닿았다.")
+    for name in ("백두산", "로키산맥", "아마존강"):
+        assert found[name].label == "LOC", name

@@ -33,6 +33,8 @@ from tradewatch.nlp.ko.lexicon import (
     GENERIC_ORGANISATIONS,
     INSTITUTION_SUFFIXES,
     LANDMARK_SUFFIXES,
+    LONG_NATURAL_FEATURES,
+    NATURAL_FEATURES,
     NOT_NAMES,
     NOT_ORGANISATION_ACRONYMS,
     NOT_ORGANISATIONS,
@@ -82,7 +84,7 @@ _AFTER_PLACE = re.compile(
     r"(?P<unit>[시성현주])?[행발]?"
     r"(?:에서|으로|에게|까지|부터|이나|은|는|이|가|을|를|의|에|와|과|로|도|나|엔|선)*"
 )
-_LOC_END = re.compile(r"(?:산|강|해|섬|반도|만|호수|평야|고원|열도|해협|대륙)$")
+_LOC_END = re.compile(r"(?:산|산맥|강|해|섬|반도|만|호수|평야|고원|열도|해협|대륙|사막|계곡|폭포)$")
 # The wire dateline and byline that open Korean copy: "(서울=연합뉴스) 박수진 기자 =".
 _DATELINE = re.compile(
     r"\s*\([^()=\n]{1,12}=[^()\n]{1,12}\)\s*(?:[^=\n]{1,30}?(?:기자|특파원|취재단)\s*=)?"
@@ -678,6 +680,8 @@ def _place_in_word(text: str, word: Word) -> tuple[int, int] | None:
     """The place in one word: its morphemes mecab files as places, its whole noun part when
     the lists know it or it is a facility, else a listed name mecab cut wrongly."""
     tokens = _stem(word)
+    if _natural_feature(tokens):
+        return tokens[0].start, tokens[-1].end
     idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
     written = _surface(text, tokens)
     if _is_place_name(written) or _is_facility(text, tokens):
@@ -689,6 +693,26 @@ def _place_in_word(text: str, word: Word) -> tuple[int, int] | None:
     if idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].surface in ("인", "계"):
         return None
     return tokens[idx[0]].start, tokens[idx[-1]].end
+
+
+def _natural_feature(tokens: Sequence[Token]) -> bool:
+    """A name and the natural feature that ends the word, which mecab files as a place
+    (백두|산, 아마존|강, 로키|산맥): proper nouns before any feature, a common noun of two
+    or more syllables (mecab's guess at an unknown name) before a long one."""
+    if len(tokens) < 2:
+        return False
+    feature, name = tokens[-1], tokens[:-1]
+    if feature.tag != "NNG" or feature.semantic != "장소":
+        return False
+    if all(t.tag == "NNP" for t in name):
+        return feature.surface in NATURAL_FEATURES | LONG_NATURAL_FEATURES
+    return (
+        feature.surface in LONG_NATURAL_FEATURES
+        and len(name) == 1
+        and name[0].tag == "NNG"
+        and name[0].semantic is None
+        and len(name[0].surface) > 1
+    )
 
 
 def _listed_place(text: str, word: Word) -> tuple[int, int] | None:

@@ -24,7 +24,9 @@ __all__ = [
     "GENERIC_ORGANISATIONS",
     "INSTITUTION_SUFFIXES",
     "LANDMARK_SUFFIXES",
+    "LONG_NATURAL_FEATURES",
     "MEDIA_SUFFIXES",
+    "NATURAL_FEATURES",
     "NOT_NAMES",
     "NOT_ORGANISATIONS",
     "NOT_ORGANISATION_ACRONYMS",
@@ -230,6 +232,12 @@ FACILITY_SUFFIXES = (
     "역",
     "궁",
     "항",
+)
+# Natural features after their name in one word (백두|산, 아마존|강, 시나이|반도); after a
+# common noun only the longer ones, which no everyday word ends in.
+NATURAL_FEATURES = frozenset({"산", "강", "섬"})
+LONG_NATURAL_FEATURES = frozenset(
+    {"산맥", "반도", "열도", "해협", "사막", "고원", "평야", "호수", "계곡", "폭포"}
 )
 # University written as a word of its own after its home ("보스턴 대학").
 SCHOOL_WORDS = frozenset({"대학", "대학교"})
