@@ -530,3 +530,13 @@ def test_a_name_and_a_natural_feature_in_one_word_are_one_place() -> None:
     found = by_text("탐사대는 백두산과 로키산맥을 거쳐 아마존강에 닿았다.")
     for name in ("백두산", "로키산맥", "아마존강"):
         assert found[name].label == "LOC", name
+
+
+def test_a_local_office_after_its_place_is_an_organisation_named_with_it() -> None:
+    found = by_text("김포 경찰서와 인천 세관, 원주 중앙소방서는 합동 단속을 벌였다.")
+    assert found["경찰서"].label == "ORG"
+    assert found["경찰서"].canonical == "김포 경찰서"
+    assert found["세관"].canonical == "인천 세관"
+    assert found["중앙소방서"].label == "ORG"
+    assert found["김포"].label == "GPE"
+    assert "경찰서" not in by_text("그는 경찰서에 신고했다.")

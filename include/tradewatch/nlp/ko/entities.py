@@ -33,6 +33,7 @@ from tradewatch.nlp.ko.lexicon import (
     GENERIC_ORGANISATIONS,
     INSTITUTION_SUFFIXES,
     LANDMARK_SUFFIXES,
+    LOCAL_OFFICES,
     LONG_NATURAL_FEATURES,
     NATURAL_FEATURES,
     NOT_NAMES,
@@ -572,14 +573,16 @@ def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
 
 
 def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
-    """Organisations in one word, or an authority with its field before it ("군 당국");
-    a common noun (정부, 당국) names none. A place before one stays a place of its own
-    ("부산 동부경찰서", "홍콩 경찰") but goes into the organisation's name, which tells
-    the Busan station from the other 동부경찰서."""
+    """Organisations in one word, an authority with its field before it ("군 당국") or a
+    local office with its place ("김포 경찰서"); a common noun (정부, 당국) names none. A
+    place before one stays a place of its own ("부산 동부경찰서", "홍콩 경찰") but goes
+    into the organisation's name, which tells the Busan station from the other 동부경찰서."""
     found = []
     for i, word in enumerate(word_list):
         tokens = _stem(word)
         name = organisation_name(text, tokens)
+        if name is None and _surface(text, tokens) in LOCAL_OFFICES:
+            name = _surface(text, tokens) if _place_before(text, word_list, i) else None
         if name is None and not _named_by_cue(text, word_list, i):
             continue
         start, end = tokens[0].start, tokens[-1].end

@@ -24,6 +24,7 @@ __all__ = [
     "GENERIC_ORGANISATIONS",
     "INSTITUTION_SUFFIXES",
     "LANDMARK_SUFFIXES",
+    "LOCAL_OFFICES",
     "LONG_NATURAL_FEATURES",
     "MEDIA_SUFFIXES",
     "NATURAL_FEATURES",
@@ -106,6 +107,10 @@ INSTITUTION_SUFFIXES = (
     "연구소",
     "대학교",
     "경찰서",
+    "소방서",
+    "보건소",
+    "사업소",
+    "세관",
     "경찰청",
     "검찰청",
     "지검",
@@ -239,6 +244,9 @@ NATURAL_FEATURES = frozenset({"산", "강", "섬"})
 LONG_NATURAL_FEATURES = frozenset(
     {"산맥", "반도", "열도", "해협", "사막", "고원", "평야", "호수", "계곡", "폭포"}
 )
+# Local offices named by the place before them ("김포 경찰서", "인천 세관"): bare, no
+# organisation of their own.
+LOCAL_OFFICES = frozenset({"경찰서", "소방서", "보건소", "교육청", "세관", "지검", "지법"})
 # University written as a word of its own after its home ("보스턴 대학").
 SCHOOL_WORDS = frozenset({"대학", "대학교"})
 # Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team, nor
