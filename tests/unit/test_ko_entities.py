@@ -540,3 +540,10 @@ def test_a_local_office_after_its_place_is_an_organisation_named_with_it() -> No
     assert found["중앙소방서"].label == "ORG"
     assert found["김포"].label == "GPE"
     assert "경찰서" not in by_text("그는 경찰서에 신고했다.")
+
+
+def test_an_institution_mecab_cut_at_a_misread_particle_is_found_as_written() -> None:
+    found = by_text("목포 해양경찰서는 교육과학기술부와 함께 시·도교육청에 공문을 보냈다.")
+    assert found["해양경찰서"].canonical == "목포 해양경찰서"
+    assert found["교육과학기술부"].label == "ORG"
+    assert "도교육청" not in found

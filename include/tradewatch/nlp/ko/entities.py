@@ -77,6 +77,9 @@ _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각"
 _AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
 _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
 _NOT_TEAM_ENDS = tuple(NOT_TEAM_NAMES)
+# The particles that may end a word after a name (해양경찰서|는, 통상부|와의).
+_PARTICLES = re.compile(r"(?:에서|으로|에게|까지|부터|은|는|이|가|을|를|의|에|와|과|로|도|만)+$")
+_HANGUL_WORD = re.compile(r"[가-힣]+")
 # Common nouns in 대 that mecab may cut before the 대 (아동학|대, 시간|대).
 _NOT_SCHOOL_ENDS = ("학대", "시간대", "가격대", "금액대", "연령대", "지대", "부대", "세대", "시대")
 # What may follow a listed place name in its word: a unit ending, then 행 "bound for" or
@@ -583,9 +586,11 @@ def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
         name = organisation_name(text, tokens)
         if name is None and _surface(text, tokens) in LOCAL_OFFICES:
             name = _surface(text, tokens) if _place_before(text, word_list, i) else None
+        start, end = word.start, tokens[-1].end if tokens else word.end
+        if name is None and (name := _written_institution(text, word, tokens)) is not None:
+            end = word.start + len(name)
         if name is None and not _named_by_cue(text, word_list, i):
             continue
-        start, end = tokens[0].start, tokens[-1].end
         if name in GENERIC_ORGANISATIONS:
             if name != _AUTHORITY or (field := _field(text, word_list, i)) is None:
                 continue
@@ -596,6 +601,23 @@ def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
             canonical = f"{place} {canonical}"
         found.append(_Found(start, end, "ORG", canonical, _ORG_RANK))
     return found
+
+
+def _written_institution(text: str, word: Word, tokens: Sequence[Token]) -> str | None:
+    """An institution name mecab cut short, reading part of it as a particle or
+    conjunction (해양경찰|서|는, 교육|과|학기|술부|와): the word as written, less its
+    particles, ending in an institution word after two or more syllables; not a word
+    mecab reads as starting with a particle (시·도|교육청 is no name)."""
+    written = _PARTICLES.sub("", text[word.start : word.end])
+    if not tokens or len(written) <= len(_surface(text, tokens)):
+        return None
+    if not _HANGUL_WORD.fullmatch(written):
+        return None
+    for suffix in INSTITUTION_SUFFIXES:
+        if written.endswith(suffix) and len(written) - len(suffix) >= 2:
+            ends = (written[-k:] for k in range(len(suffix), len(written)))
+            return None if any(e in NOT_ORGANISATIONS for e in ends) else written
+    return None
 
 
 def _marked_organisations(text: str, word_list: list[Word]) -> list[_Found]:
