@@ -547,3 +547,9 @@ def test_an_institution_mecab_cut_at_a_misread_particle_is_found_as_written() ->
     assert found["해양경찰서"].canonical == "목포 해양경찰서"
     assert found["교육과학기술부"].label == "ORG"
     assert "도교육청" not in found
+
+
+def test_a_name_mecab_reads_as_a_person_with_a_city_or_district_ending_is_a_place() -> None:
+    found = by_text("캐년시티 경찰은 난지지구에서 수색을 벌였다.")
+    assert found["캐년시티"].label == "GPE"
+    assert not [m for m in found.values() if m.label == "PERSON"]

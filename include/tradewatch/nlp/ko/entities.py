@@ -383,6 +383,7 @@ def _person_names(text: str, word_list: list[Word]) -> list[_Found]:
             last + 1 < len(tokens)
             and tokens[last + 1].tag in ("NNG", "NNP")
             and tokens[last + 1].surface not in _NAME_ENDERS
+            and tokens[last + 1].surface not in ADMINISTRATIVE_ENDS
             and not TITLE_END.search(tokens[last + 1].surface)
         ):
             last += 1

@@ -258,9 +258,10 @@ NOT_TEAM_NAMES = frozenset(
 )
 # Facilities written as a word of their own after their name ("메이지 신사", "트라팔가 광장").
 FACILITY_WORDS = frozenset({"광장", "공항", "국제공항", "신사", "극장", "경기장", "성당", "사원"})
-# Endings of an administrative unit after a name: 둥관|시, 장쑤|성, 오카야마 현. In a word,
+# Endings of an administrative unit after a name: 둥관|시, 장쑤|성, 캐년|시티, 난지|지구,
+# 오카야마 현. In a word,
 # not 주 (삼성|주 is a share), 군 (소련|군 is an army) or 구 (mecab cuts 구 out of verbs).
-ADMINISTRATIVE_ENDS = frozenset({"시", "성", "현", "시티"})
+ADMINISTRATIVE_ENDS = frozenset({"시", "성", "현", "시티", "지구"})
 # The same, written as a word of their own ("캘리포니아 주"); not 시 ("한국 시" is a poem).
 ADMINISTRATIVE_WORDS = frozenset({"주", "성", "현"})
 # Facility endings that make a place after any name, proper noun or not (창경궁, 망향|휴게소).
