@@ -553,3 +553,9 @@ def test_a_name_mecab_reads_as_a_person_with_a_city_or_district_ending_is_a_plac
     found = by_text("캐년시티 경찰은 난지지구에서 수색을 벌였다.")
     assert found["캐년시티"].label == "GPE"
     assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_facilities_by_a_guessed_name_a_stadium_ending_or_a_known_compound() -> None:
+    found = by_text("라가디아 공항과 다저스타디움, 신라호텔 주변 교통이 통제됐다.")
+    for name in ("라가디아 공항", "다저스타디움", "신라호텔"):
+        assert found[name].label == "LOC", name

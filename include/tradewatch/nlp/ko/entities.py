@@ -77,6 +77,8 @@ _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각"
 _AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
 _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
 _NOT_TEAM_ENDS = tuple(NOT_TEAM_NAMES)
+# Facility endings of buildings a proper noun mecab knows whole may end in (신라호텔).
+_BUILDING_ENDS = frozenset({"호텔", "타워", "빌딩", "스타디움", "아레나"})
 # The particles that may end a word after a name (해양경찰서|는, 통상부|와의).
 _PARTICLES = re.compile(r"(?:에서|으로|에게|까지|부터|은|는|이|가|을|를|의|에|와|과|로|도|만)+$")
 _HANGUL_WORD = re.compile(r"[가-힣]+")
@@ -868,12 +870,14 @@ def _is_proper_name(text: str, tokens: Sequence[Token], place: bool = False) -> 
 
 
 def _is_facility_name(text: str, tokens: Sequence[Token]) -> bool:
-    """Proper nouns, or one common noun of three or more syllables mecab gives no class
-    (메이지): not a common noun that makes a kind of facility (국제 공항, 실내 경기장)."""
+    """Proper nouns, or common nouns of three or more syllables mecab gives no class, its
+    guess at an unknown name (메이지, 라가|디아): not a common noun that makes a kind of
+    facility (국제 공항, 실내 경기장)."""
     if all(t.tag in ("NNP", "SL") for t in tokens):
         return True
-    only = tokens[0]
-    return len(tokens) == 1 and only.tag == "NNG" and not only.semantic and len(only.surface) > 2
+    return (
+        all(t.tag == "NNG" and not t.semantic for t in tokens) and len(_surface(text, tokens)) > 2
+    )
 
 
 def _is_place_token(token: Token) -> bool:
@@ -897,8 +901,22 @@ def _is_facility(text: str, tokens: Sequence[Token]) -> bool:
             named = any(t.start == cut for t in tokens) and any(
                 t.end <= cut and (t.tag in ("NNP", "SL") or t.semantic == _PLACE) for t in tokens
             )
-            return named or _is_landmark(text, tokens, suffix)
+            return named or _is_landmark(text, tokens, suffix) or _named_facility(tokens, suffix)
     return False
+
+
+def _named_facility(tokens: Sequence[Token], suffix: str) -> bool:
+    """One proper noun mecab knows, not a person's name, that ends in a building's ending
+    after two or more syllables (신라호텔); not a government 청사, which mecab knows whole
+    as the seat of the government (정부세종청사)."""
+    only = tokens[0]
+    return (
+        suffix in _BUILDING_ENDS
+        and len(tokens) == 1
+        and only.tag == "NNP"
+        and only.semantic != _PERSON
+        and len(only.surface) >= len(suffix) + 2
+    )
 
 
 def _is_landmark(text: str, tokens: Sequence[Token], suffix: str) -> bool:
