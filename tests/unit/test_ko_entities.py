@@ -559,3 +559,9 @@ def test_facilities_by_a_guessed_name_a_stadium_ending_or_a_known_compound() -> 
     found = by_text("라가디아 공항과 다저스타디움, 신라호텔 주변 교통이 통제됐다.")
     for name in ("라가디아 공항", "다저스타디움", "신라호텔"):
         assert found[name].label == "LOC", name
+
+
+def test_labour_federations_and_kepco_are_organisations() -> None:
+    found = by_text("한국노총과 민주노총은 한전 본사 앞에서 집회를 열었다.")
+    for name in ("한국노총", "민주노총", "한전"):
+        assert found[name].label == "ORG", name

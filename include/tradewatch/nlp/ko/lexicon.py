@@ -126,6 +126,7 @@ INSTITUTION_SUFFIXES = (
     "진흥회",
     "연합",
     "노조",
+    "노총",
     "구조대",
     "닷컴",
     "당",
@@ -294,6 +295,8 @@ ORGANISATION_NOUNS = (
         | {"유럽연합", "나토", "아세안", "국제통화기금", "세계은행", "국제원자력기구", "오펙"}
         | {"육군", "해군", "공군", "국군", "미군", "주한미군", "주일미군", "북한군", "일본군"}
         | {"중국군", "러시아군", "정부군", "반군", "연합군", "인민군", "해병대", "자위대"}
+        # mecab files 한전 (Korea Electric Power) as a place
+        | {"한전"}
     )
 )
 # Latin-script words that are not organisations (an acronym in Korean copy usually is).
