@@ -565,3 +565,8 @@ def test_labour_federations_and_kepco_are_organisations() -> None:
     found = by_text("한국노총과 민주노총은 한전 본사 앞에서 집회를 열었다.")
     for name in ("한국노총", "민주노총", "한전"):
         assert found[name].label == "ORG", name
+
+
+def test_resolution_and_disease_acronyms_are_no_organisations() -> None:
+    found = by_text("QHD 화면을 단 신제품은 ALS 환자와 SFTS 감염 우려를 다룬 광고로 알려졌다.")
+    assert not [m for m in found.values() if m.label == "ORG"]

@@ -310,6 +310,8 @@ NOT_ORGANISATION_ACRONYMS = frozenset(
     | {"SARS", "DNA", "HIV", "VIP", "PR", "CF", "MV", "OST", "MVP", "MLB", "NBA", "NFL"}
     | {"PGA", "II", "III", "HD", "UHD", "SF", "CG", "VS", "PPT", "API", "CPU", "GPU"}
     | {"PCB", "MLCC", "CIS", "SoC", "D", "A", "B", "C", "K", "X", "Q"}
+    # display resolutions and diseases, like HD and MERS above
+    | {"FHD", "QHD", "WQHD", "ALS", "SFTS", "AIDS", "COPD", "ADHD", "PTSD"}
 )
 # Described speakers: heads of "정부 관계자", "업계 관계자", "한 소비자".
 DESCRIPTOR_NOUNS = frozenset(
