@@ -570,3 +570,9 @@ def test_labour_federations_and_kepco_are_organisations() -> None:
 def test_resolution_and_disease_acronyms_are_no_organisations() -> None:
     found = by_text("QHD 화면을 단 신제품은 ALS 환자와 SFTS 감염 우려를 다룬 광고로 알려졌다.")
     assert not [m for m in found.values() if m.label == "ORG"]
+
+
+def test_a_proper_noun_before_a_company_word_is_one_organisation() -> None:
+    found = by_text("브래번 캐피털은 아이돌 그룹 기획사 지분을 사들였다.")
+    assert found["브래번 캐피털"].label == "ORG"
+    assert "아이돌 그룹" not in found

@@ -28,6 +28,7 @@ from tradewatch.nlp.ko.lexicon import (
     ADMINISTRATIVE_WORDS,
     COMMITTEE_ENDS,
     COMPANY_SUFFIXES,
+    COMPANY_WORDS,
     FACILITY_SUFFIXES,
     FACILITY_WORDS,
     GENERIC_ORGANISATIONS,
@@ -102,7 +103,7 @@ _GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff
 # 기시다 후미오(자민·히로시마).
 _AFFILIATION = re.compile(r"\((?P<org>[가-힣]{2,12})[)·]")
 # The first words of a facility or outlet written after its name, for a quick check.
-_NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS)
+_NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS | COMPANY_WORDS)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Company and outlet names by a part no common word has, however mecab cuts or reads them
 # (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, X유나이티드,
@@ -759,10 +760,10 @@ def _listed_place(text: str, word: Word) -> tuple[int, int] | None:
 
 
 def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Found]:
-    """A name and a facility or outlet word after it: one place ("메이지 신사", "트라팔가
-    광장") whether mecab knows the name as proper or not, or one organisation ("니시니혼
-    신문"), though mecab reads many Japanese outlet names as people's names; not a common
-    noun before 신문 "questioning" (피의자 신문)."""
+    """A name and a facility, outlet or company word after it: one place ("메이지 신사",
+    "트라팔가 광장") whether mecab knows the name as proper or not, or one organisation
+    ("니시니혼 신문", "씨제스 엔터테인먼트"), though mecab reads many such names as people's
+    names; not a common noun before 신문 "questioning" (피의자 신문)."""
     found = []
     for word, after in pairwise(word_list):
         if not text.startswith(_NAMED_WORDS, after.start) or text[word.end : after.start] != " ":
@@ -774,7 +775,9 @@ def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Fou
             if _is_facility_name(text, word.tokens):
                 # ranked as a person: mecab reads many such names as people's (산티아고)
                 found.append(_Found(word.start, end, "LOC", text[word.start : end], _PERSON_RANK))
-        elif kind in OUTLET_WORDS and all(t.tag in ("NNP", "SL") for t in word.tokens):
+        elif kind in OUTLET_WORDS | COMPANY_WORDS and all(
+            t.tag in ("NNP", "SL") for t in word.tokens
+        ):
             found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
     return found
 

@@ -17,6 +17,7 @@ __all__ = [
     "AUTHORITY_NOUNS",
     "COMMITTEE_ENDS",
     "COMPANY_SUFFIXES",
+    "COMPANY_WORDS",
     "DESCRIPTOR_NOUNS",
     "DOCUMENT_NOUNS",
     "FACILITY_SUFFIXES",
@@ -250,6 +251,9 @@ LONG_NATURAL_FEATURES = frozenset(
 # Local offices named by the place before them ("김포 경찰서", "인천 세관"): bare, no
 # organisation of their own.
 LOCAL_OFFICES = frozenset({"경찰서", "소방서", "보건소", "교육청", "세관", "지검", "지법"})
+# Company words written as a word of their own after its name ("씨제스 엔터테인먼트",
+# "브래번 캐피털", "CJ 홀딩스"); not 그룹, which follows kinds too ("아이돌 그룹").
+COMPANY_WORDS = frozenset({"엔터테인먼트", "홀딩스", "캐피털", "캐피탈", "컴퍼니"})
 # University written as a word of its own after its home ("보스턴 대학").
 SCHOOL_WORDS = frozenset({"대학", "대학교"})
 # Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team, nor
