@@ -80,6 +80,11 @@ _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
 _NOT_TEAM_ENDS = tuple(NOT_TEAM_NAMES)
 # Facility endings of buildings a proper noun mecab knows whole may end in (신라호텔).
 _BUILDING_ENDS = frozenset({"호텔", "타워", "빌딩", "스타디움", "아레나"})
+_UNIT_ENDS = ADMINISTRATIVE_ENDS | ADMINISTRATIVE_WORDS
+# The first two letters of every listed place, for a quick check before reading a word.
+_PLACE_HEADS = frozenset(name[:2] for name in COUNTRIES_AND_CITIES | REGIONS)
+# Where a team's or university's word may be, for a quick check before reading one.
+_TEAM_OR_SCHOOL = re.compile(r".*?(?:[스즈츠]|유나이티드|대학)")
 # The particles that may end a word after a name (해양경찰서|는, 통상부|와의).
 _PARTICLES = re.compile(r"(?:에서|으로|에게|까지|부터|은|는|이|가|을|를|의|에|와|과|로|도|만)+$")
 _HANGUL_WORD = re.compile(r"[가-힣]+")
@@ -613,6 +618,8 @@ def _written_institution(text: str, word: Word, tokens: Sequence[Token]) -> str 
     particles, ending in an institution word after two or more syllables; not a word
     mecab reads as starting with a particle (시·도|교육청 is no name)."""
     written = _PARTICLES.sub("", text[word.start : word.end])
+    if not written.endswith(INSTITUTION_SUFFIXES):
+        return None
     if not tokens or len(written) <= len(_surface(text, tokens)):
         return None
     if not _HANGUL_WORD.fullmatch(written):
@@ -750,6 +757,8 @@ def _listed_place(text: str, word: Word) -> tuple[int, int] | None:
     ("bound for", "from"): read from the word as written, not its morphemes; not when
     mecab's first morpheme runs past the name (고양이 "cat" is no 고양 + 이)."""
     written = text[word.start : word.end]
+    if written[:2] not in _PLACE_HEADS:
+        return None
     for size in range(len(written), 1, -1):
         if word.tokens[0].end > word.start + size:
             break
@@ -789,7 +798,9 @@ def _home_organisations(text: str, word_list: list[Word]) -> list[_Found]:
     not a place of its own."""
     found = []
     for home, named in pairwise(word_list):
-        if text[home.end : named.start] != " ":
+        if text[home.end : named.start] != " " or not _TEAM_OR_SCHOOL.match(
+            text, named.start, named.end
+        ):
             continue
         stem = _stem(named)
         if not stem or not (_is_team_name(text, stem) or _surface(text, stem) in SCHOOL_WORDS):
@@ -831,8 +842,10 @@ def _administrative_units(text: str, word_list: list[Word]) -> list[_Found]:
     reads many such names as people's."""
     found = []
     for i, word in enumerate(word_list):
+        if not any(t.surface in _UNIT_ENDS for t in word.tokens):
+            continue
         stem = _stem(word)
-        if not stem or stem[-1].surface not in ADMINISTRATIVE_ENDS | ADMINISTRATIVE_WORDS:
+        if not stem or stem[-1].surface not in _UNIT_ENDS:
             continue
         if len(stem) > 1 and stem[-1].surface in ADMINISTRATIVE_ENDS:
             start = stem[0].start if _is_proper_name(text, stem[:-1]) else None
