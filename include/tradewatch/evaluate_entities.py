@@ -62,7 +62,7 @@ class EntityReport:
 
     sentences: int = 0
     kinds: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
-    diffs: dict[str, dict] = field(default_factory=dict)  # none: sentences are too many
+    diffs: dict[str, dict] = field(default_factory=dict)  # sentences with an error only
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -146,16 +146,39 @@ def evaluate_entities(
             if m.label in _PREDICTED
         ]
         gold = list(sentence.spans)
+        spurious = []
         for start, end, kind in predicted:
             hit = next((g for g in gold if g[2] == kind and _overlaps(g, (start, end))), None)
             if hit is None:
                 report.kinds[kind].fp += 1
+                spurious.append((start, end, kind))
             else:
                 gold.remove(hit)
                 report.kinds[kind].tp += 1
         for _, _, kind in gold:
             report.kinds[kind].fn += 1
+        if gold or spurious:
+            report.diffs[sentence.id] = _diff(sentence, gold, spurious)
     return report
+
+
+def _diff(
+    sentence: NerSentence,
+    missed: list[tuple[int, int, str]],
+    spurious: list[tuple[int, int, str]],
+) -> dict[str, object]:
+    """What ``eval --diffs`` writes for a sentence: its text, the gold mentions no prediction
+    matched and the predictions no gold mention matched, so errors can be read by kind."""
+
+    def mentions(spans: list[tuple[int, int, str]]) -> list[dict[str, object]]:
+        return [{"text": sentence.text[s:e], "kind": k, "span": [s, e]} for s, e, k in spans]
+
+    return {
+        "text": sentence.text,
+        "gold": mentions(list(sentence.spans)),
+        "missed": mentions(missed),
+        "spurious": mentions(spurious),
+    }
 
 
 def _overlaps(gold: tuple[int, int, str], got: tuple[int, int]) -> bool:

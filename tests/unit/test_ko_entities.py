@@ -405,3 +405,174 @@ def test_a_proper_noun_in_brackets_after_a_person_is_the_affiliation() -> None:
     assert found["서울"].label == "GPE"  # a hometown stays a place
     assert found["오세진"].label == "PERSON"
     assert not any(m.label == "ORG" and m.text == "사진" for m in found.values())
+
+
+def test_a_name_mecab_reads_as_a_person_before_a_facility_word_is_one_place() -> None:
+    found = by_text("폭설로 산티아고 국제공항은 한때 폐쇄됐다.")
+    assert found["산티아고 국제공항"].label == "LOC"
+    assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_a_proper_noun_with_an_administrative_ending_is_a_place() -> None:
+    found = by_text("린이시 당국은 오카야마 현에서 들여온 부품을 조사했다.")
+    assert found["린이시"].label == "GPE"
+    assert found["오카야마 현"].label == "GPE"
+    assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_current_before_a_title_is_no_prefecture() -> None:
+    found = by_text("김수호 현 지사는 수출 지원을 약속했다.")
+    assert found["김수호"].label == "PERSON"
+    assert "김수호 현" not in found
+
+
+def test_a_bare_state_or_current_word_makes_no_place() -> None:
+    found = by_text("미국 주 정부들은 관세 환급을 요구했다.")
+    assert "미국 주" not in found
+
+
+def test_cities_and_provinces_mecab_does_not_know_are_places() -> None:
+    found = by_text("거제와 통영의 조선소는 랴오닝과 앨라배마로 선박을 수출했다.")
+    for name in ("거제", "통영", "랴오닝", "앨라배마"):
+        assert found[name].label == "GPE", name
+
+
+def test_place_names_that_are_everyday_words_stay_words() -> None:
+    found = by_text("기장은 기후 변화로 강진이 잦아 세부 지침을 달성했다고 말했다.")
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_the_archaic_vowel_typed_for_a_middle_dot_separates_words() -> None:
+    text = "김철수(서울ᆞ강원) 의원과 존 스미스(공화ᆞ앨라배마) 상원의원이 만났다."
+    found = by_text(text)
+    assert found["앨라배마"].label == "GPE"
+    assert found["강원"].label == "GPE"
+    assert text[found["앨라배마"].start_char - 1] == "\u119e"  # offsets index the text as written
+
+
+def test_a_listed_place_mecab_cuts_wrongly_is_found_in_the_word_as_written() -> None:
+    found = by_text("상하이시 당국은 광저우행 화물기와 랴오닝성 공장을 점검했다.")
+    assert found["상하이시"].label == "GPE"
+    assert found["광저우"].label == "GPE"
+    assert found["랴오닝성"].label == "GPE"
+
+
+def test_a_word_that_starts_like_a_place_is_no_place() -> None:
+    found = by_text("고양이를 키우던 직원은 이천만 원을 기부했다.")
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_a_home_city_and_a_plural_loanword_name_a_team() -> None:
+    found = by_text("류현수는 시카고 레이더스와 계약했고 두산 베어스는 시리즈를 내줬다.")
+    assert found["시카고 레이더스"].label == "ORG"
+    assert found["두산 베어스"].label == "ORG"
+    assert "시카고" not in found
+
+
+def test_a_first_name_before_a_surname_in_s_and_a_country_are_no_team() -> None:
+    found = by_text("로버트 게이츠 전 장관은 미국 폭스뉴스에 출연해 한국 시리즈를 언급했다.")
+    assert found["로버트 게이츠"].label == "PERSON"
+    assert found["미국"].label == "GPE"
+    assert not [m for m in found.values() if m.text.startswith(("미국 ", "한국 "))]
+
+
+def test_a_university_or_school_by_its_short_form_is_an_organisation() -> None:
+    found = by_text("단국대 교수와 명덕고 학생들은 아동학대 예방 교육을 같은 시간대에 받았다.")
+    assert found["단국대"].label == "ORG"
+    assert found["명덕고"].label == "ORG"
+    assert set(found) == {"단국대", "명덕고"}
+
+
+def test_a_proper_noun_before_an_academy_or_outlet_word_is_an_organisation() -> None:
+    found = by_text("목동학원은 리버턴 포스트에 입시 전망을 냈다.")
+    assert found["목동학원"].label == "ORG"
+    assert found["리버턴 포스트"].label == "ORG"
+
+
+def test_shipbuilding_is_no_place() -> None:
+    found = by_text("조선 경기가 살아나자 한빛조선은 수주를 늘렸다.")
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_a_home_city_before_united_or_a_university_word_is_one_organisation() -> None:
+    found = by_text("리버풀 유나이티드와 부천유나이티드는 콜로라도 대학 연구팀과 협약했다.")
+    assert found["리버풀 유나이티드"].label == "ORG"
+    assert found["부천유나이티드"].label == "ORG"
+    assert found["콜로라도 대학"].label == "ORG"
+    assert not [m for m in found.values() if m.label in ("GPE", "LOC")]
+
+
+def test_a_university_word_after_a_country_is_no_organisation() -> None:
+    found = by_text("미국 대학 등록금이 올랐다.")
+    assert found["미국"].label == "GPE"
+    assert "미국 대학" not in found
+
+
+def test_a_plural_proper_noun_mecab_gives_no_class_is_an_organisation() -> None:
+    found = by_text("다저스는 트윈스를 꺾었고 베이비박스 앞 콘퍼런스는 취소됐다.")
+    assert found["다저스"].label == "ORG"
+    assert found["트윈스"].label == "ORG"
+    assert set(found) == {"다저스", "트윈스"}
+
+
+def test_a_request_or_an_invitation_is_no_agency() -> None:
+    found = by_text("검찰은 수사요청 대상자를 불렀고 명사초청 강연은 미뤄졌다.")
+    assert "수사요청" not in found and "명사초청" not in found
+
+
+def test_a_news_site_in_net_is_an_organisation_but_the_internet_is_not() -> None:
+    found = by_text("신화넷은 초고속인터넷 보급이 늘었다고 보도했다.")
+    assert found["신화넷"].label == "ORG"
+    assert set(found) == {"신화넷"}
+
+
+def test_a_name_and_a_natural_feature_in_one_word_are_one_place() -> None:
+    found = by_text("탐사대는 백두산과 로키산맥을 거쳐 아마존강에 닿았다.")
+    for name in ("백두산", "로키산맥", "아마존강"):
+        assert found[name].label == "LOC", name
+
+
+def test_a_local_office_after_its_place_is_an_organisation_named_with_it() -> None:
+    found = by_text("김포 경찰서와 인천 세관, 원주 중앙소방서는 합동 단속을 벌였다.")
+    assert found["경찰서"].label == "ORG"
+    assert found["경찰서"].canonical == "김포 경찰서"
+    assert found["세관"].canonical == "인천 세관"
+    assert found["중앙소방서"].label == "ORG"
+    assert found["김포"].label == "GPE"
+    assert "경찰서" not in by_text("그는 경찰서에 신고했다.")
+
+
+def test_an_institution_mecab_cut_at_a_misread_particle_is_found_as_written() -> None:
+    found = by_text("목포 해양경찰서는 교육과학기술부와 함께 시·도교육청에 공문을 보냈다.")
+    assert found["해양경찰서"].canonical == "목포 해양경찰서"
+    assert found["교육과학기술부"].label == "ORG"
+    assert "도교육청" not in found
+
+
+def test_a_name_mecab_reads_as_a_person_with_a_city_or_district_ending_is_a_place() -> None:
+    found = by_text("캐년시티 경찰은 난지지구에서 수색을 벌였다.")
+    assert found["캐년시티"].label == "GPE"
+    assert not [m for m in found.values() if m.label == "PERSON"]
+
+
+def test_facilities_by_a_guessed_name_a_stadium_ending_or_a_known_compound() -> None:
+    found = by_text("라가디아 공항과 다저스타디움, 신라호텔 주변 교통이 통제됐다.")
+    for name in ("라가디아 공항", "다저스타디움", "신라호텔"):
+        assert found[name].label == "LOC", name
+
+
+def test_labour_federations_and_kepco_are_organisations() -> None:
+    found = by_text("한국노총과 민주노총은 한전 본사 앞에서 집회를 열었다.")
+    for name in ("한국노총", "민주노총", "한전"):
+        assert found[name].label == "ORG", name
+
+
+def test_resolution_and_disease_acronyms_are_no_organisations() -> None:
+    found = by_text("QHD 화면을 단 신제품은 ALS 환자와 SFTS 감염 우려를 다룬 광고로 알려졌다.")
+    assert not [m for m in found.values() if m.label == "ORG"]
+
+
+def test_a_proper_noun_before_a_company_word_is_one_organisation() -> None:
+    found = by_text("브래번 캐피털은 아이돌 그룹 기획사 지분을 사들였다.")
+    assert found["브래번 캐피털"].label == "ORG"
+    assert "아이돌 그룹" not in found

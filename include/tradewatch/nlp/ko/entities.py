@@ -24,26 +24,34 @@ from itertools import pairwise
 from tradewatch.models import EntityMention
 from tradewatch.nlp.gazetteer import Gazetteer, GazetteerEntry
 from tradewatch.nlp.ko.lexicon import (
+    ADMINISTRATIVE_ENDS,
+    ADMINISTRATIVE_WORDS,
     COMMITTEE_ENDS,
     COMPANY_SUFFIXES,
+    COMPANY_WORDS,
     FACILITY_SUFFIXES,
     FACILITY_WORDS,
     GENERIC_ORGANISATIONS,
     INSTITUTION_SUFFIXES,
     LANDMARK_SUFFIXES,
+    LOCAL_OFFICES,
+    LONG_NATURAL_FEATURES,
+    NATURAL_FEATURES,
     NOT_NAMES,
     NOT_ORGANISATION_ACRONYMS,
     NOT_ORGANISATIONS,
+    NOT_TEAM_NAMES,
     ORGANISATION_CUES,
     ORGANISATION_NOUNS,
     OUTLET_WORDS,
     ROLE_ENDS,
+    SCHOOL_WORDS,
     SURNAMES,
     TITLE_END,
     TITLE_MODIFIERS,
 )
 from tradewatch.nlp.ko.morphology import Token, Word, words
-from tradewatch.nlp.ko.places import COUNTRIES_AND_CITIES, NOT_PLACES, REGIONS
+from tradewatch.nlp.ko.places import COUNTRIES, COUNTRIES_AND_CITIES, NOT_PLACES, REGIONS
 
 __all__ = ["extract_entities", "organisation_name"]
 
@@ -69,7 +77,26 @@ _NOT_NAME_PARTS = frozenset({"캠프", "진영", "정권", "행정부", "내각"
 # "the former minister", 한 의원 "a lawmaker"): a person only if the article named one.
 _AMBIGUOUS_SURNAMES = frozenset("양전고현한부주제구동모각")
 _SPACES_AND_AGE = re.compile(r"\s|\([^)]*\)")
-_LOC_END = re.compile(r"(?:산|강|해|섬|반도|만|호수|평야|고원|열도|해협|대륙)$")
+_NOT_TEAM_ENDS = tuple(NOT_TEAM_NAMES)
+# Facility endings of buildings a proper noun mecab knows whole may end in (신라호텔).
+_BUILDING_ENDS = frozenset({"호텔", "타워", "빌딩", "스타디움", "아레나"})
+_UNIT_ENDS = ADMINISTRATIVE_ENDS | ADMINISTRATIVE_WORDS
+# The first two letters of every listed place, for a quick check before reading a word.
+_PLACE_HEADS = frozenset(name[:2] for name in COUNTRIES_AND_CITIES | REGIONS)
+# Where a team's or university's word may be, for a quick check before reading one.
+_TEAM_OR_SCHOOL = re.compile(r".*?(?:[스즈츠]|유나이티드|대학)")
+# The particles that may end a word after a name (해양경찰서|는, 통상부|와의).
+_PARTICLES = re.compile(r"(?:에서|으로|에게|까지|부터|은|는|이|가|을|를|의|에|와|과|로|도|만)+$")
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+# Common nouns in 대 that mecab may cut before the 대 (아동학|대, 시간|대).
+_NOT_SCHOOL_ENDS = ("학대", "시간대", "가격대", "금액대", "연령대", "지대", "부대", "세대", "시대")
+# What may follow a listed place name in its word: a unit ending, then 행 "bound for" or
+# 발 "from", then particles (not 만, which makes 이천만 "twenty million").
+_AFTER_PLACE = re.compile(
+    r"(?P<unit>[시성현주])?[행발]?"
+    r"(?:에서|으로|에게|까지|부터|이나|은|는|이|가|을|를|의|에|와|과|로|도|나|엔|선)*"
+)
+_LOC_END = re.compile(r"(?:산|산맥|강|해|섬|반도|만|호수|평야|고원|열도|해협|대륙|사막|계곡|폭포)$")
 # The wire dateline and byline that open Korean copy: "(서울=연합뉴스) 박수진 기자 =".
 _DATELINE = re.compile(
     r"\s*\([^()=\n]{1,12}=[^()\n]{1,12}\)\s*(?:[^=\n]{1,30}?(?:기자|특파원|취재단)\s*=)?"
@@ -81,13 +108,14 @@ _GLOSS = re.compile(r"\((?P<gloss>[A-Za-z][A-Za-z&.' -]*[A-Za-z.]|[\u3400-\u9fff
 # 기시다 후미오(자민·히로시마).
 _AFFILIATION = re.compile(r"\((?P<org>[가-힣]{2,12})[)·]")
 # The first words of a facility or outlet written after its name, for a quick check.
-_NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS)
+_NAMED_WORDS = tuple(FACILITY_WORDS | OUTLET_WORDS | COMPANY_WORDS)
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]*[A-Z][A-Za-z]*")
 # Company and outlet names by a part no common word has, however mecab cuts or reads them
-# (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, 데일리X, X데일리.
+# (a person's name before 코리아, 엔터|테|인|먼|트): X코리아, X엔터테인먼트, X유나이티드,
+# 데일리X, X데일리, and a news site X넷 (신화넷, 중신넷) but not 인터넷.
 _COMPANY_WORD = re.compile(
-    r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트)|데일리[가-힣]{2,}|"
-    r"[가-힣A-Za-z]+데일리)"
+    r"(?<![가-힣A-Za-z0-9])(?:[가-힣A-Za-z0-9]{2,}(?:코리아|엔터테인먼트|유나이티드)|데일리[가-힣]{2,}|"
+    r"[가-힣A-Za-z]+데일리|[가-힣]{2,}(?<!인터)넷)"
 )
 # The mark of a company or association before its name: (주) or ㈜ 주식회사, (유) 유한회사,
 # (사) 사단법인, (재) 재단법인.
@@ -124,6 +152,8 @@ def extract_entities(
     found += _company_words(text, bounds)
     found += _places(text, word_list)
     found += _named_facilities_and_outlets(text, word_list)
+    found += _administrative_units(text, word_list)
+    found += _home_organisations(text, word_list)
     chosen: list[_Found] = []
     taken = bytearray(len(text))
     if dateline is not None:  # "(서울=연합뉴스) 박수진 기자 =": the bureau and byline
@@ -361,6 +391,7 @@ def _person_names(text: str, word_list: list[Word]) -> list[_Found]:
             last + 1 < len(tokens)
             and tokens[last + 1].tag in ("NNG", "NNP")
             and tokens[last + 1].surface not in _NAME_ENDERS
+            and tokens[last + 1].surface not in ADMINISTRATIVE_ENDS
             and not TITLE_END.search(tokens[last + 1].surface)
         ):
             last += 1
@@ -472,7 +503,7 @@ def organisation_name(text: str, tokens: Sequence[Token]) -> str | None:
         return None
     if len(tokens) > 1 and tokens[-2].tag in ("NNBC", "SN"):
         return None
-    if _committee(tokens):
+    if _committee(tokens) or _school_short_form(text, tokens) or _plural_name(tokens):
         return written
     last = tokens[-1]
     starts = {t.start for t in tokens[1:]}
@@ -507,6 +538,37 @@ def _committee(tokens: Sequence[Token]) -> bool:
     )
 
 
+def _plural_name(tokens: Sequence[Token]) -> bool:
+    """One proper noun mecab knows but gives no class, a loanword plural in 스, 즈 or 츠:
+    the name of a team or company (다저스, 트윈스, 홀딩스), not a person's or a place's."""
+    if len(tokens) != 1:
+        return False
+    only = tokens[0]
+    return (
+        only.tag == "NNP"
+        and only.semantic is None
+        and len(only.surface) > 1
+        and only.surface[-1] in "스즈츠"
+        and not only.surface.endswith(_NOT_TEAM_ENDS)
+        and not _is_place_name(only.surface)
+    )
+
+
+def _school_short_form(text: str, tokens: Sequence[Token]) -> bool:
+    """A university or high school by its short form, 대 or 고 ending a word after a noun
+    (단국|대, 단원|고): mecab tags that 대 or 고 a prefix, which no word can end with; not
+    a common noun in 대 it cut so (아동학|대 is 아동 학대 "child abuse", 시간|대)."""
+    last = tokens[-1]
+    return (
+        len(tokens) > 1
+        and not _surface(text, tokens).endswith(_NOT_SCHOOL_ENDS)
+        and last.tag == "XPN"
+        and last.surface in ("대", "고")
+        and tokens[-2].tag in ("NNG", "NNP")
+        and len(tokens[-2].surface) > 1
+    )
+
+
 def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
     """A proper noun before a company, outlet or school ending (롯데|마트, 모스크바|대학)
     or one of mecab's compound proper nouns with one (서울대, 대우건설): alone, these
@@ -523,17 +585,21 @@ def _named_institution(text: str, tokens: Sequence[Token]) -> bool:
 
 
 def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
-    """Organisations in one word, or an authority with its field before it ("군 당국");
-    a common noun (정부, 당국) names none. A place before one stays a place of its own
-    ("부산 동부경찰서", "홍콩 경찰") but goes into the organisation's name, which tells
-    the Busan station from the other 동부경찰서."""
+    """Organisations in one word, an authority with its field before it ("군 당국") or a
+    local office with its place ("김포 경찰서"); a common noun (정부, 당국) names none. A
+    place before one stays a place of its own ("부산 동부경찰서", "홍콩 경찰") but goes
+    into the organisation's name, which tells the Busan station from the other 동부경찰서."""
     found = []
     for i, word in enumerate(word_list):
         tokens = _stem(word)
         name = organisation_name(text, tokens)
+        if name is None and _surface(text, tokens) in LOCAL_OFFICES:
+            name = _surface(text, tokens) if _place_before(text, word_list, i) else None
+        start, end = word.start, tokens[-1].end if tokens else word.end
+        if name is None and (name := _written_institution(text, word, tokens)) is not None:
+            end = word.start + len(name)
         if name is None and not _named_by_cue(text, word_list, i):
             continue
-        start, end = tokens[0].start, tokens[-1].end
         if name in GENERIC_ORGANISATIONS:
             if name != _AUTHORITY or (field := _field(text, word_list, i)) is None:
                 continue
@@ -544,6 +610,25 @@ def _organisations(text: str, word_list: list[Word]) -> list[_Found]:
             canonical = f"{place} {canonical}"
         found.append(_Found(start, end, "ORG", canonical, _ORG_RANK))
     return found
+
+
+def _written_institution(text: str, word: Word, tokens: Sequence[Token]) -> str | None:
+    """An institution name mecab cut short, reading part of it as a particle or
+    conjunction (해양경찰|서|는, 교육|과|학기|술부|와): the word as written, less its
+    particles, ending in an institution word after two or more syllables; not a word
+    mecab reads as starting with a particle (시·도|교육청 is no name)."""
+    written = _PARTICLES.sub("", text[word.start : word.end])
+    if not written.endswith(INSTITUTION_SUFFIXES):
+        return None
+    if not tokens or len(written) <= len(_surface(text, tokens)):
+        return None
+    if not _HANGUL_WORD.fullmatch(written):
+        return None
+    for suffix in INSTITUTION_SUFFIXES:
+        if written.endswith(suffix) and len(written) - len(suffix) >= 2:
+            ends = (written[-k:] for k in range(len(suffix), len(written)))
+            return None if any(e in NOT_ORGANISATIONS for e in ends) else written
+    return None
 
 
 def _marked_organisations(text: str, word_list: list[Word]) -> list[_Found]:
@@ -610,19 +695,13 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     run: tuple[int, int] | None = None
     starts: list[int] = []  # where each place of the current run starts
     for word in word_list:
-        tokens = _stem(word)
-        idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
-        written = _surface(text, tokens)
-        if _is_place_name(written) or _is_facility(text, tokens):
-            idx = [0, len(tokens) - 1]
-        elif written in NOT_PLACES:
-            idx = []
-        if not idx or (idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].surface in ("인", "계")):
+        span = _place_in_word(text, word)
+        if span is None:
             run = None
             continue
-        start, end = tokens[idx[0]].start, tokens[idx[-1]].end
+        start, end = span
         spans.append((start, end))
-        if run is not None and idx[0] == 0 and text[run[1] : start] == " ":
+        if run is not None and start == word.start and text[run[1] : start] == " ":
             run = (run[0], end)
             spans += [(first, end) for first in starts]
             starts.append(start)
@@ -633,11 +712,67 @@ def _places(text: str, word_list: list[Word]) -> list[_Found]:
     return [_Found(s, e, _place_label(text[s:e]), text[s:e], _PLACE_RANK) for s, e in spans]
 
 
+def _place_in_word(text: str, word: Word) -> tuple[int, int] | None:
+    """The place in one word: its morphemes mecab files as places, its whole noun part when
+    the lists know it or it is a facility, else a listed name mecab cut wrongly."""
+    tokens = _stem(word)
+    if _natural_feature(tokens):
+        return tokens[0].start, tokens[-1].end
+    idx = [k for k, t in enumerate(tokens) if _is_place_token(t)]
+    written = _surface(text, tokens)
+    if _is_place_name(written) or _is_facility(text, tokens):
+        idx = [0, len(tokens) - 1]
+    elif written in NOT_PLACES:
+        return None
+    if not idx:
+        return _listed_place(text, word)
+    if idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].surface in ("인", "계"):
+        return None
+    return tokens[idx[0]].start, tokens[idx[-1]].end
+
+
+def _natural_feature(tokens: Sequence[Token]) -> bool:
+    """A name and the natural feature that ends the word, which mecab files as a place
+    (백두|산, 아마존|강, 로키|산맥): proper nouns before any feature, a common noun of two
+    or more syllables (mecab's guess at an unknown name) before a long one."""
+    if len(tokens) < 2:
+        return False
+    feature, name = tokens[-1], tokens[:-1]
+    if feature.tag != "NNG" or feature.semantic != "장소":
+        return False
+    if all(t.tag == "NNP" for t in name):
+        return feature.surface in NATURAL_FEATURES | LONG_NATURAL_FEATURES
+    return (
+        feature.surface in LONG_NATURAL_FEATURES
+        and len(name) == 1
+        and name[0].tag == "NNG"
+        and name[0].semantic is None
+        and len(name[0].surface) > 1
+    )
+
+
+def _listed_place(text: str, word: Word) -> tuple[int, int] | None:
+    """A listed place name that starts a word mecab cut elsewhere (상하|이|시, 광저|우행),
+    with a unit ending (상하이시, 랴오닝성) and nothing after it but particles or 행/발
+    ("bound for", "from"): read from the word as written, not its morphemes; not when
+    mecab's first morpheme runs past the name (고양이 "cat" is no 고양 + 이)."""
+    written = text[word.start : word.end]
+    if written[:2] not in _PLACE_HEADS:
+        return None
+    for size in range(len(written), 1, -1):
+        if word.tokens[0].end > word.start + size:
+            break
+        match = _AFTER_PLACE.fullmatch(written, size)
+        if match is not None and _is_place_name(written[:size]):
+            return word.start, word.start + size + len(match.group("unit") or "")
+    return None
+
+
 def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Found]:
-    """A name and a facility or outlet word after it: one place ("메이지 신사", "트라팔가
-    광장") whether mecab knows the name as proper or not, or one organisation ("니시니혼
-    신문"), though mecab reads many Japanese outlet names as people's names; not a common
-    noun before 신문 "questioning" (피의자 신문)."""
+    """A name and a facility, outlet or company word after it: one place ("메이지 신사",
+    "트라팔가 광장") whether mecab knows the name as proper or not, or one organisation
+    ("니시니혼 신문", "씨제스 엔터테인먼트"), though mecab reads many such names as people's
+    names; not a common noun before 신문 "questioning" (피의자 신문)."""
     found = []
     for word, after in pairwise(word_list):
         if not text.startswith(_NAMED_WORDS, after.start) or text[word.end : after.start] != " ":
@@ -647,19 +782,118 @@ def _named_facilities_and_outlets(text: str, word_list: list[Word]) -> list[_Fou
         end = stem[-1].end if stem else after.end
         if kind in FACILITY_WORDS and _stem(word) == word.tokens:
             if _is_facility_name(text, word.tokens):
-                found.append(_Found(word.start, end, "LOC", text[word.start : end], _PLACE_RANK))
-        elif kind in OUTLET_WORDS and all(t.tag in ("NNP", "SL") for t in word.tokens):
+                # ranked as a person: mecab reads many such names as people's (산티아고)
+                found.append(_Found(word.start, end, "LOC", text[word.start : end], _PERSON_RANK))
+        elif kind in OUTLET_WORDS | COMPANY_WORDS and all(
+            t.tag in ("NNP", "SL") for t in word.tokens
+        ):
             found.append(_Found(word.start, end, "ORG", text[word.start : end], _PERSON_RANK))
     return found
 
 
+def _home_organisations(text: str, word_list: list[Word]) -> list[_Found]:
+    """A team or university by its home or owner and a word after it: a plural loanword
+    name ("뉴욕 양키스", "두산 베어스", "맨체스터 유나이티드"; a newspaper named so too,
+    "뉴욕 타임스") or 대학 ("보스턴 대학"). One organisation, the city part of its name,
+    not a place of its own."""
+    found = []
+    for home, named in pairwise(word_list):
+        if text[home.end : named.start] != " " or not _TEAM_OR_SCHOOL.match(
+            text, named.start, named.end
+        ):
+            continue
+        stem = _stem(named)
+        if not stem or not (_is_team_name(text, stem) or _surface(text, stem) in SCHOOL_WORDS):
+            continue
+        home_name = text[home.start : home.end]
+        if home_name in COUNTRIES:  # "미국 폭스뉴스": the country stays a place of its own
+            continue
+        if _is_place_name(home_name) or (_stem(home) == home.tokens and _is_owner(home.tokens)):
+            end = stem[-1].end
+            found.append(_Found(home.start, end, "ORG", text[home.start : end], _GAZETTEER))
+    return found
+
+
+def _is_owner(tokens: Sequence[Token]) -> bool:
+    """Proper nouns mecab gives no class (두산, 롯데): not a first name before a surname in
+    스 ("로버트 게이츠") nor a district before a hotel ("종로구 포시즌스")."""
+    return all(t.tag in ("NNP", "SL") and t.semantic is None for t in tokens)
+
+
+def _is_team_name(text: str, tokens: Sequence[Token]) -> bool:
+    """A loanword noun of three or more syllables ending in a plural's 스, 즈 or 츠 (or
+    유나이티드, "United"), which
+    mecab does not know as a common word (시리즈, 서비스) and which is no place
+    (로스앤젤레스)."""
+    written = _surface(text, tokens)
+    plural = written[-1] in "스즈츠" or written.endswith("유나이티드")
+    if len(written) < 3 or not plural or written.endswith(_NOT_TEAM_ENDS):
+        return False
+    if _is_place_name(written):
+        return False
+    if not all(_HANGUL.match(c) for c in written) or not _is_noun(tokens):
+        return False
+    return not (len(tokens) == 1 and tokens[0].tag == "NNG" and tokens[0].semantic)
+
+
+def _administrative_units(text: str, word_list: list[Word]) -> list[_Found]:
+    """A proper noun with the ending of a city, province or prefecture, in one word
+    (둥관|시, 휴스턴|시) or two ("오카야마 현", "캘리포니아 주"): a place, though mecab
+    reads many such names as people's."""
+    found = []
+    for i, word in enumerate(word_list):
+        if not any(t.surface in _UNIT_ENDS for t in word.tokens):
+            continue
+        stem = _stem(word)
+        if not stem or stem[-1].surface not in _UNIT_ENDS:
+            continue
+        if len(stem) > 1 and stem[-1].surface in ADMINISTRATIVE_ENDS:
+            start = stem[0].start if _is_proper_name(text, stem[:-1]) else None
+        elif len(stem) == 1 and stem[0].surface in ADMINISTRATIVE_WORDS:
+            start = _name_before_unit(text, word_list, i)
+        else:
+            start = None
+        if start is not None:
+            end = stem[-1].end
+            found.append(_Found(start, end, "GPE", text[start:end], _PERSON_RANK))
+    return found
+
+
+def _name_before_unit(text: str, word_list: list[Word], i: int) -> int | None:
+    """Where the name before a unit word (주, 현) starts: a bare proper noun one space before
+    it, the unit taking a particle ("오카야마 현에서"); a bare 주 or 현 is more often a
+    week, "current" or a modifier ("미국 주 정부", "최문순 현 지사")."""
+    word = word_list[i]
+    if i == 0 or text[word_list[i - 1].end : word.start] != " " or len(word.tokens) < 2:
+        return None
+    if not word.tokens[1].tag.startswith("J"):
+        return None
+    before = word_list[i - 1]
+    if _stem(before) != before.tokens or not _is_proper_name(text, before.tokens, True):
+        return None
+    return before.start
+
+
+def _is_proper_name(text: str, tokens: Sequence[Token], place: bool = False) -> bool:
+    """Hangul proper nouns of two or more syllables (둥관, 오카야마); in one word with its
+    ending, unless ``place``, none a place already (삿포로 of 삿포로시 may end an address)."""
+    written = _surface(text, tokens)
+    return (
+        len(written) > 1
+        and all(t.tag == "NNP" and (place or not _is_place_token(t)) for t in tokens)
+        and all(_HANGUL.match(c) for c in written)
+    )
+
+
 def _is_facility_name(text: str, tokens: Sequence[Token]) -> bool:
-    """Proper nouns, or one common noun of three or more syllables mecab gives no class
-    (메이지): not a common noun that makes a kind of facility (국제 공항, 실내 경기장)."""
+    """Proper nouns, or common nouns of three or more syllables mecab gives no class, its
+    guess at an unknown name (메이지, 라가|디아): not a common noun that makes a kind of
+    facility (국제 공항, 실내 경기장)."""
     if all(t.tag in ("NNP", "SL") for t in tokens):
         return True
-    only = tokens[0]
-    return len(tokens) == 1 and only.tag == "NNG" and not only.semantic and len(only.surface) > 2
+    return (
+        all(t.tag == "NNG" and not t.semantic for t in tokens) and len(_surface(text, tokens)) > 2
+    )
 
 
 def _is_place_token(token: Token) -> bool:
@@ -683,8 +917,22 @@ def _is_facility(text: str, tokens: Sequence[Token]) -> bool:
             named = any(t.start == cut for t in tokens) and any(
                 t.end <= cut and (t.tag in ("NNP", "SL") or t.semantic == _PLACE) for t in tokens
             )
-            return named or _is_landmark(text, tokens, suffix)
+            return named or _is_landmark(text, tokens, suffix) or _named_facility(tokens, suffix)
     return False
+
+
+def _named_facility(tokens: Sequence[Token], suffix: str) -> bool:
+    """One proper noun mecab knows, not a person's name, that ends in a building's ending
+    after two or more syllables (신라호텔); not a government 청사, which mecab knows whole
+    as the seat of the government (정부세종청사)."""
+    only = tokens[0]
+    return (
+        suffix in _BUILDING_ENDS
+        and len(tokens) == 1
+        and only.tag == "NNP"
+        and only.semantic != _PERSON
+        and len(only.surface) >= len(suffix) + 2
+    )
 
 
 def _is_landmark(text: str, tokens: Sequence[Token], suffix: str) -> bool:

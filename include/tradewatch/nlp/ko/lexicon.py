@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "ADMINISTRATIVE_ENDS",
+    "ADMINISTRATIVE_WORDS",
     "AUTHORITY_NOUNS",
     "COMMITTEE_ENDS",
     "COMPANY_SUFFIXES",
+    "COMPANY_WORDS",
     "DESCRIPTOR_NOUNS",
     "DOCUMENT_NOUNS",
     "FACILITY_SUFFIXES",
@@ -22,15 +25,20 @@ __all__ = [
     "GENERIC_ORGANISATIONS",
     "INSTITUTION_SUFFIXES",
     "LANDMARK_SUFFIXES",
+    "LOCAL_OFFICES",
+    "LONG_NATURAL_FEATURES",
     "MEDIA_SUFFIXES",
+    "NATURAL_FEATURES",
     "NOT_NAMES",
     "NOT_ORGANISATIONS",
     "NOT_ORGANISATION_ACRONYMS",
+    "NOT_TEAM_NAMES",
     "ORGANISATION_CUES",
     "ORGANISATION_NOUNS",
     "OUTLET_WORDS",
     "PRONOUNS",
     "ROLE_ENDS",
+    "SCHOOL_WORDS",
     "SINGULAR_PRONOUNS",
     "SURNAMES",
     "TITLE_END",
@@ -100,6 +108,10 @@ INSTITUTION_SUFFIXES = (
     "연구소",
     "대학교",
     "경찰서",
+    "소방서",
+    "보건소",
+    "사업소",
+    "세관",
     "경찰청",
     "검찰청",
     "지검",
@@ -115,6 +127,7 @@ INSTITUTION_SUFFIXES = (
     "진흥회",
     "연합",
     "노조",
+    "노총",
     "구조대",
     "닷컴",
     "당",
@@ -148,6 +161,7 @@ NOT_ORGANISATIONS = frozenset(
     | {"중남부", "중동부", "중서부", "지도부", "고모부", "이모부", "명승부"}
     | {"경호원", "수도원", "수목원", "식물원", "동물원", "보육원", "양로원", "고아원"}
     | {"걸그룹", "보이그룹", "항공사", "시공사", "저축은행", "대학", "신청", "국회의원"}
+    | {"요청", "초청", "수당"}
     | {"총괄공사", "정무공사", "경제공사", "공사", "신용카드", "체크카드", "교통카드"}
 )
 # Endings of company, outlet, school and hospital names, which count only after a proper
@@ -182,6 +196,7 @@ COMPANY_SUFFIXES = (
     "상사",
     "해운",
     "식품",
+    "학원",
     "유업",
     "제분",
     "맥주",
@@ -208,6 +223,8 @@ FACILITY_SUFFIXES = (
     "박물관",
     "미술관",
     "경기장",
+    "스타디움",
+    "아레나",
     "공항",
     "청사",
     "광장",
@@ -225,8 +242,35 @@ FACILITY_SUFFIXES = (
     "궁",
     "항",
 )
+# Natural features after their name in one word (백두|산, 아마존|강, 시나이|반도); after a
+# common noun only the longer ones, which no everyday word ends in.
+NATURAL_FEATURES = frozenset({"산", "강", "섬"})
+LONG_NATURAL_FEATURES = frozenset(
+    {"산맥", "반도", "열도", "해협", "사막", "고원", "평야", "호수", "계곡", "폭포"}
+)
+# Local offices named by the place before them ("김포 경찰서", "인천 세관"): bare, no
+# organisation of their own.
+LOCAL_OFFICES = frozenset({"경찰서", "소방서", "보건소", "교육청", "세관", "지검", "지법"})
+# Company words written as a word of their own after its name ("씨제스 엔터테인먼트",
+# "브래번 캐피털", "CJ 홀딩스"); not 그룹, which follows kinds too ("아이돌 그룹").
+COMPANY_WORDS = frozenset({"엔터테인먼트", "홀딩스", "캐피털", "캐피탈", "컴퍼니"})
+# University written as a word of its own after its home ("보스턴 대학").
+SCHOOL_WORDS = frozenset({"대학", "대학교"})
+# Loanwords that end like a team's plural name (양키스, 자이언츠) but name no team, nor
+# does a word ending in one (베이비|박스, 베벌리|힐스).
+NOT_TEAM_NAMES = frozenset(
+    {"시리즈", "비즈니스", "서비스", "캠퍼스", "하우스", "클래스", "오피스", "플러스"}
+    | {"스페이스", "레이스", "페이스", "박스", "코스", "센스", "시스템즈", "바이러스", "크로스"}
+    | {"힐스", "콘퍼런스", "컨퍼런스"}
+)
 # Facilities written as a word of their own after their name ("메이지 신사", "트라팔가 광장").
 FACILITY_WORDS = frozenset({"광장", "공항", "국제공항", "신사", "극장", "경기장", "성당", "사원"})
+# Endings of an administrative unit after a name: 둥관|시, 장쑤|성, 캐년|시티, 난지|지구,
+# 오카야마 현. In a word,
+# not 주 (삼성|주 is a share), 군 (소련|군 is an army) or 구 (mecab cuts 구 out of verbs).
+ADMINISTRATIVE_ENDS = frozenset({"시", "성", "현", "시티", "지구"})
+# The same, written as a word of their own ("캘리포니아 주"); not 시 ("한국 시" is a poem).
+ADMINISTRATIVE_WORDS = frozenset({"주", "성", "현"})
 # Facility endings that make a place after any name, proper noun or not (창경궁, 망향|휴게소).
 LANDMARK_SUFFIXES = frozenset(
     {"해수욕장", "국제공항", "광장", "궁", "빌딩", "분기점", "나들목", "휴게소"}
@@ -255,6 +299,8 @@ ORGANISATION_NOUNS = (
         | {"유럽연합", "나토", "아세안", "국제통화기금", "세계은행", "국제원자력기구", "오펙"}
         | {"육군", "해군", "공군", "국군", "미군", "주한미군", "주일미군", "북한군", "일본군"}
         | {"중국군", "러시아군", "정부군", "반군", "연합군", "인민군", "해병대", "자위대"}
+        # mecab files 한전 (Korea Electric Power) as a place
+        | {"한전"}
     )
 )
 # Latin-script words that are not organisations (an acronym in Korean copy usually is).
@@ -268,6 +314,8 @@ NOT_ORGANISATION_ACRONYMS = frozenset(
     | {"SARS", "DNA", "HIV", "VIP", "PR", "CF", "MV", "OST", "MVP", "MLB", "NBA", "NFL"}
     | {"PGA", "II", "III", "HD", "UHD", "SF", "CG", "VS", "PPT", "API", "CPU", "GPU"}
     | {"PCB", "MLCC", "CIS", "SoC", "D", "A", "B", "C", "K", "X", "Q"}
+    # display resolutions and diseases, like HD and MERS above
+    | {"FHD", "QHD", "WQHD", "ALS", "SFTS", "AIDS", "COPD", "ADHD", "PTSD"}
 )
 # Described speakers: heads of "정부 관계자", "업계 관계자", "한 소비자".
 DESCRIPTOR_NOUNS = frozenset(
@@ -288,7 +336,7 @@ DOCUMENT_NOUNS = frozenset(
     | {"현수막", "게시물", "트윗", "글", "메시지", "입장문", "회의록", "조사"}
 )
 # Outlets written as a word of their own after their name ("니시니혼 신문", "홋카이도 신문").
-OUTLET_WORDS = frozenset({"신문", "신문사", "통신", "통신사", "일보"})
+OUTLET_WORDS = frozenset({"신문", "신문사", "통신", "통신사", "일보", "포스트", "저널"})
 # Outlets by their name's ending (교도통신, 요미우리신문, 뉴욕타임스, 조선일보).
 MEDIA_SUFFIXES = re.compile(
     r"(?:통신|통신사|신문|일보|뉴스|방송|타임스|타임즈|포스트|저널|데일리|TV|tv|채널|매체|언론)$"

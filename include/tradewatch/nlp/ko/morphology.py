@@ -25,6 +25,9 @@ _LOCK = threading.Lock()
 _LINE = re.compile(r"[^\n]+")
 _BREAKS = frozenset({",", ".", "?", "!", ";"})
 _QUOTE_MARKS = frozenset("“”‘’\"'")
+# The archaic vowel ᆞ some copy types for the middle dot (공화ᆞ앨라배마, 5ᆞ18): mecab
+# glues it to the next word, so it is read as the dot it stands for (same length).
+_DOT_STAND_IN = "\u119e"
 _TAGGER: mecab.MeCab | None = None
 
 
@@ -75,8 +78,11 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for line in _LINE.finditer(text):
         offset = line.start()
+        written = line.group()
+        if _DOT_STAND_IN in written:
+            written = written.replace(_DOT_STAND_IN, "·")
         with _LOCK:
-            parsed = _tagger().parse(line.group())
+            parsed = _tagger().parse(written)
         tokens += [
             Token(
                 m.surface,
