@@ -226,3 +226,20 @@ def test_a_law_or_a_bare_legal_form_is_no_organisation() -> None:
 def test_a_carmaker_ginza_calls_a_car_is_an_organisation() -> None:
     found = entities("ボルボは電気自動車の生産を増やす。")
     assert [(m.text, m.label) for m in found] == [("ボルボ", "ORG")]
+
+
+def test_a_word_the_dictionary_knows_as_a_name_is_a_person_ginza_missed() -> None:
+    """ginza tags サンディ nothing and ゲイリー a rule; Sudachi knows both as names."""
+    found = entities("サンディは記者会見で、ゲイリーと輸出の拡大を協議したと明らかにした。")
+    assert [(m.text, m.label) for m in found] == [("サンディ", "PERSON"), ("ゲイリー", "PERSON")]
+
+
+def test_a_name_in_a_title_is_no_person() -> None:
+    assert entities("同社の新作映画「ジュリアン」は来月公開される。") == []
+
+
+def test_a_katakana_name_runs_across_its_dots_a_list_of_kanji_names_does_not() -> None:
+    found = entities("会見にはジョン・スミス・ジュニア氏が同席した。")
+    assert [m.text for m in found if m.label == "PERSON"] == ["ジョン・スミス・ジュニア"]
+    found = entities("高橋義雄・渡辺治の両氏が出席した。")
+    assert [m.text for m in found if m.label == "PERSON"] == ["高橋義雄", "渡辺治"]

@@ -90,7 +90,9 @@ _PAIRS = frozenset({"日韓", "韓日", "日韓両国"})
 _GIVEN_NAME = "名詞-固有名詞-人名-名"
 _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
-_NAME_DOT = frozenset({"・", "＝"})
+_NAME_DOT = frozenset({"・", "＝", "="})
+# Words after a name that leave it a person: スミス|ら, ゲイリー|たち.
+_PEOPLE_SUFFIXES = frozenset({"ら", "たち", "達", "等", "自身", "本人"})
 # Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
 _NAME_ONLY_HEADS = frozenset({"社", "会", "団", "派"})
 _LEGAL_FORMS = frozenset({"株式会社", "有限会社", "合同会社"})
@@ -117,6 +119,7 @@ _COMPOUND_TAGS = (
     "接頭辞",
     "接尾辞-名詞的",
 )
+_KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
 _FOREIGN_SCRIPT = re.compile(r"[ァ-ヺA-Za-zＡ-Ｚａ-ｚ]")
 _PLACES = frozenset({"GPE", "LOC"})
 # Words after a place that leave it a place: 香川県|出身, 韓国|側, 中国|北部, 東京|都内.
@@ -162,7 +165,7 @@ def extract_entities(
         if label == "PERSON":
             mention = _person(doc, ent.start, ent.end, gazetteer, people, surnames)
             if mention is not None:
-                mentions.append(mention)
+                mentions = _with_person(mentions, mention)
             continue
         text = ent.text.strip()
         if text in _PAIRS:
@@ -173,9 +176,21 @@ def extract_entities(
         known = None if foreign else gazetteer.lookup(text)
         mentions.append(_mention(ent, label, known.canonical if known else text))
     mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
+    mentions += _name_words(doc, mentions, gazetteer, people, surnames)
     mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
     mentions = sorted(mentions + _place_words(doc, mentions), key=lambda m: m.start_char)
     return _joined_places([m for m in mentions if _kept(doc, m)])
+
+
+def _with_person(mentions: list[EntityMention], person: EntityMention) -> list[EntityMention]:
+    """``mentions`` with ``person`` in place of the parts of its name ginza tagged one by
+    one (フランシス|・|バーネット), or without it when an earlier mention holds it whole."""
+    if any(m.start_char <= person.start_char and person.end_char <= m.end_char for m in mentions):
+        return mentions
+    inside = [
+        m for m in mentions if person.start_char <= m.start_char and m.end_char <= person.end_char
+    ]
+    return [m for m in mentions if m not in inside] + [person]
 
 
 def _kept(doc: Doc, mention: EntityMention) -> bool:
@@ -435,6 +450,106 @@ def _titled_surnames(
     return found
 
 
+def _name_words(
+    doc: Doc,
+    mentions: list[EntityMention],
+    gazetteer: Gazetteer,
+    people: list[tuple[str, str]],
+    surnames: dict[str, set[str]],
+) -> list[EntityMention]:
+    """Words Sudachi's dictionary knows as people's names (アリストテレス, ゲイリー) that
+    ginza tagged nothing or something it has no label for, when they stand as a name: not
+    written on to another noun (ガリレオ|衛星) nor a proper noun before them."""
+    found: list[EntityMention] = []
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if not _lone_name_word(token, taken):
+            i += 1
+            continue
+        mention = _person(doc, i, i + 1, gazetteer, people, surnames)
+        if mention is None or any(
+            s < mention.end_char and mention.start_char < e for s, e in taken
+        ):
+            i += 1
+            continue
+        found.append(mention)
+        taken.append((mention.start_char, mention.end_char))
+        i = doc.char_span(mention.start_char, mention.end_char).end
+    return found
+
+
+def _lone_name_word(token: Token, taken: list[tuple[int, int]]) -> bool:
+    """A person-name word of Sudachi's, outside every mention and every 「title」, that is
+    no lone character (潤 of a team's name) nor in Latin letters (an album's word), and
+    not inside a compound."""
+    if (
+        not token.tag_.startswith(_PERSON_NAME)
+        or len(token) < 2
+        or token.text.isascii()
+        or any(s < token.idx + len(token) and token.idx < e for s, e in taken)
+        or _in_title(token)
+    ):
+        return False
+    return not _compound_before(token) and not _compound_after(token)
+
+
+def _in_title(token: Token) -> bool:
+    """Inside 「…」 or 『…』 with no sentence punctuation: a work's title (「風の谷のナウシカ」),
+    not a quote."""
+    before = token.doc.text[: token.idx]
+    opened = max(before.rfind("「"), before.rfind("『"))
+    if opened < max(before.rfind("」"), before.rfind("』")):
+        return False
+    return opened >= 0 and not any(mark in before[opened:] for mark in "、。")
+
+
+def _compound_before(token: Token) -> bool:
+    """A noun written on before the name: 上級市|長職, 荒海|貝塚; a proper noun (ロッキード|
+    マーティン) always, a common noun unless it is a role (宰相|シュタイン)."""
+    if token.i == 0:
+        return False
+    before = token.doc[token.i - 1]
+    if before.idx + len(before) != token.idx:
+        return False
+    if before.tag_.startswith("名詞-固有名詞"):
+        return True
+    return (
+        before.tag_.startswith("名詞-普通名詞")
+        and before.ent_type_ != "Position_Vocation"
+        and TITLES.search(before.text) is None
+    )
+
+
+def _compound_after(token: Token) -> bool:
+    """Whether the words after a name (past its given name, ・ parts) make it part of
+    a longer noun: ケプラー|式, スミス|家, not ゲイリー|首相."""
+    doc = token.doc
+    end = token.i + 1
+    while end < len(doc) and (doc[end].tag_.startswith(_PERSON_NAME) or doc[end].text in _NAME_DOT):
+        end += 1
+    if end >= len(doc):
+        return False
+    after = doc[end]
+    return (
+        after.tag_.startswith(("名詞", "接尾辞"))
+        and TITLES.search(after.text) is None
+        and after.text not in _PEOPLE_SUFFIXES
+    )
+
+
+def _name_part(token: Token, beside: Token) -> bool:
+    """A katakana word that continues a katakana name across ・ or ＝, a person-name word
+    or one Sudachi does not know (ヴャチェスラフ|・|プレーヴェ); kanji names with ・ between
+    them are a list (毛沢東・周恩来)."""
+    return (
+        token.tag_.startswith((_PERSON_NAME, "名詞-普通名詞"))
+        and _KATAKANA_WORD.fullmatch(token.text) is not None
+        and _KATAKANA_WORD.fullmatch(beside.text) is not None
+    )
+
+
 def _person(
     doc: Doc,
     start: int,
@@ -450,10 +565,12 @@ def _person(
         or (
             doc[end].text in _NAME_DOT
             and end + 1 < len(doc)
-            and doc[end + 1].tag_.startswith(_PERSON_NAME)
+            and _name_part(doc[end + 1], doc[end - 1])
         )
     ):
         end += 2 if doc[end].text in _NAME_DOT else 1
+    while start > 1 and doc[start - 1].text in _NAME_DOT and _name_part(doc[start - 2], doc[start]):
+        start -= 2
     title = None
     while end - start > 1 and TITLES.search(doc[end - 1].text):
         title = doc[end - 1].text if title is None else doc[end - 1].text + title
