@@ -4,9 +4,13 @@ the style of NHK's and Kyodo's Japanese news."""
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
 from tradewatch.models import EntityMention, Quote
+from tradewatch.nlp.gazetteer import load_gazetteer
 from tradewatch.nlp.ja import analyze
+from tradewatch.nlp.ja.entities import extract_entities
+from tradewatch.nlp.ja.model import load_model, person_surnames
 
 
 def entities(text: str) -> list[EntityMention]:
@@ -243,3 +247,30 @@ def test_a_katakana_name_runs_across_its_dots_a_list_of_kanji_names_does_not() -
     assert [m.text for m in found if m.label == "PERSON"] == ["ジョン・スミス・ジュニア"]
     found = entities("高橋義雄・渡辺治の両氏が出席した。")
     assert [m.text for m in found if m.label == "PERSON"] == ["高橋義雄", "渡辺治"]
+
+
+def _tagged(text: str, ents: list[tuple[int, int, str]]) -> list[EntityMention]:
+    """Entities of ``text`` after ginza, with ginza's own entities replaced by ``ents``
+    (token start, token end, ginza label): its mistakes, reproduced."""
+    nlp = load_model()
+    doc = nlp(text)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return extract_entities(doc, load_gazetteer(), person_surnames(nlp))
+
+
+def test_a_place_or_organisation_ginza_sees_in_peoples_names_is_a_person() -> None:
+    found = _tagged(
+        "チャイコフスキーはモスクワで新作を発表した。", [(0, 1, "City"), (2, 3, "City")]
+    )
+    assert [(m.text, m.label) for m in found] == [
+        ("チャイコフスキー", "PERSON"),
+        ("モスクワ", "GPE"),
+    ]
+    found = _tagged("指揮はヘルベルト・カラヤンが務めた。", [(2, 5, "Show_Organization")])
+    assert [(m.text, m.label) for m in found] == [("ヘルベルト・カラヤン", "PERSON")]
+
+
+def test_a_japanese_family_name_ginza_calls_a_place_stays_a_place() -> None:
+    """山口 is a family name and a prefecture: ginza's reading stands."""
+    found = _tagged("山口で新工場が稼働した。", [(0, 1, "Province")])
+    assert [(m.text, m.label) for m in found] == [("山口", "GPE")]

@@ -90,6 +90,7 @@ _PAIRS = frozenset({"日韓", "韓日", "日韓両国"})
 _GIVEN_NAME = "名詞-固有名詞-人名-名"
 _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
+_FOREIGN_NAME = "名詞-固有名詞-人名-一般"
 _NAME_DOT = frozenset({"・", "＝", "="})
 # Words after a name that leave it a person: スミス|ら, ゲイリー|たち.
 _PEOPLE_SUFFIXES = frozenset({"ら", "たち", "達", "等", "自身", "本人"})
@@ -399,7 +400,27 @@ def _label(ent: Span) -> str | None:
     if len(ent) == 1 and "固有名詞" in ent[0].tag_ and ent.text.endswith("省"):
         return "GPE"  # 河北省, 広東省: Sudachi's ministries (外務省) are common nouns
     label = LABELS.get(ent.label_)
-    return _not_a_person(ent) if label == "PERSON" else label
+    if label == "PERSON":
+        return _not_a_person(ent)
+    return "PERSON" if label is not None and _written_as_a_person(ent, label) else label
+
+
+def _written_as_a_person(ent: Span, label: str) -> bool:
+    """ginza's place or organisation that is written all in people's names: a foreign name
+    Sudachi knows (スターリン as a city), or given and family name together (ニコライ・
+    グルントヴィ, 松下幸之助 as a company); one Japanese family name may be a place's."""
+    words = [t for t in ent if t.text not in _NAME_DOT]
+    if label in _PLACES:
+        return all(t.tag_ == _FOREIGN_NAME for t in words)
+    return (
+        len(words) > 1
+        and any(t.tag_.startswith(_PERSON_NAME) for t in words)
+        and all(
+            t.tag_.startswith(_PERSON_NAME)
+            or (t.tag_.startswith("名詞-普通名詞") and _KATAKANA_WORD.fullmatch(t.text))
+            for t in words
+        )
+    )
 
 
 def _not_a_person(ent: Span) -> str | None:
