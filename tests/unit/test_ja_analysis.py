@@ -274,3 +274,26 @@ def test_a_japanese_family_name_ginza_calls_a_place_stays_a_place() -> None:
     """山口 is a family name and a prefecture: ginza's reading stands."""
     found = _tagged("山口で新工場が稼働した。", [(0, 1, "Province")])
     assert [(m.text, m.label) for m in found] == [("山口", "GPE")]
+
+
+def test_a_country_or_katakana_place_ginza_calls_a_person_is_a_place() -> None:
+    """A Japanese family name may be written as a place (加賀); a country may not."""
+    found = _tagged(
+        "ミャンマーの政府は加賀に調査団を送った。", [(0, 1, "Person"), (4, 5, "Person")]
+    )
+    assert [(m.text, m.label) for m in found] == [("ミャンマー", "GPE"), ("加賀", "PERSON")]
+
+
+def test_a_river_or_a_lake_is_a_place() -> None:
+    found = _tagged("大雨で利根川と琵琶湖の水位が上がった。", [(2, 4, "River"), (5, 6, "Lake")])
+    assert [(m.text, m.label) for m in found] == [("利根川", "LOC"), ("琵琶湖", "LOC")]
+
+
+def test_a_place_takes_the_word_for_its_kind_of_land() -> None:
+    found = _tagged("同社はマレー半島に新工場を建設する。", [(2, 3, "Continental_Region")])
+    assert [(m.text, m.label) for m in found] == [("マレー半島", "LOC")]
+
+
+def test_a_katakana_name_with_a_division_word_is_a_place() -> None:
+    found = entities("同社はグリーンデール地区に倉庫を持つ。")
+    assert [(m.text, m.label) for m in found] == [("グリーンデール地区", "GPE")]

@@ -54,6 +54,9 @@ LABELS = {
     "Domestic_Region": "LOC",
     "Island": "LOC",
     "Sea": "LOC",
+    "River": "LOC",
+    "Lake": "LOC",
+    "Bay": "LOC",
     "Nationality": "NORP",
     "Ethnic_Group_Other": "NORP",
 }
@@ -91,6 +94,7 @@ _GIVEN_NAME = "名詞-固有名詞-人名-名"
 _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
 _FOREIGN_NAME = "名詞-固有名詞-人名-一般"
+_COUNTRY = "名詞-固有名詞-地名-国"
 _NAME_DOT = frozenset({"・", "＝", "="})
 # Words after a name that leave it a person: スミス|ら, ゲイリー|たち.
 _PEOPLE_SUFFIXES = frozenset({"ら", "たち", "達", "等", "自身", "本人"})
@@ -138,6 +142,18 @@ _PLACE_WORDS = frozenset(
         *("共同", "時事"),  # datelines: 【ソウル共同】
     }
 )
+# Kinds of land, water or state written after a place's name: バターン|半島, ゴビ|砂漠.
+_FEATURES = frozenset(
+    {
+        *("島", "半島", "諸島", "列島", "群島", "川", "河", "湖", "湾", "海", "海峡", "運河"),
+        *("山", "山脈", "山地", "岳", "高原", "平野", "盆地", "砂漠", "岬", "峠", "渓谷"),
+        *("帝国", "王国", "公国", "共和国", "連邦", "植民地"),
+    }
+)
+# Divisions and features written after a name: オールバニ|市, アッフェルデ|地区.
+_PLACE_SUFFIXES = frozenset(
+    {"市", "州", "県", "郡", "区", "地区", "村", "町", "郡区", "島", "諸島", "半島", "川", "湖"}
+)
 _NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
 # A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
@@ -180,6 +196,8 @@ def extract_entities(
     mentions += _name_words(doc, mentions, gazetteer, people, surnames)
     mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
     mentions = sorted(mentions + _place_words(doc, mentions), key=lambda m: m.start_char)
+    mentions = [_with_feature(doc, m) for m in mentions]
+    mentions = sorted(mentions + _suffixed_places(doc, mentions), key=lambda m: m.start_char)
     return _joined_places([m for m in mentions if _kept(doc, m)])
 
 
@@ -192,6 +210,73 @@ def _with_person(mentions: list[EntityMention], person: EntityMention) -> list[E
         m for m in mentions if person.start_char <= m.start_char and m.end_char <= person.end_char
     ]
     return [m for m in mentions if m not in inside] + [person]
+
+
+def _with_feature(doc: Doc, mention: EntityMention) -> EntityMention:
+    """A place with the word for what kind of land or water it is written on to it:
+    バターン|半島, 玄倉|川, ローマ|帝国 are one place, not a name the place begins."""
+    if mention.label not in _PLACES or mention.canonical != mention.text:
+        return mention
+    after = doc.char_span(mention.end_char, mention.end_char + 1, alignment_mode="expand")
+    if after is None or after.start_char != mention.end_char or after.text not in _FEATURES:
+        return mention
+    text = mention.text + after.text
+    return EntityMention(
+        text=text,
+        label=mention.label,
+        canonical=text,
+        start_char=mention.start_char,
+        end_char=after.end_char,
+    )
+
+
+def _suffixed_places(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A katakana name Sudachi does not know as a place, with a word for a division or a
+    feature of land after it: オールバニ|市, アッフェルデ|地区, サンクロワ|島."""
+    taken = [(m.start_char, m.end_char) for m in mentions]
+    found: list[EntityMention] = []
+    for token in doc:
+        if token.i + 1 >= len(doc) or doc[token.i + 1].text not in _PLACE_SUFFIXES:
+            continue
+        start = _katakana_name_start(token)
+        if start is None:
+            continue
+        span = doc[start : token.i + 2]
+        if any(s < span.end_char and span.start_char < e for s, e in taken):
+            continue
+        if start > 0 and _written_on(doc[start - 1], doc[start]):
+            continue
+        found.append(_mention(span, "GPE", span.text))
+    return found
+
+
+def _katakana_name_start(token: Token) -> int | None:
+    """Where the katakana name ending at ``token`` begins (ズール, グリーン|デール, バート|・|
+    ナウハイム), if ``token`` is a katakana word that is no place word of Sudachi's already."""
+    if "地名" in token.tag_ or not _is_katakana_noun(token):
+        return None
+    start = token.i
+    doc = token.doc
+    while start > 0:
+        before = doc[start - 1]
+        if _is_katakana_noun(before) and before.idx + len(before) == doc[start].idx:
+            start -= 1
+        elif start > 1 and before.text in _NAME_DOT and _is_katakana_noun(doc[start - 2]):
+            start -= 2
+        else:
+            break
+    return start
+
+
+def _is_katakana_noun(token: Token) -> bool:
+    return token.tag_.startswith("名詞") and _KATAKANA_WORD.fullmatch(token.text) is not None
+
+
+def _written_on(before: Token, token: Token) -> bool:
+    """Whether ``before`` is a noun or a name's dot written directly before ``token``."""
+    return before.idx + len(before) == token.idx and (
+        before.tag_.startswith(_COMPOUND_TAGS) or before.text in _NAME_DOT
+    )
 
 
 def _kept(doc: Doc, mention: EntityMention) -> bool:
@@ -426,7 +511,8 @@ def _written_as_a_person(ent: Span, label: str) -> bool:
 def _not_a_person(ent: Span) -> str | None:
     """ginza's person, unless Sudachi's dictionary knows its words as something else: a
     name it knows but not as a person's (国際通貨基金) is an organisation, a place with
-    more words (前橋競輪場) no person (a lone place word may be a family name)."""
+    more words (前橋競輪場) no person, a lone place word a place unless it may be a family
+    name (``_no_family_name``)."""
     tags = [token.tag_ for token in ent]
     if any("人名" in tag for tag in tags):
         return "PERSON"
@@ -434,7 +520,17 @@ def _not_a_person(ent: Span) -> str | None:
         return "ORG"
     if len(ent) > 1 and any("地名" in tag for tag in tags):
         return None
+    if len(ent) == 1 and _no_family_name(ent[0]):
+        return "GPE"
     return "PERSON"
+
+
+def _no_family_name(token: Token) -> bool:
+    """A place word no Japanese family name is written as: a country (ミャンマー) or a
+    place in katakana (ボゴタ); 加賀 or 福島 may be a person's."""
+    return token.tag_ == _COUNTRY or (
+        "地名" in token.tag_ and _KATAKANA_WORD.fullmatch(token.text) is not None
+    )
 
 
 def _mention(ent: Span, label: str, canonical: str, title: str | None = None) -> EntityMention:
