@@ -297,3 +297,11 @@ def test_a_place_takes_the_word_for_its_kind_of_land() -> None:
 def test_a_katakana_name_with_a_division_word_is_a_place() -> None:
     found = entities("同社はグリーンデール地区に倉庫を持つ。")
     assert [(m.text, m.label) for m in found] == [("グリーンデール地区", "GPE")]
+
+
+def test_common_words_ginza_calls_a_person_are_none_unless_titled() -> None:
+    """中佐 and 真理 are words of the dictionary; 希望 with さん after it is someone."""
+    found = _tagged("現地の中佐は真理を語った。", [(2, 3, "Person"), (4, 5, "Person")])
+    assert found == []
+    found = _tagged("希望さんは会見した。", [(0, 1, "Person")])
+    assert [(m.text, m.label) for m in found] == [("希望", "PERSON")]

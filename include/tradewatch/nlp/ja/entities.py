@@ -125,6 +125,7 @@ _COMPOUND_TAGS = (
     "接尾辞-名詞的",
 )
 _KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
+_KATAKANA = re.compile(r"[ァ-ヺ]")
 _FOREIGN_SCRIPT = re.compile(r"[ァ-ヺA-Za-zＡ-Ｚａ-ｚ]")
 _PLACES = frozenset({"GPE", "LOC"})
 # Words after a place that leave it a place: 香川県|出身, 韓国|側, 中国|北部, 東京|都内.
@@ -522,7 +523,19 @@ def _not_a_person(ent: Span) -> str | None:
         return None
     if len(ent) == 1 and _no_family_name(ent[0]):
         return "GPE"
+    if not any("固有名詞" in tag for tag in tags) and _common_words(ent):
+        return None
     return "PERSON"
+
+
+def _common_words(ent: Span) -> bool:
+    """Words of the dictionary's common vocabulary in kanji, kana or Latin letters (中佐,
+    真理, 水上偵察機, GHQ) with no title after them: no name. A katakana word Sudachi does
+    not know is often a foreign name it files as a common noun, so is left alone."""
+    if _KATAKANA.search(ent.text):
+        return False
+    doc = ent.doc
+    return ent.end >= len(doc) or TITLES.search(doc[ent.end].text) is None
 
 
 def _no_family_name(token: Token) -> bool:
