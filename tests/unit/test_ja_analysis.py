@@ -10,7 +10,7 @@ from tradewatch.models import EntityMention, Quote
 from tradewatch.nlp.gazetteer import load_gazetteer
 from tradewatch.nlp.ja import analyze
 from tradewatch.nlp.ja.entities import extract_entities
-from tradewatch.nlp.ja.model import load_model, person_surnames
+from tradewatch.nlp.ja.model import GAZETTEER_COMPONENT, load_model, person_surnames
 
 
 def entities(text: str) -> list[EntityMention]:
@@ -250,10 +250,11 @@ def test_a_katakana_name_runs_across_its_dots_a_list_of_kanji_names_does_not() -
 
 
 def _tagged(text: str, ents: list[tuple[int, int, str]]) -> list[EntityMention]:
-    """Entities of ``text`` after ginza, with ginza's own entities replaced by ``ents``
-    (token start, token end, ginza label): its mistakes, reproduced."""
+    """Entities of ``text`` after ginza without the gazetteer, with ginza's own entities
+    replaced by ``ents`` (token start, token end, ginza label): its mistakes, reproduced."""
     nlp = load_model()
-    doc = nlp(text)
+    with nlp.select_pipes(disable=[GAZETTEER_COMPONENT]):
+        doc = nlp(text)
     doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
     return extract_entities(doc, load_gazetteer(), person_surnames(nlp))
 
@@ -305,3 +306,19 @@ def test_common_words_ginza_calls_a_person_are_none_unless_titled() -> None:
     assert found == []
     found = _tagged("希望さんは会見した。", [(0, 1, "Person")])
     assert [(m.text, m.label) for m in found] == [("希望", "PERSON")]
+
+
+def test_a_place_before_a_prefix_begins_a_longer_name() -> None:
+    """福島|第|一|原発 is a plant, ベルリン|新|空港 an airport: neither is the place."""
+    found = _tagged("福島第一原発とベルリン新空港を視察した。", [(0, 1, "City"), (5, 6, "City")])
+    assert found == []
+
+
+def test_a_place_dotted_to_a_katakana_name_is_a_team_not_a_list() -> None:
+    text = "ポートランド・ペリカンズは韓国・台湾で合宿を行った。"
+    found = _tagged(text, [(0, 1, "City"), (4, 5, "Country"), (6, 7, "Country")])
+    assert [(m.text, m.label) for m in found] == [
+        ("ポートランド・ペリカンズ", "ORG"),
+        ("韓国", "GPE"),
+        ("台湾", "GPE"),
+    ]

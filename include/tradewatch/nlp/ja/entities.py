@@ -155,8 +155,14 @@ _FEATURES = frozenset(
 _PLACE_SUFFIXES = frozenset(
     {"市", "州", "県", "郡", "区", "地区", "村", "町", "郡区", "島", "諸島", "半島", "川", "湖"}
 )
+# Katakana words that end a venue's name, not a team's: …・アリーナ, …・パーク.
+_VENUE_WORDS = frozenset(
+    {"アリーナ", "パーク", "センター", "スタジアム", "ホール", "サーキット", "アベニュー"}
+)
 _NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
+# Written on to a place, these begin a longer name: 福島|第一…, 宝塚|大劇場, 東京|高等….
+_NAME_OPENERS = ("接頭辞", "形状詞")
 # A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
 _NOT_PLACE_ENDINGS = (
     *("駅", "空港", "飛行場", "競馬場", "球場", "競技場", "公園", "工場", "事業所"),
@@ -367,6 +373,8 @@ def _begins_a_name(doc: Doc, place: EntityMention) -> bool:
     if not following or following.start_char != place.end_char:
         return False
     after = following[0]
+    if after.tag_.startswith(_NAME_OPENERS) or _dotted_name_after(after):
+        return True
     if not after.tag_.startswith(_NAME_PART_TAGS):
         return False
     last = after
@@ -377,17 +385,67 @@ def _begins_a_name(doc: Doc, place: EntityMention) -> bool:
     )
 
 
+def _dotted_name_after(dot: Token) -> bool:
+    """A ・ after a place that joins it to a word in katakana or Latin letters that is no
+    place: the name of a team or a firm (…|・|パドレス), not a list of places (韓国・台湾)."""
+    doc = dot.doc
+    if dot.text not in _NAME_DOT or dot.i + 1 >= len(doc):
+        return False
+    word = doc[dot.i + 1]
+    return (
+        word.tag_.startswith("名詞")
+        and "地名" not in word.tag_
+        and _FOREIGN_SCRIPT.match(word.text) is not None
+    )
+
+
 def _organisations(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     """Names ending in an organisation word, as ORG (``_org_compounds``). They replace
     what ginza made of their parts (十条 as a city, 日本 of 日本玩具協会 as a country); the
     gazetteer's organisations and people, and resolved names, stay."""
-    found = [_mention(span, "ORG", span.text) for span in _org_compounds(doc)]
+    spans = _org_compounds(doc)
+    taken = spans + _person_spans(doc, mentions)
+    spans += [d for d in _dotted_orgs(doc) if not any(_spans_overlap(d, t) for t in taken)]
+    found = [_mention(span, "ORG", span.text) for span in spans]
     if not found:
         return mentions
     taken = [m for m in mentions if m.canonical != m.text and m.label not in _PLACES]
     found = [f for f in found if not any(_overlap(t, f) for t in taken)]
     kept = [m for m in mentions if m in taken or not any(_overlap(f, m) for f in found)]
     return sorted(kept + found, key=lambda m: m.start_char)
+
+
+def _person_spans(doc: Doc, mentions: list[EntityMention]) -> list[Span]:
+    spans = (doc.char_span(m.start_char, m.end_char) for m in mentions if m.label == "PERSON")
+    return [span for span in spans if span is not None]
+
+
+def _spans_overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _dotted_orgs(doc: Doc) -> list[Span]:
+    """A place joined by ・ to katakana or Latin words that are no place: a team's or a
+    firm's name after its home (…|・|レイブンズ), not a list of places nor a venue (…|・|
+    アリーナ)."""
+    found = []
+    i = 0
+    while i < len(doc) - 2:
+        token = doc[i]
+        end = i + 1
+        while end < len(doc) and _dotted_name_after(doc[end]):
+            end += 2
+        if (
+            end > i + 1
+            and "地名" in token.tag_
+            and not (i > 0 and _written_on(doc[i - 1], token))
+            and doc[end - 1].text not in _VENUE_WORDS
+        ):
+            found.append(doc[i:end])
+            i = end
+        else:
+            i += 1
+    return found
 
 
 def _org_compounds(doc: Doc) -> list[Span]:
