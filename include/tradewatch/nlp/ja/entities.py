@@ -161,8 +161,9 @@ _VENUE_WORDS = frozenset(
 )
 _NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
-# Written on to a place, these begin a longer name: 福島|第一…, 宝塚|大劇場, 東京|高等….
-_NAME_OPENERS = ("接頭辞", "形状詞")
+# Written on to a place, an adjectival noun begins a longer name: 東京|高等|工芸学校.
+# (A prefix does not: 福島|第|一|原発 still says where the plant is.)
+_NAME_OPENERS = ("形状詞",)
 # A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
 _NOT_PLACE_ENDINGS = (
     *("駅", "空港", "飛行場", "競馬場", "球場", "競技場", "公園", "工場", "事業所"),
