@@ -327,3 +327,8 @@ def test_a_place_dotted_to_a_katakana_name_is_a_team_not_a_list() -> None:
 def test_a_place_with_a_word_for_a_part_of_it_is_still_the_place() -> None:
     found = _tagged("大雨で利根川上流の水位が上がった。", [(2, 3, "River")])
     assert [(m.text, m.label) for m in found] == [("利根川", "LOC")]
+
+
+def test_common_words_ginza_calls_a_place_are_none() -> None:
+    found = _tagged("首相は首都の再開発地区を視察した。", [(2, 3, "City"), (4, 6, "Province")])
+    assert found == []

@@ -549,6 +549,8 @@ def _label(ent: Span) -> str | None:
     label = LABELS.get(ent.label_)
     if label == "PERSON":
         return _not_a_person(ent)
+    if label in _PLACES and not any("固有名詞" in t.tag_ for t in ent) and _common_words(ent):
+        return None  # 首都, 旧領土, 再開発地区: words of the dictionary, no place's name
     return "PERSON" if label is not None and _written_as_a_person(ent, label) else label
 
 
