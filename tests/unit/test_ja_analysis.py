@@ -332,3 +332,9 @@ def test_a_place_with_a_word_for_a_part_of_it_is_still_the_place() -> None:
 def test_common_words_ginza_calls_a_place_are_none() -> None:
     found = _tagged("首相は首都の再開発地区を視察した。", [(2, 3, "City"), (4, 6, "Province")])
     assert found == []
+
+
+def test_a_name_the_dictionary_knows_as_no_place_is_an_organisation() -> None:
+    """Sudachi knows 任天堂 as a proper noun but no place's name; 東京駅 stays no place."""
+    found = _tagged("任天堂は東京駅で新作を発表した。", [(0, 1, "City"), (2, 3, "City")])
+    assert [(m.text, m.label) for m in found] == [("任天堂", "ORG")]

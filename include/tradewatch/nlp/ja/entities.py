@@ -549,9 +549,22 @@ def _label(ent: Span) -> str | None:
     label = LABELS.get(ent.label_)
     if label == "PERSON":
         return _not_a_person(ent)
-    if label in _PLACES and not any("固有名詞" in t.tag_ for t in ent) and _common_words(ent):
-        return None  # 首都, 旧領土, 再開発地区: words of the dictionary, no place's name
+    if label in _PLACES:
+        return _not_a_place(ent, label)
     return "PERSON" if label is not None and _written_as_a_person(ent, label) else label
+
+
+def _not_a_place(ent: Span, label: str) -> str | None:
+    """ginza's place, unless Sudachi's dictionary knows its words as something else:
+    common words (首都, 再開発地区) are no place, names it knows but as no place's nor
+    person's (新日鐵住金, ライブドア) an organisation (a station or a line stays for
+    ``_is_place`` to drop)."""
+    tags = [t.tag_ for t in ent]
+    if not any("固有名詞" in tag for tag in tags):
+        return None if _common_words(ent) else label
+    if any("地名" in tag or "人名" in tag for tag in tags):
+        return "PERSON" if _written_as_a_person(ent, label) else label
+    return label if ent.text.endswith(_NOT_PLACE_ENDINGS) else "ORG"
 
 
 def _written_as_a_person(ent: Span, label: str) -> bool:
