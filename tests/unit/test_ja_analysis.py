@@ -338,3 +338,7 @@ def test_a_name_the_dictionary_knows_as_no_place_is_an_organisation() -> None:
     """Sudachi knows 任天堂 as a proper noun but no place's name; 東京駅 stays no place."""
     found = _tagged("任天堂は東京駅で新作を発表した。", [(0, 1, "City"), (2, 3, "City")])
     assert [(m.text, m.label) for m in found] == [("任天堂", "ORG")]
+
+
+def test_a_place_after_a_katakana_word_ends_a_name_not_the_place() -> None:
+    assert entities("会見はグランドホテル大阪で開かれた。") == []

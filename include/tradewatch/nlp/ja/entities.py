@@ -338,8 +338,28 @@ def _in_a_name(token: Token, places: set[int]) -> bool:
 
 
 def _is_place(doc: Doc, place: EntityMention) -> bool:
-    """Whether a GPE or LOC mention names the place itself (see ``_begins_a_name``)."""
-    return not place.text.endswith(_NOT_PLACE_ENDINGS) and not _begins_a_name(doc, place)
+    """Whether a GPE or LOC mention names the place itself (see ``_begins_a_name`` and
+    ``_ends_a_name``)."""
+    return (
+        not place.text.endswith(_NOT_PLACE_ENDINGS)
+        and not _begins_a_name(doc, place)
+        and not _ends_a_name(doc, place)
+    )
+
+
+def _ends_a_name(doc: Doc, place: EntityMention) -> bool:
+    """A place written after a katakana or Latin word that is no place ends a team's or a
+    hotel's name (…ホテル|大阪, …FC|東京), not a place."""
+    first = doc.char_span(place.start_char, place.end_char, alignment_mode="expand")
+    if first is None or first.start == 0:
+        return False
+    before = doc[first.start - 1]
+    return (
+        before.idx + len(before) == place.start_char
+        and before.tag_.startswith("名詞")
+        and "地名" not in before.tag_
+        and _FOREIGN_SCRIPT.fullmatch(before.text[-1]) is not None
+    )
 
 
 def _joined_places(mentions: list[EntityMention]) -> list[EntityMention]:
