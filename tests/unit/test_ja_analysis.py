@@ -342,3 +342,11 @@ def test_a_name_the_dictionary_knows_as_no_place_is_an_organisation() -> None:
 
 def test_a_place_after_a_katakana_word_ends_a_name_not_the_place() -> None:
     assert entities("会見はグランドホテル大阪で開かれた。") == []
+
+
+def test_a_proper_noun_alone_that_names_no_person_or_place_is_an_organisation() -> None:
+    """ginza tagged nothing here; in news a proper noun Sudachi knows as no person's or
+    place's name, standing alone, is mostly a firm. One in Latin letters is as often a
+    product's, one in 「」 a work's title."""
+    found = _tagged("任天堂はWindowsの新版に合わせ「任天堂」を出す。", [])
+    assert [(m.text, m.label) for m in found] == [("任天堂", "ORG")]

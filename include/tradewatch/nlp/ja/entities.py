@@ -93,6 +93,15 @@ _PAIRS = frozenset({"日韓", "韓日", "日韓両国"})
 _GIVEN_NAME = "名詞-固有名詞-人名-名"
 _SURNAME = "名詞-固有名詞-人名-姓"
 _PERSON_NAME = "名詞-固有名詞-人名"
+_PROPER_NOUN = "名詞-固有名詞-一般"
+# ginza's kinds of a proper noun that is no organisation: times, events, works, routes,
+# facilities, vessels, sports, ranks.
+_NOT_ORG_KINDS = (
+    *("Date", "Era", "Time", "Period", "Day_Of_Week", "Game", "Conference", "Occasion"),
+    *("Event", "War", "Book", "Movie", "Music", "Show", "Broadcast", "Award", "Station"),
+    *("Railroad", "Road", "Line", "Rule", "Title", "Language", "National_Language"),
+    *("Facility", "Sports_Facility", "Ship", "Sport", "Rank", "Ordinal_Number"),
+)
 _FOREIGN_NAME = "名詞-固有名詞-人名-一般"
 _COUNTRY = "名詞-固有名詞-地名-国"
 _NAME_DOT = frozenset({"・", "＝", "="})
@@ -205,6 +214,7 @@ def extract_entities(
     mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
     mentions += _name_words(doc, mentions, gazetteer, people, surnames)
     mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
+    mentions = sorted(mentions + _proper_noun_orgs(doc, mentions), key=lambda m: m.start_char)
     mentions = sorted(mentions + _place_words(doc, mentions), key=lambda m: m.start_char)
     mentions = [_with_feature(doc, m) for m in mentions]
     mentions = sorted(mentions + _suffixed_places(doc, mentions), key=lambda m: m.start_char)
@@ -298,6 +308,37 @@ def _kept(doc: Doc, mention: EntityMention) -> bool:
         mention.label != "ORG"
         or mention.canonical != mention.text
         or not mention.text.endswith(_NOT_ORG_NAMES)
+    )
+
+
+def _proper_noun_orgs(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A proper noun Sudachi knows as no person's or place's name, standing alone (no noun
+    written on either side, not in a 「title」), that ginza tagged no time, event, work,
+    route or station: in news, mostly a firm or a body (近畿日本ツーリスト, 日農). One in
+    Latin letters alone is as often a product's (Windows), so is left out."""
+    found: list[EntityMention] = []
+    for token in doc:
+        if (
+            token.tag_ == _PROPER_NOUN
+            and not token.text.isascii()
+            and not token.ent_type_.startswith(_NOT_ORG_KINDS)
+            and not token.text.endswith(_NOT_PLACE_ENDINGS)
+            and not any(
+                m.start_char < token.idx + len(token) and token.idx < m.end_char for m in mentions
+            )
+            and not _in_title(token)
+            and not (token.i > 0 and _written_on(doc[token.i - 1], token))
+            and not (token.i + 1 < len(doc) and _noun_after(token))
+        ):
+            found.append(_mention(doc[token.i : token.i + 1], "ORG", token.text))
+    return found
+
+
+def _noun_after(token: Token) -> bool:
+    """Whether a noun, a suffix or a name's dot is written directly after ``token``."""
+    after = token.doc[token.i + 1]
+    return after.idx == token.idx + len(token) and (
+        after.tag_.startswith(("名詞", "接尾辞")) or after.text in _NAME_DOT
     )
 
 
