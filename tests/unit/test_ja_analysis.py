@@ -350,3 +350,11 @@ def test_a_proper_noun_alone_that_names_no_person_or_place_is_an_organisation() 
     product's, one in 「」 a work's title."""
     found = _tagged("任天堂はWindowsの新版に合わせ「任天堂」を出す。", [])
     assert [(m.text, m.label) for m in found] == [("任天堂", "ORG")]
+
+
+def test_more_words_end_an_organisations_name() -> None:
+    """A common katakana word before 会社 or クラブ names no particular one."""
+    found = entities("ミネルバ・エンターテインメントは、大阪府警察と協議した。")
+    orgs = [m.text for m in found if m.label == "ORG"]
+    assert orgs == ["ミネルバ・エンターテインメント", "大阪府警察"]
+    assert entities("同社はタバコ会社と提携した。") == []

@@ -39,6 +39,7 @@ LABELS = {
     "Cabinet": "ORG",
     "Newspaper": "ORG",
     "Pro_Sports_Organization": "ORG",
+    "Sports_League": "ORG",
     "Sports_Organization_Other": "ORG",
     "Show_Organization": "ORG",
     "Car": "ORG",  # a carmaker more often than a model: ボルボ
@@ -80,6 +81,9 @@ ORG_HEADS = frozenset(
         *("集団", "楽団", "劇団", "球団", "FC", "SC", "大学", "学院", "研究所", "省", "庁"),
         *("局", "党", "軍", "海軍", "陸軍", "空軍", "部隊", "艦隊", "司令部", "内閣"),
         *("代表", "政権", "派"),
+        *("会社", "事務所", "プロダクション", "エンターテインメント", "インターナショナル"),
+        *("スタジオ", "レコード", "リーグ", "クラブ", "選手団", "合唱団", "軍団", "連隊"),
+        *("戦隊", "警察"),
     }
 )
 # One proper-noun word ending in one of them is an organisation too (東京電力, 名古屋大学).
@@ -107,6 +111,9 @@ _COUNTRY = "名詞-固有名詞-地名-国"
 _NAME_DOT = frozenset({"・", "＝", "="})
 # Words after a name that leave it a person: スミス|ら, ゲイリー|たち.
 _PEOPLE_SUFFIXES = frozenset({"ら", "たち", "達", "等", "自身", "本人"})
+# Words that end an organisation's name only after a proper noun: 任天堂|子|会社 or
+# 欧州|…|クラブ, not タバコ|会社 or サッカー|クラブ (katakana, but common words).
+_PROPER_NAME_HEADS = frozenset({"会社", "クラブ", "リーグ"})
 # Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
 _NAME_ONLY_HEADS = frozenset({"社", "会", "団", "派"})
 _LEGAL_FORMS = frozenset({"株式会社", "有限会社", "合同会社"})
@@ -548,12 +555,18 @@ def _org_in_run(run: Span) -> Span | None:
             continue
         if head.text == "省" and "地名" in before.tag_:  # 江蘇|省: a province
             continue
+        if head.text in _PROPER_NAME_HEADS and not _has_proper_noun(doc[names[0] : head.i]):
+            continue
         if head.text in _PERSON_HEADS and "人名" in before.tag_:  # 田中義一|内閣
             continue
         return doc[names[0] : head.i + 1]
     if run[0].text in _LEGAL_FORMS and names[0] == run.start + 1:  # 株式会社|クレハ
         return run
     return None
+
+
+def _has_proper_noun(span: Span) -> bool:
+    return any("固有名詞" in token.tag_ for token in span)
 
 
 def _org_word(token: Token) -> bool:
