@@ -358,3 +358,8 @@ def test_more_words_end_an_organisations_name() -> None:
     orgs = [m.text for m in found if m.label == "ORG"]
     assert orgs == ["ミネルバ・エンターテインメント", "大阪府警察"]
     assert entities("同社はタバコ会社と提携した。") == []
+
+
+def test_common_words_ginza_calls_a_name_are_an_organisation_if_they_end_in_one() -> None:
+    found = _tagged("国民義勇軍が村を守った。", [(0, 2, "Person")])
+    assert [(m.text, m.label) for m in found] == [("国民義勇軍", "ORG")]

@@ -635,7 +635,7 @@ def _not_a_place(ent: Span, label: str) -> str | None:
     ``_is_place`` to drop)."""
     tags = [t.tag_ for t in ent]
     if not any("固有名詞" in tag for tag in tags):
-        return None if _common_words(ent) else label
+        return _common_words_org(ent) if _common_words(ent) else label
     if any("地名" in tag or "人名" in tag for tag in tags):
         return "PERSON" if _written_as_a_person(ent, label) else label
     return label if ent.text.endswith(_NOT_PLACE_ENDINGS) else "ORG"
@@ -674,8 +674,17 @@ def _not_a_person(ent: Span) -> str | None:
     if len(ent) == 1 and _no_family_name(ent[0]):
         return "GPE"
     if not any("固有名詞" in tag for tag in tags) and _common_words(ent):
-        return None
+        return _common_words_org(ent)
     return "PERSON"
+
+
+def _common_words_org(ent: Span) -> str | None:
+    """Common words ginza took for a name are an organisation when they end in an
+    organisation word (大政翼賛会, 武装親衛隊), else nothing."""
+    text = ent.text
+    if len(ent) > 1 and ORG_ENDINGS.search(text) and not text.endswith(_NOT_ORG_ENDINGS):
+        return "ORG"
+    return None
 
 
 def _common_words(ent: Span) -> bool:
