@@ -357,6 +357,8 @@ def test_more_words_end_an_organisations_name() -> None:
     found = entities("ミネルバ・エンターテインメントは、大阪府警察と協議した。")
     orgs = [m.text for m in found if m.label == "ORG"]
     assert orgs == ["ミネルバ・エンターテインメント", "大阪府警察"]
+    found = entities("成都航空工業公司は新型機を公開した。")
+    assert [(m.text, m.label) for m in found] == [("成都航空工業公司", "ORG")]
     assert entities("同社はタバコ会社と提携した。") == []
 
 
