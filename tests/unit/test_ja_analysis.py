@@ -365,3 +365,9 @@ def test_more_words_end_an_organisations_name() -> None:
 def test_common_words_ginza_calls_a_name_are_an_organisation_if_they_end_in_one() -> None:
     found = _tagged("国民義勇軍が村を守った。", [(0, 2, "Person")])
     assert [(m.text, m.label) for m in found] == [("国民義勇軍", "ORG")]
+
+
+def test_an_address_ginza_calls_a_firm_is_a_place_one_place_word_may_be_a_team() -> None:
+    text = "同社は尾張国知多郡に工場を持ち、阪神と提携した。"
+    found = _tagged(text, [(2, 5, "Company"), (10, 11, "Pro_Sports_Organization")])
+    assert [(m.text, m.label) for m in found] == [("尾張国知多郡", "GPE"), ("阪神", "ORG")]

@@ -177,6 +177,8 @@ _PLACE_SUFFIXES = frozenset(
 _VENUE_WORDS = frozenset(
     {"アリーナ", "パーク", "センター", "スタジアム", "ホール", "サーキット", "アベニュー"}
 )
+# Old and foreign divisions written after a place's name: 三河|国, 大多喜|藩.
+_DIVISIONS = frozenset({"国", "藩", "府", "道", "省", "自治区", "特別区"})
 _NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
 # Written on to a place, an adjectival noun begins a longer name: 東京|高等|工芸学校.
@@ -625,7 +627,19 @@ def _label(ent: Span) -> str | None:
         return _not_a_person(ent)
     if label in _PLACES:
         return _not_a_place(ent, label)
+    if label == "ORG" and _an_address(ent):
+        return "GPE"
     return "PERSON" if label is not None and _written_as_a_person(ent, label) else label
+
+
+def _an_address(ent: Span) -> bool:
+    """Place words one after another, with their division words (カリフォルニア|州|…,
+    三河|国): an address ginza took for a firm or a team; one place word alone may well
+    be a team's (阪神)."""
+    words = [t for t in ent if t.text not in _NAME_DOT]
+    return len(words) > 1 and all(
+        "地名" in t.tag_ or t.text in _PLACE_SUFFIXES or t.text in _DIVISIONS for t in words
+    )
 
 
 def _not_a_place(ent: Span, label: str) -> str | None:
