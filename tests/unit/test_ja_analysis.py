@@ -371,3 +371,9 @@ def test_an_address_ginza_calls_a_firm_is_a_place_one_place_word_may_be_a_team()
     text = "同社は尾張国知多郡に工場を持ち、阪神と提携した。"
     found = _tagged(text, [(2, 5, "Company"), (10, 11, "Pro_Sports_Organization")])
     assert [(m.text, m.label) for m in found] == [("尾張国知多郡", "GPE"), ("阪神", "ORG")]
+
+
+def test_a_katakana_word_with_a_title_after_it_is_a_person() -> None:
+    """Sudachi does not know ドゥブラフカ; 大統領 written on after it says who it is."""
+    found = entities("ドゥブラフカ大統領は会見した。")
+    assert [(m.text, m.label, m.title) for m in found] == [("ドゥブラフカ", "PERSON", "大統領")]

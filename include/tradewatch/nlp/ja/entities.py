@@ -788,7 +788,7 @@ def _lone_name_word(token: Token, taken: list[tuple[int, int]]) -> bool:
     no lone character (潤 of a team's name) nor in Latin letters (an album's word), and
     not inside a compound."""
     if (
-        not token.tag_.startswith(_PERSON_NAME)
+        not (token.tag_.startswith(_PERSON_NAME) or _titled_katakana(token))
         or len(token) < 2
         or token.text.isascii()
         or any(s < token.idx + len(token) and token.idx < e for s, e in taken)
@@ -796,6 +796,21 @@ def _lone_name_word(token: Token, taken: list[tuple[int, int]]) -> bool:
     ):
         return False
     return not _compound_before(token) and not _compound_after(token)
+
+
+def _titled_katakana(token: Token) -> bool:
+    """A katakana word Sudachi does not know as a name, with a person's title written on
+    after it: ギゾー|首相, ペトレンコ|氏 (not 担当者 or 代表, which follow anything)."""
+    doc = token.doc
+    if token.i + 1 >= len(doc) or _KATAKANA_WORD.fullmatch(token.text) is None:
+        return False
+    after = doc[token.i + 1]
+    return (
+        token.tag_.startswith("名詞-普通名詞")
+        and after.idx == token.idx + len(token)
+        and TITLES.fullmatch(after.text) is not None
+        and after.text not in _PLAIN_TITLES - {"氏", "さん"}
+    )
 
 
 def _in_title(token: Token) -> bool:
