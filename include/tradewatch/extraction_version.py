@@ -6,4 +6,4 @@ Bump it whenever relevance rules, the gazetteer or entity/quote logic change out
 ``tradewatch reprocess --stages analyze`` knows which stored rows are stale.
 """
 
-EXTRACTION_VERSION = "2026.12.4"
+EXTRACTION_VERSION = "2026.12.5"
