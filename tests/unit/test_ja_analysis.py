@@ -377,3 +377,8 @@ def test_a_katakana_word_with_a_title_after_it_is_a_person() -> None:
     """Sudachi does not know ドゥブラフカ; 大統領 written on after it says who it is."""
     found = entities("ドゥブラフカ大統領は会見した。")
     assert [(m.text, m.label, m.title) for m in found] == [("ドゥブラフカ", "PERSON", "大統領")]
+
+
+def test_a_family_name_ginza_left_out_makes_one_person_with_the_given_name() -> None:
+    found = _tagged("開発は佐藤健太が担当した。", [(3, 4, "Person")])
+    assert [(m.text, m.label) for m in found] == [("佐藤健太", "PERSON")]

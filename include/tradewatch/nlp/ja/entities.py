@@ -220,7 +220,8 @@ def extract_entities(
         )
         known = None if foreign else gazetteer.lookup(text)
         mentions.append(_mention(ent, label, known.canonical if known else text))
-    mentions += _titled_surnames(doc, mentions, gazetteer, people, surnames)
+    for person in _titled_surnames(doc, mentions, gazetteer, people, surnames):
+        mentions = _with_person(mentions, person)
     mentions += _name_words(doc, mentions, gazetteer, people, surnames)
     mentions = _organisations(doc, sorted(mentions, key=lambda m: m.start_char))
     mentions = sorted(mentions + _proper_noun_orgs(doc, mentions), key=lambda m: m.start_char)
