@@ -109,10 +109,10 @@ _NOT_ORG_KINDS = (
 _FOREIGN_NAME = "名詞-固有名詞-人名-一般"
 _COUNTRY = "名詞-固有名詞-地名-国"
 _NAME_DOT = frozenset({"・", "＝", "="})
-# Words after a name that leave it a person: スミス|ら, ゲイリー|たち.
+# Words after a name that leave it a person: ジェシカ|ら, マイケル|たち.
 _PEOPLE_SUFFIXES = frozenset({"ら", "たち", "達", "等", "自身", "本人"})
-# Words that end an organisation's name only after a proper noun: 任天堂|子|会社 or
-# 欧州|…|クラブ, not タバコ|会社 or サッカー|クラブ (katakana, but common words).
+# Words that end an organisation's name only after a proper noun (ニトリ|…|会社), not
+# after common words, even katakana ones (家具|会社, テニス|クラブ).
 _PROPER_NAME_HEADS = frozenset({"会社", "クラブ", "リーグ"})
 # Short organisation words that follow the name itself: ホワイトチャペル社, not 日本企業3社.
 _NAME_ONLY_HEADS = frozenset({"社", "会", "団", "派"})
@@ -161,7 +161,7 @@ _PLACE_WORDS = frozenset(
         *("付近", "方面", "中心街", "麓", "山麓", "畔", "湖畔", "沖", "沿い", "近海", "上空"),
     }
 )
-# Kinds of land, water or state written after a place's name: バターン|半島, ゴビ|砂漠.
+# Kinds of land, water or state written after a place's name: ユトランド|半島, ナミブ|砂漠.
 _FEATURES = frozenset(
     {
         *("島", "半島", "諸島", "列島", "群島", "川", "河", "湖", "湾", "海", "海峡", "運河"),
@@ -169,7 +169,7 @@ _FEATURES = frozenset(
         *("帝国", "王国", "公国", "共和国", "連邦", "植民地"),
     }
 )
-# Divisions and features written after a name: オールバニ|市, アッフェルデ|地区.
+# Divisions and features written after a name: コロンバス|市, ヴェルテンハイム|地区.
 _PLACE_SUFFIXES = frozenset(
     {"市", "州", "県", "郡", "区", "地区", "村", "町", "郡区", "島", "諸島", "半島", "川", "湖"}
 )
@@ -177,11 +177,11 @@ _PLACE_SUFFIXES = frozenset(
 _VENUE_WORDS = frozenset(
     {"アリーナ", "パーク", "センター", "スタジアム", "ホール", "サーキット", "アベニュー"}
 )
-# Old and foreign divisions written after a place's name: 三河|国, 大多喜|藩.
+# Old and foreign divisions written after a place's name: 尾張|国, 加納|藩.
 _DIVISIONS = frozenset({"国", "藩", "府", "道", "省", "自治区", "特別区"})
 _NOT_ORG_NAMES = ("場", "館", "法", "駅", "公園", "空港", "地区", "墓地", "法人")
 _NAME_PART_TAGS = ("名詞-普通名詞", "名詞-固有名詞-一般", "接尾辞-名詞的")
-# Written on to a place, an adjectival noun begins a longer name: 東京|高等|工芸学校.
+# Written on to a place, an adjectival noun begins a longer name: 横浜|高等|技芸学校.
 # (A prefix does not: 福島|第|一|原発 still says where the plant is.)
 _NAME_OPENERS = ("形状詞",)
 # A "place" ending in one of these is a facility, a line or an event: 東京駅, 東日本大震災.
@@ -233,7 +233,7 @@ def extract_entities(
 
 def _with_person(mentions: list[EntityMention], person: EntityMention) -> list[EntityMention]:
     """``mentions`` with ``person`` in place of the parts of its name ginza tagged one by
-    one (フランシス|・|バーネット), or without it when an earlier mention holds it whole."""
+    one (ヘルベルト|・|ブレンナー), or without it when an earlier mention holds it whole."""
     if any(m.start_char <= person.start_char and person.end_char <= m.end_char for m in mentions):
         return mentions
     inside = [
@@ -244,7 +244,7 @@ def _with_person(mentions: list[EntityMention], person: EntityMention) -> list[E
 
 def _with_feature(doc: Doc, mention: EntityMention) -> EntityMention:
     """A place with the word for what kind of land or water it is written on to it:
-    バターン|半島, 玄倉|川, ローマ|帝国 are one place, not a name the place begins."""
+    ユトランド|半島, 利根|川, ナミブ|砂漠 are one place, not a name the place begins."""
     if mention.label not in _PLACES or mention.canonical != mention.text:
         return mention
     after = doc.char_span(mention.end_char, mention.end_char + 1, alignment_mode="expand")
@@ -262,7 +262,7 @@ def _with_feature(doc: Doc, mention: EntityMention) -> EntityMention:
 
 def _suffixed_places(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     """A katakana name Sudachi does not know as a place, with a word for a division or a
-    feature of land after it: オールバニ|市, アッフェルデ|地区, サンクロワ|島."""
+    feature of land after it: コロンバス|市, ヴェルテンハイム|地区."""
     taken = [(m.start_char, m.end_char) for m in mentions]
     found: list[EntityMention] = []
     for token in doc:
@@ -281,8 +281,8 @@ def _suffixed_places(doc: Doc, mentions: list[EntityMention]) -> list[EntityMent
 
 
 def _katakana_name_start(token: Token) -> int | None:
-    """Where the katakana name ending at ``token`` begins (ズール, グリーン|デール, バート|・|
-    ナウハイム), if ``token`` is a katakana word that is no place word of Sudachi's already."""
+    """Where the katakana name ending at ``token`` begins (ヴェルテン|ハイム, …|・|…), if
+    ``token`` is a katakana word that is no place word of Sudachi's already."""
     if "地名" in token.tag_ or not _is_katakana_noun(token):
         return None
     start = token.i
@@ -324,8 +324,8 @@ def _kept(doc: Doc, mention: EntityMention) -> bool:
 def _proper_noun_orgs(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     """A proper noun Sudachi knows as no person's or place's name, standing alone (no noun
     written on either side, not in a 「title」), that ginza tagged no time, event, work,
-    route or station: in news, mostly a firm or a body (近畿日本ツーリスト, 日農). One in
-    Latin letters alone is as often a product's (Windows), so is left out."""
+    route or station: in news, mostly a firm or a body (ニトリ). One in Latin letters
+    alone is as often a product's (Excel), so is left out."""
     found: list[EntityMention] = []
     for token in doc:
         if (
@@ -461,7 +461,8 @@ def _begins_a_name(doc: Doc, place: EntityMention) -> bool:
 
 def _dotted_name_after(dot: Token) -> bool:
     """A ・ after a place that joins it to a word in katakana or Latin letters that is no
-    place: the name of a team or a firm (…|・|パドレス), not a list of places (韓国・台湾)."""
+    place: the name of a team or a firm (…|・|パドレス), not a list of places (エストニア・
+    キプロス)."""
     doc = dot.doc
     if dot.text not in _NAME_DOT or dot.i + 1 >= len(doc):
         return False
@@ -500,7 +501,7 @@ def _spans_overlap(a: Span, b: Span) -> bool:
 
 def _dotted_orgs(doc: Doc) -> list[Span]:
     """A place joined by ・ to katakana or Latin words that are no place: a team's or a
-    firm's name after its home (…|・|レイブンズ), not a list of places nor a venue (…|・|
+    firm's name after its home (…|・|ファルコンズ), not a list of places nor a venue (…|・|
     アリーナ)."""
     found = []
     i = 0
@@ -634,9 +635,9 @@ def _label(ent: Span) -> str | None:
 
 
 def _an_address(ent: Span) -> bool:
-    """Place words one after another, with their division words (カリフォルニア|州|…,
-    三河|国): an address ginza took for a firm or a team; one place word alone may well
-    be a team's (阪神)."""
+    """Place words one after another, with their division words (尾張|国|丹羽郡): an
+    address ginza took for a firm or a team; one place word alone may well be a team's
+    (横浜)."""
     words = [t for t in ent if t.text not in _NAME_DOT]
     return len(words) > 1 and all(
         "地名" in t.tag_ or t.text in _PLACE_SUFFIXES or t.text in _DIVISIONS for t in words
@@ -645,8 +646,8 @@ def _an_address(ent: Span) -> bool:
 
 def _not_a_place(ent: Span, label: str) -> str | None:
     """ginza's place, unless Sudachi's dictionary knows its words as something else:
-    common words (首都, 再開発地区) are no place, names it knows but as no place's nor
-    person's (新日鐵住金, ライブドア) an organisation (a station or a line stays for
+    common words (郊外, 住宅地区) are no place, names it knows but as no place's nor
+    person's (ニトリ) an organisation (a station or a line stays for
     ``_is_place`` to drop)."""
     tags = [t.tag_ for t in ent]
     if not any("固有名詞" in tag for tag in tags):
@@ -658,8 +659,8 @@ def _not_a_place(ent: Span, label: str) -> str | None:
 
 def _written_as_a_person(ent: Span, label: str) -> bool:
     """ginza's place or organisation that is written all in people's names: a foreign name
-    Sudachi knows (スターリン as a city), or given and family name together (ニコライ・
-    グルントヴィ, 松下幸之助 as a company); one Japanese family name may be a place's."""
+    Sudachi knows (ソクラテス as a city), or given and family name together (ヘルベルト・
+    カラヤン, 佐藤健太 as a company); one Japanese family name may be a place's."""
     words = [t for t in ent if t.text not in _NAME_DOT]
     if label in _PLACES:
         return all(t.tag_ == _FOREIGN_NAME for t in words)
@@ -695,7 +696,7 @@ def _not_a_person(ent: Span) -> str | None:
 
 def _common_words_org(ent: Span) -> str | None:
     """Common words ginza took for a name are an organisation when they end in an
-    organisation word (大政翼賛会, 武装親衛隊), else nothing."""
+    organisation word (国民|義勇軍), else nothing."""
     text = ent.text
     if len(ent) > 1 and ORG_ENDINGS.search(text) and not text.endswith(_NOT_ORG_ENDINGS):
         return "ORG"
@@ -703,8 +704,8 @@ def _common_words_org(ent: Span) -> str | None:
 
 
 def _common_words(ent: Span) -> bool:
-    """Words of the dictionary's common vocabulary in kanji, kana or Latin letters (中佐,
-    真理, 水上偵察機, GHQ) with no title after them: no name. A katakana word Sudachi does
+    """Words of the dictionary's common vocabulary in kanji, kana or Latin letters (少佐,
+    正義) with no title after them: no name. A katakana word Sudachi does
     not know is often a foreign name it files as a common noun, so is left alone."""
     if _KATAKANA.search(ent.text):
         return False
@@ -713,8 +714,8 @@ def _common_words(ent: Span) -> bool:
 
 
 def _no_family_name(token: Token) -> bool:
-    """A place word no Japanese family name is written as: a country (ミャンマー) or a
-    place in katakana (ボゴタ); 加賀 or 福島 may be a person's."""
+    """A place word no Japanese family name is written as: a country (ブータン) or a
+    place in katakana (コリントス); 女川 or 福島 may be a person's."""
     return token.tag_ == _COUNTRY or (
         "地名" in token.tag_ and _KATAKANA_WORD.fullmatch(token.text) is not None
     )
@@ -761,7 +762,7 @@ def _name_words(
     people: list[tuple[str, str]],
     surnames: dict[str, set[str]],
 ) -> list[EntityMention]:
-    """Words Sudachi's dictionary knows as people's names (アリストテレス, ゲイリー) that
+    """Words Sudachi's dictionary knows as people's names (ソクラテス, ジェシカ) that
     ginza tagged nothing or something it has no label for, when they stand as a name: not
     written on to another noun (ガリレオ|衛星) nor a proper noun before them."""
     found: list[EntityMention] = []
@@ -786,8 +787,8 @@ def _name_words(
 
 def _lone_name_word(token: Token, taken: list[tuple[int, int]]) -> bool:
     """A person-name word of Sudachi's, outside every mention and every 「title」, that is
-    no lone character (潤 of a team's name) nor in Latin letters (an album's word), and
-    not inside a compound."""
+    no lone character (often a cut of a longer name) nor in Latin letters (a title's
+    word), and not inside a compound."""
     if (
         not (token.tag_.startswith(_PERSON_NAME) or _titled_katakana(token))
         or len(token) < 2
@@ -801,7 +802,7 @@ def _lone_name_word(token: Token, taken: list[tuple[int, int]]) -> bool:
 
 def _titled_katakana(token: Token) -> bool:
     """A katakana word Sudachi does not know as a name, with a person's title written on
-    after it: ギゾー|首相, ペトレンコ|氏 (not 担当者 or 代表, which follow anything)."""
+    after it: ドゥブラフカ|大統領, ペトレンコ|氏 (not 担当者 or 代表, which follow anything)."""
     doc = token.doc
     if token.i + 1 >= len(doc) or _KATAKANA_WORD.fullmatch(token.text) is None:
         return False
@@ -815,7 +816,7 @@ def _titled_katakana(token: Token) -> bool:
 
 
 def _in_title(token: Token) -> bool:
-    """Inside 「…」 or 『…』 with no sentence punctuation: a work's title (「風の谷のナウシカ」),
+    """Inside 「…」 or 『…』 with no sentence punctuation: a work's title (「ロザリンド」),
     not a quote."""
     before = token.doc.text[: token.idx]
     opened = max(before.rfind("「"), before.rfind("『"))
@@ -825,8 +826,8 @@ def _in_title(token: Token) -> bool:
 
 
 def _compound_before(token: Token) -> bool:
-    """A noun written on before the name: 上級市|長職, 荒海|貝塚; a proper noun (ロッキード|
-    マーティン) always, a common noun unless it is a role (宰相|シュタイン)."""
+    """A noun written on before the name, which makes it part of a compound: a proper
+    noun always (ガリレオ|…), a common noun unless it is a role (哲学者|ソクラテス)."""
     if token.i == 0:
         return False
     before = token.doc[token.i - 1]
@@ -843,7 +844,7 @@ def _compound_before(token: Token) -> bool:
 
 def _compound_after(token: Token) -> bool:
     """Whether the words after a name (past its given name, ・ parts) make it part of
-    a longer noun: ケプラー|式, スミス|家, not ゲイリー|首相."""
+    a longer noun: ケプラー|式, ジェシカ|家, not マイケル|首相."""
     doc = token.doc
     end = token.i + 1
     while end < len(doc) and (doc[end].tag_.startswith(_PERSON_NAME) or doc[end].text in _NAME_DOT):
@@ -860,8 +861,8 @@ def _compound_after(token: Token) -> bool:
 
 def _name_part(token: Token, beside: Token) -> bool:
     """A katakana word that continues a katakana name across ・ or ＝, a person-name word
-    or one Sudachi does not know (ヴャチェスラフ|・|プレーヴェ); kanji names with ・ between
-    them are a list (毛沢東・周恩来)."""
+    or one Sudachi does not know (ヘルベルト|・|ブレンナー); kanji names with ・ between
+    them are a list (佐藤健太・鈴木一郎)."""
     return (
         token.tag_.startswith((_PERSON_NAME, "名詞-普通名詞"))
         and _KATAKANA_WORD.fullmatch(token.text) is not None
