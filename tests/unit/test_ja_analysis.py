@@ -4,9 +4,13 @@ the style of NHK's and Kyodo's Japanese news."""
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
 from tradewatch.models import EntityMention, Quote
+from tradewatch.nlp.gazetteer import load_gazetteer
 from tradewatch.nlp.ja import analyze
+from tradewatch.nlp.ja.entities import extract_entities
+from tradewatch.nlp.ja.model import GAZETTEER_COMPONENT, load_model, person_surnames
 
 
 def entities(text: str) -> list[EntityMention]:
@@ -226,3 +230,153 @@ def test_a_law_or_a_bare_legal_form_is_no_organisation() -> None:
 def test_a_carmaker_ginza_calls_a_car_is_an_organisation() -> None:
     found = entities("ボルボは電気自動車の生産を増やす。")
     assert [(m.text, m.label) for m in found] == [("ボルボ", "ORG")]
+
+
+def _tagged(text: str, ents: list[tuple[int, int, str]]) -> list[EntityMention]:
+    """Entities of ``text`` after ginza without the gazetteer, with ginza's own entities
+    replaced by ``ents`` (token start, token end, ginza label): its mistakes, reproduced."""
+    nlp = load_model()
+    with nlp.select_pipes(disable=[GAZETTEER_COMPONENT]):
+        doc = nlp(text)
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    return extract_entities(doc, load_gazetteer(), person_surnames(nlp))
+
+
+def test_a_word_the_dictionary_knows_as_a_name_is_a_person_ginza_missed() -> None:
+    found = _tagged("ジェシカは記者会見で、マイケルと輸出の拡大を協議したと明らかにした。", [])
+    assert [(m.text, m.label) for m in found] == [("ジェシカ", "PERSON"), ("マイケル", "PERSON")]
+
+
+def test_a_name_in_a_title_is_no_person() -> None:
+    assert entities("同社の新作映画「ロザリンド」は来月公開される。") == []
+
+
+def test_a_katakana_name_runs_across_its_dots_a_list_of_kanji_names_does_not() -> None:
+    found = _tagged("会見にはヘルベルト・ブレンナー・ジュニア氏が同席した。", [(3, 4, "Person")])
+    assert [m.text for m in found] == ["ヘルベルト・ブレンナー・ジュニア"]
+    found = entities("佐藤健太・鈴木一郎の両氏が出席した。")
+    assert [m.text for m in found if m.label == "PERSON"] == ["佐藤健太", "鈴木一郎"]
+
+
+def test_a_place_or_organisation_ginza_sees_in_peoples_names_is_a_person() -> None:
+    found = _tagged("ソクラテスは女川で新作を発表した。", [(0, 1, "City"), (2, 3, "City")])
+    assert [(m.text, m.label) for m in found] == [("ソクラテス", "PERSON"), ("女川", "GPE")]
+    found = _tagged("指揮はヘルベルト・カラヤンが務めた。", [(2, 5, "Show_Organization")])
+    assert [(m.text, m.label) for m in found] == [("ヘルベルト・カラヤン", "PERSON")]
+
+
+def test_a_japanese_family_name_ginza_calls_a_place_stays_a_place() -> None:
+    """Sudachi reads 利根川 as a family name too: ginza's place stands."""
+    found = _tagged("利根川で水位が上がった。", [(0, 1, "River")])
+    assert [(m.text, m.label) for m in found] == [("利根川", "LOC")]
+
+
+def test_a_country_or_katakana_place_ginza_calls_a_person_is_a_place() -> None:
+    """A Japanese family name may be written as a place (女川); a country or a katakana
+    place (コリントス) may not."""
+    text = "ブータンの政府は女川とコリントスに調査団を送った。"
+    found = _tagged(text, [(0, 1, "Person"), (4, 5, "Person"), (6, 7, "Person")])
+    assert [(m.text, m.label) for m in found] == [
+        ("ブータン", "GPE"),
+        ("女川", "PERSON"),
+        ("コリントス", "GPE"),
+    ]
+
+
+def test_a_river_or_a_lake_is_a_place() -> None:
+    found = _tagged("大雨で利根川と琵琶湖の水位が上がった。", [(2, 4, "River"), (5, 6, "Lake")])
+    assert [(m.text, m.label) for m in found] == [("利根川", "LOC"), ("琵琶湖", "LOC")]
+
+
+def test_a_place_takes_the_word_for_its_kind_of_land() -> None:
+    found = _tagged("同社はユトランド半島に新工場を建設する。", [(2, 3, "Continental_Region")])
+    assert [(m.text, m.label) for m in found] == [("ユトランド半島", "LOC")]
+
+
+def test_a_katakana_name_with_a_division_word_is_a_place() -> None:
+    found = entities("同社はヴェルテンハイム地区に倉庫を持つ。")
+    assert [(m.text, m.label) for m in found] == [("ヴェルテンハイム地区", "GPE")]
+
+
+def test_common_words_ginza_calls_a_person_are_none_unless_titled() -> None:
+    """少佐 and 正義 are words of the dictionary; 希望 with さん after it is someone."""
+    found = _tagged("現地の少佐は正義を語った。", [(2, 3, "Person"), (4, 5, "Person")])
+    assert found == []
+    found = _tagged("希望さんは会見した。", [(0, 1, "Person")])
+    assert [(m.text, m.label) for m in found] == [("希望", "PERSON")]
+
+
+def test_a_place_before_an_adjectival_noun_begins_a_longer_name() -> None:
+    """横浜|高等|技芸学校 is a school; 福島 of 福島|第|一|原発 still says where the plant is."""
+    found = _tagged("横浜高等技芸学校と福島第一原発を視察した。", [(0, 1, "City"), (5, 6, "City")])
+    assert [(m.text, m.label) for m in found] == [("福島", "GPE")]
+
+
+def test_a_place_dotted_to_a_katakana_name_is_a_team_not_a_list() -> None:
+    text = "ミルウォーキー・ファルコンズはエストニア・キプロスで合宿を行った。"
+    found = _tagged(text, [(0, 1, "City"), (4, 5, "Country"), (6, 7, "Country")])
+    assert [(m.text, m.label) for m in found] == [
+        ("ミルウォーキー・ファルコンズ", "ORG"),
+        ("エストニア", "GPE"),
+        ("キプロス", "GPE"),
+    ]
+
+
+def test_a_place_with_a_word_for_a_part_of_it_is_still_the_place() -> None:
+    found = _tagged("大雨で利根川上流の水位が上がった。", [(2, 3, "River")])
+    assert [(m.text, m.label) for m in found] == [("利根川", "LOC")]
+
+
+def test_common_words_ginza_calls_a_place_are_none() -> None:
+    found = _tagged("首相は郊外の住宅地区を視察した。", [(2, 3, "City"), (4, 6, "Province")])
+    assert found == []
+
+
+def test_a_name_the_dictionary_knows_as_no_place_is_an_organisation() -> None:
+    """Sudachi knows ニトリ as a proper noun but no place's name; 品川駅 stays no place."""
+    found = _tagged("ニトリは品川駅で新作を発表した。", [(0, 1, "City"), (2, 3, "City")])
+    assert [(m.text, m.label) for m in found] == [("ニトリ", "ORG")]
+
+
+def test_a_place_after_a_katakana_word_ends_a_name_not_the_place() -> None:
+    assert entities("会見はリバーサイドホテル大阪で開かれた。") == []
+
+
+def test_a_proper_noun_alone_that_names_no_person_or_place_is_an_organisation() -> None:
+    """ginza tagged nothing here; in news a proper noun Sudachi knows as no person's or
+    place's name, standing alone, is mostly a firm. One in Latin letters is as often a
+    product's, one in 「」 a work's title."""
+    found = _tagged("ニトリはExcelの新版に合わせ「ニトリ」を出す。", [])
+    assert [(m.text, m.label) for m in found] == [("ニトリ", "ORG")]
+
+
+def test_more_words_end_an_organisations_name() -> None:
+    """A common katakana word before 会社 or クラブ names no particular one."""
+    found = entities("ミネルバ・エンターテインメントは、大阪府警察と協議した。")
+    orgs = [m.text for m in found if m.label == "ORG"]
+    assert orgs == ["ミネルバ・エンターテインメント", "大阪府警察"]
+    found = entities("瀋陽航空機製造公司は新型機を公開した。")
+    assert [(m.text, m.label) for m in found] == [("瀋陽航空機製造公司", "ORG")]
+    assert entities("同社は家具会社と提携した。") == []
+
+
+def test_common_words_ginza_calls_a_name_are_an_organisation_if_they_end_in_one() -> None:
+    found = _tagged("国民義勇軍が村を守った。", [(0, 2, "Person")])
+    assert [(m.text, m.label) for m in found] == [("国民義勇軍", "ORG")]
+
+
+def test_an_address_ginza_calls_a_firm_is_a_place_one_place_word_may_be_a_team() -> None:
+    text = "同社は尾張国丹羽郡に工場を持ち、横浜と提携した。"
+    found = _tagged(text, [(2, 5, "Company"), (10, 11, "Pro_Sports_Organization")])
+    assert [(m.text, m.label) for m in found] == [("尾張国丹羽郡", "GPE"), ("横浜", "ORG")]
+
+
+def test_a_katakana_word_with_a_title_after_it_is_a_person() -> None:
+    """Sudachi does not know ドゥブラフカ; 大統領 written on after it says who it is."""
+    found = entities("ドゥブラフカ大統領は会見した。")
+    assert [(m.text, m.label, m.title) for m in found] == [("ドゥブラフカ", "PERSON", "大統領")]
+
+
+def test_a_family_name_ginza_left_out_makes_one_person_with_the_given_name() -> None:
+    found = _tagged("開発は佐藤健太が担当した。", [(3, 4, "Person")])
+    assert [(m.text, m.label) for m in found] == [("佐藤健太", "PERSON")]
