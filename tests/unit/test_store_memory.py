@@ -25,7 +25,8 @@ def _near(value: int, expected: int) -> bool:
 
 
 def _limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
-    (text,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    """The limit DuckDB's buffer manager enforces (``current_setting`` can differ from it)."""
+    (text,) = con.execute("SELECT memory_limit FROM pragma_database_size() LIMIT 1").fetchone()
     number, unit = text.split()
     scale = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}[unit]
     return int(float(number) * scale)

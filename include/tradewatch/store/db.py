@@ -123,8 +123,12 @@ def memory_limit() -> str:
 @contextlib.contextmanager
 def uncapped(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB's own memory limit for the block, then the writer's cap again: work over the
-    whole archive (building the search index whole) would spill to disk, slowly, under it."""
+    whole archive (building the search index whole) would spill to disk, slowly, under it,
+    or fail. ``RESET`` alone changes only the setting shown, not the limit the buffer
+    manager enforces, so the default it shows is set back explicitly."""
     con.execute("RESET memory_limit")
+    (default,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute(f"SET memory_limit = '{default}'")
     try:
         yield
     finally:
