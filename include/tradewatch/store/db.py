@@ -105,8 +105,8 @@ def connect(
     con = _open(path, read_only, wait_seconds)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
+        migrate(con)  # before the cap: a migration may rewrite every row
         con.execute(f"SET memory_limit = '{memory_limit()}'")
-        migrate(con)
     return con
 
 
