@@ -79,12 +79,12 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
     whole instead, and then True is returned."""
     if not keys:
         return False
-    if not _usable(con, table):
+    (db,) = con.execute("SELECT current_database()").fetchone()
+    if not _usable(con, db, table):
         _build(con, table)
         return True
     schema = _schema(table)
     key, fields = INDEXES[table]
-    (db,) = con.execute("SELECT current_database()").fetchone()
     con.register("fts_keys", pa.table({"name": pa.array(sorted(set(keys)), pa.string())}))
     try:
         _remove_docs(con, db, schema)
@@ -184,12 +184,11 @@ def _add_docs(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> None:
     )
 
 
-def _usable(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether ``table``'s index exists with the tables and columns this module writes. An
-    index of one ``terms`` table, from a file written before :mod:`.term_partitions`, is
-    partitioned here."""
+def _usable(con: duckdb.DuckDBPyConnection, db: str, table: str) -> bool:
+    """Whether ``table``'s index in ``db`` exists with the tables and columns this module
+    writes. An index of one ``terms`` table, from a file written before
+    :mod:`.term_partitions`, is partitioned here."""
     schema = _schema(table)
-    (db,) = con.execute("SELECT current_database()").fetchone()
     columns: dict[str, list[str]] = {}
     for name, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "

@@ -289,7 +289,7 @@ def _katakana_name_start(token: Token) -> int | None:
     doc = token.doc
     while start > 0:
         before = doc[start - 1]
-        if _is_katakana_noun(before) and before.idx + len(before) == doc[start].idx:
+        if _is_katakana_noun(before) and _joined(before, doc[start]):
             start -= 1
         elif start > 1 and before.text in _NAME_DOT and _is_katakana_noun(doc[start - 2]):
             start -= 2
@@ -302,9 +302,14 @@ def _is_katakana_noun(token: Token) -> bool:
     return token.tag_.startswith("名詞") and _KATAKANA_WORD.fullmatch(token.text) is not None
 
 
+def _joined(before: Token, after: Token) -> bool:
+    """Whether ``after`` is written directly after ``before``, with no space between."""
+    return before.idx + len(before) == after.idx
+
+
 def _written_on(before: Token, token: Token) -> bool:
     """Whether ``before`` is a noun or a name's dot written directly before ``token``."""
-    return before.idx + len(before) == token.idx and (
+    return _joined(before, token) and (
         before.tag_.startswith(_COMPOUND_TAGS) or before.text in _NAME_DOT
     )
 
@@ -347,7 +352,7 @@ def _proper_noun_orgs(doc: Doc, mentions: list[EntityMention]) -> list[EntityMen
 def _noun_after(token: Token) -> bool:
     """Whether a noun, a suffix or a name's dot is written directly after ``token``."""
     after = token.doc[token.i + 1]
-    return after.idx == token.idx + len(token) and (
+    return _joined(token, after) and (
         after.tag_.startswith(("名詞", "接尾辞")) or after.text in _NAME_DOT
     )
 
@@ -380,12 +385,7 @@ def _in_a_name(token: Token, places: set[int]) -> bool:
         return True
     if token.i == 0:
         return False
-    before = doc[token.i - 1]
-    return (
-        before.idx + len(before) == token.idx
-        and token.idx not in places
-        and (before.tag_.startswith(_COMPOUND_TAGS) or before.text in _NAME_DOT)
-    )
+    return token.idx not in places and _written_on(doc[token.i - 1], token)
 
 
 def _is_place(doc: Doc, place: EntityMention) -> bool:
@@ -809,7 +809,7 @@ def _titled_katakana(token: Token) -> bool:
     after = doc[token.i + 1]
     return (
         token.tag_.startswith("名詞-普通名詞")
-        and after.idx == token.idx + len(token)
+        and _joined(token, after)
         and TITLES.fullmatch(after.text) is not None
         and after.text not in _PLAIN_TITLES - {"氏", "さん"}
     )
@@ -831,7 +831,7 @@ def _compound_before(token: Token) -> bool:
     if token.i == 0:
         return False
     before = token.doc[token.i - 1]
-    if before.idx + len(before) != token.idx:
+    if not _joined(before, token):
         return False
     if before.tag_.startswith("名詞-固有名詞"):
         return True
