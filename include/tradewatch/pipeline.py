@@ -83,6 +83,7 @@ from tradewatch.store import (
 )
 from tradewatch.store.fetch_state import read_fetch_memory, read_validators
 from tradewatch.store.load import RunRecord
+from tradewatch.store.search_index import needs_sealing, seal_search_terms
 from tradewatch.urls import article_id
 from tradewatch.workers import PoolStats, WorkerPool
 
@@ -576,7 +577,8 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
     full-text indexes take the rows written in the same transaction; the snapshot then
     catches up on what the load wrote (``store.snapshot``). A run that changed no article
     still publishes: its own row, fetch log and retries are news to whoever reads it (the
-    brief's health section).
+    brief's health section). When the search index's last terms table filled up, it is
+    then sealed (``store.term_partitions``); a failure there only logs.
     A locked database is waited for (``TRADEWATCH_DB_LOCK_WAIT`` seconds) before failing.
     """
     log: list[FetchLogEntry] = []
@@ -603,9 +605,17 @@ def load(ctx: RunContext, analyzed_file: str) -> dict[str, int]:
                 f"{counts.articles_updated} updated articles), but publishing the read-only "
                 f"snapshot failed: {first_line}; the next load publishes it again"
             ) from exc
+        sealing = needs_sealing(con)
     finally:
         con.close()
     done = perf_counter()
+    if sealing:
+        try:
+            seal_search_terms(ctx.db_path, lock_wait_seconds())
+        except (OSError, duckdb.Error, StoreError) as exc:
+            logger.warning(
+                "could not seal full search-index tables (the next load tries again): %s", exc
+            )
     logger.info(
         "loaded into %s in %.2f s (rows and search index %.2f s, snapshot %.2f s): %s",
         ctx.db_path,

@@ -46,6 +46,8 @@ from pgtest import scratch_dir
 from servers.gdelt import GdeltReplica
 from servers.site import SITE_FEEDS, write_sources
 from tradewatch.devserver import serve_directory
+from tradewatch.store.db import load_fts
+from tradewatch.store.term_partitions import unsealed
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +55,9 @@ DAG_ID = "tradewatch_daily"
 USER, PASSWORD = "admin", "e2e-admin-password"
 RUN_TIMEOUT = 360
 BACKFILL_TIMEOUT = 900
+# Search-index terms per table: small enough that the week's loads start new tables, and
+# seal the full ones, in the main file and in the snapshot's copies, in task processes.
+TERMS_TABLE_ROWS = 500
 MAX_ACTIVE_RUNS = 3
 SAMPLES = REPO / "include" / "samples"
 # Sample-site pages GDELT "saw" on each day of the backfilled week (day index -> paths).
@@ -113,7 +118,14 @@ def run_standalone(
     data = tmp_path / "data"
     db = data / "tradewatch.duckdb"
     # TRADEWATCH_SOURCES: also the sources_file default, should the scheduler start a run.
-    env = airflow_env(tmp_path, pgdata, port, USER, TRADEWATCH_SOURCES=str(sources_file))
+    env = airflow_env(
+        tmp_path,
+        pgdata,
+        port,
+        USER,
+        TRADEWATCH_SOURCES=str(sources_file),
+        TRADEWATCH_TERMS_TABLE_ROWS=str(TERMS_TABLE_ROWS),
+    )
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"{base}/execution/"
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == (
         f"postgresql+psycopg2://airflow@/airflow?host={pgdata}"
@@ -173,6 +185,30 @@ def run_standalone(
         assert count("SELECT count(*) FROM articles WHERE relevant") > 0
         assert count("SELECT count(*) FROM quotes") > 0
         assert count("SELECT count(*) FROM fetch_log") > 0
+    for path in (db, data / "tradewatch_read.duckdb"):
+        check_sealed_terms(path)
+
+
+def check_sealed_terms(path: Path) -> None:
+    """The articles index of ``path`` spread over several terms tables, all but the last
+    sealed, holding each document's words, and searchable."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert load_fts(con)
+        tables = con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = "
+            "'fts_main_articles' AND regexp_full_match(table_name, 'terms_[0-9]+')"
+        ).fetchall()
+        assert len(tables) > 2 and unsealed(con, path.stem) == [], tables
+        words, lengths = con.execute(
+            "SELECT (SELECT count(*) FROM fts_main_articles.terms), "
+            "(SELECT sum(len) FROM fts_main_articles.docs)"
+        ).fetchone()
+        assert words == lengths, path
+        (hits,) = con.execute(
+            "SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(article_id, 'export') "
+            "AS s FROM articles) WHERE s IS NOT NULL"
+        ).fetchone()
+        assert hits > 0, path
 
 
 def exercise(

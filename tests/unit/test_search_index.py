@@ -10,9 +10,12 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from tradewatch.config import ConfigError
 from tradewatch.models import Analysis, Article, Quote
 from tradewatch.store import build_search_indexes, connect, load_batch
-from tradewatch.store.term_partitions import PART_ROWS
+from tradewatch.store.db import load_fts
+from tradewatch.store.search_index import needs_sealing, seal_search_terms
+from tradewatch.store.term_partitions import PART_ROWS, ROWS_ENV
 
 WHEN = datetime(2023, 3, 16, 9, 0, tzinfo=UTC)
 # Sentences written for this test, each with its quoted words; articles are built from them.
@@ -218,6 +221,88 @@ def test_a_load_of_new_articles_writes_only_the_last_terms_table(
     rewritten = _term_tables(con, "articles")
     assert rewritten["terms_0"] < after["terms_0"]
     assert {name: rewritten[name] for name in list(after)[1:]} == dict(list(after.items())[1:])
+
+
+def test_terms_table_rows_come_from_the_environment(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``TRADEWATCH_TERMS_TABLE_ROWS`` starts new terms tables as PART_ROWS does; a value
+    that is not a number of rows stops the load with the variable named."""
+    _, con = db
+    monkeypatch.setenv(ROWS_ENV, "5")
+    load_batch(con, [_article("en0", "en", [0, 1])], [], log_key="r1")
+    load_batch(con, [_article("en1", "en", [2])], [], log_key="r2")
+    assert list(_term_tables(con, "articles")) == ["terms_0", "terms_1"]
+    monkeypatch.setenv(ROWS_ENV, "0")
+    with pytest.raises(ConfigError, match=ROWS_ENV):
+        load_batch(con, [_article("en2", "en", [3])], [], log_key="r3")
+
+
+def _row_groups(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    (groups,) = con.execute(
+        f"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{table}')"
+    ).fetchone()
+    return groups
+
+
+def test_full_terms_tables_are_sealed_in_large_row_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a load starts a new terms table, the full one is rewritten in large row groups
+    (fewer for every later checkpoint to read) and marked, with nothing it holds changed;
+    the next loads neither reseal it nor write to it."""
+    monkeypatch.setattr("tradewatch.store.db.ROW_GROUP_SIZE", 2_048)
+    monkeypatch.setattr("tradewatch.store.db.LARGE_ROW_GROUP_SIZE", 8_192)
+    monkeypatch.setattr("tradewatch.store.term_partitions.PART_ROWS", 6_000)
+    path = tmp_path / "t.duckdb"
+
+    def load(run: str, *articles: Article) -> bool:
+        con = connect(path)
+        try:
+            load_batch(con, list(articles), [], log_key=run)
+            return needs_sealing(con)
+        finally:
+            con.close()
+
+    def long(article_id: str) -> Article:  # some 2,800 terms, one quote
+        article = _article(article_id, "en", list(range(400)))
+        assert article.analysis is not None
+        article.analysis.quotes = article.analysis.quotes[:1]
+        return article
+
+    assert not load("r1", long("en0"), long("en1"), long("en2"))
+    assert load("r2", long("en3"))
+    con = connect(path)
+    try:
+        full = _term_tables(con, "articles")["terms_0"]
+        before = _row_groups(con, "fts_main_articles.terms_0")
+        content = _index_content(con, "articles")
+    finally:
+        con.close()
+    seal_search_terms(path, 0)
+    assert not load("r3", long("en4"))
+    con = connect(path)
+    try:
+        assert load_fts(con)
+        assert _term_tables(con, "articles")["terms_0"] == full
+        after = _row_groups(con, "fts_main_articles.terms_0")
+        assert before >= -(-full // 2_048) > after == -(-full // 8_192)
+        assert (
+            con.execute(
+                "SELECT comment FROM duckdb_tables() WHERE schema_name = 'fts_main_articles' "
+                "AND table_name = 'terms_0'"
+            )
+            .fetchone()[0]
+            .startswith("Full")
+        )
+        rebuilt = _rebuilt(con, path, tmp_path)
+        try:
+            assert _scores(con) == _scores(rebuilt)
+        finally:
+            rebuilt.close()
+        assert content["terms"] == [
+            row for row in _index_content(con, "articles")["terms"] if row[0] != "en4"
+        ]
+    finally:
+        con.close()
 
 
 def test_an_index_of_one_terms_table_is_split_without_a_rebuild(

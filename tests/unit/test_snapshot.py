@@ -18,7 +18,7 @@ from tradewatch.store import StoreError, connect, load_batch, migrate, publish_s
 from tradewatch.store.db import MIGRATIONS_DIR, fts_extension_path, load_fts
 from tradewatch.store.load import RunRecord
 from tradewatch.store.snapshot import parquet_dir, snapshot_path, standby_path
-from tradewatch.store.term_partitions import PART_ROWS
+from tradewatch.store.term_partitions import PART_ROWS, unsealed
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
 FTS = fts_extension_path()
@@ -348,6 +348,9 @@ def test_publishes_catch_up_instead_of_copying_the_database(
         assert _count(snap, search.format("curbs")) == 2
         assert _count(snap, search.format("eases")) == 0
         assert (_term_tables(db) > 2) == (part_rows < PART_ROWS)
+        for copy in (snap, standby_path(snap)):  # their full terms tables were sealed
+            with duckdb.connect(str(copy), read_only=True) as con:
+                assert unsealed(con, copy.stem) == [], copy
     assert standby_path(snap).exists()
     assert _leftovers(db.parent) == []
 
@@ -359,10 +362,37 @@ def test_a_reader_on_the_old_snapshot_is_never_written_under(
     the current snapshot instead of writing into the file it reads."""
     caplog.set_level("INFO", logger="tradewatch.store")
     snap = _load(db, FLUORIDE)  # the reader's file is now the standby
+    assert "left for the next publish (IO Error: Could not set lock" in caplog.text
     _load(db, _article("a3", "Samsung qualifies a local fluoride supplier."))
     assert "Conflicting lock" in caplog.text
     assert _how(caplog)[-1] == "copy of the last snapshot caught up"
     assert _ask(reader) == [1, 0 if FTS else None]
+    assert _tables(snap) == _tables(db)
+    assert _leftovers(db.parent) == []
+
+
+def _seq(path: Path) -> int:
+    return _count(path, "SELECT max(load_seq) FROM load_changes")
+
+
+def test_a_load_of_articles_leaves_the_standby_up_to_date(
+    db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After the swap the retired snapshot is caught up on the load's articles, so the next
+    publish applies only its own rows; a load without articles leaves it one load behind,
+    which the next publish applies."""
+    caplog.set_level("INFO", logger="tradewatch.store")
+    _load(db, PHOTORESIST)
+    snap = _load(db, FLUORIDE)
+    standby = standby_path(snap)
+    assert _seq(standby) == _seq(snap) == _seq(db)
+    assert _tables(standby) == _tables(db)
+    _quiet_load(db, "quiet-5")
+    assert "standby caught up" in _how(caplog)
+    assert _seq(snap) == _seq(db) == _seq(standby) + 1
+    caplog.clear()
+    _quiet_load(db, "quiet-6")
+    assert "snapshot caught up on 2 loads: 0 articles" in caplog.text
     assert _tables(snap) == _tables(db)
     assert _leftovers(db.parent) == []
 
@@ -412,13 +442,14 @@ def test_a_migration_makes_the_next_publish_a_whole_copy(
 def test_a_copy_older_than_the_kept_changes_is_replaced(
     db: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Changes are kept for the last KEEP_LOADS loads only; a standby further behind is
-    not caught up from what is left, the current snapshot is."""
+    """Changes are kept for the last KEEP_LOADS loads only; a standby further behind (a
+    quiet load leaves it behind) is not caught up from what is left, the current snapshot
+    is."""
     monkeypatch.setattr("tradewatch.store.snapshot.KEEP_LOADS", 1)
     caplog.set_level("INFO", logger="tradewatch.store")
     _load(db, PHOTORESIST)
-    _load(db, FLUORIDE)
-    snap = _load(db, _article("a3", "Seoul and Tokyo restore trade ties."))
+    _quiet_load(db, "quiet-4")
+    snap = _load(db, FLUORIDE)
     assert "changes since the copy's last load were pruned" in caplog.text
     assert _how(caplog)[-1] == "copy of the last snapshot caught up"
     assert _tables(snap) == _tables(db)

@@ -605,26 +605,36 @@ def test_report_queries_rank_people_and_organisations(con: duckdb.DuckDBPyConnec
     assert by_quote["four"] == ("senior official", "descriptor")
 
 
-def test_written_files_keep_small_row_groups(tmp_path: Path) -> None:
-    """A checkpoint rewrites each row group a load appended to: the main file and its
-    snapshot are written in groups of ROW_GROUP_SIZE rows, not DuckDB's 122,880."""
+def test_loads_append_in_small_row_groups_and_whole_copies_are_large(tmp_path: Path) -> None:
+    """A checkpoint rewrites each row group a load appended to: the main file, and what
+    each publish appends to a copy, are written in groups of ROW_GROUP_SIZE rows, not
+    DuckDB's 122,880; a whole copy, which later loads append to in groups of their own,
+    is written in large ones (fewer groups for the first checkpoint to read)."""
     from tradewatch.store import publish_snapshot
     from tradewatch.store.db import ROW_GROUP_SIZE
     from tradewatch.store.snapshot import snapshot_path
 
-    db = tmp_path / "tw.duckdb"
-    con = connect(db)
-    try:
-        con.execute(
-            "INSERT INTO fetch_log (log_id, run_id, requested_at, kind, url, outcome, bytes, "
-            "elapsed_ms) SELECT 'l' || i, 'r', TIMESTAMPTZ '2023-08-14 00:00:00+00', "
-            "'article', 'http://wire.example/' || i, 'ok', 10, 1.0 FROM range(40000) t(i)"
-        )
-        con.execute("CHECKPOINT")
-        publish_snapshot(con, db)
-    finally:
-        con.close()
-    groups = "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('fetch_log')"
-    for path in (db, snapshot_path(db)):
-        with duckdb.connect(str(path), read_only=True) as reader:
-            assert reader.execute(groups).fetchone() == (-(-40000 // ROW_GROUP_SIZE),), path
+    db, rows = tmp_path / "tw.duckdb", 40_000
+    for run in ("r1", "r2"):
+        entries = [
+            FetchLogEntry(f"http://wire.example/{run}/{i}", "article", "ok", WHEN, run_id=run)
+            for i in range(rows)
+        ]
+        con = connect(db)
+        try:
+            load_batch(con, [], entries, log_key=run)
+            publish_snapshot(con, db)  # r1: a whole copy; r2: the snapshot caught up
+        finally:
+            con.close()
+    sizes = (
+        "SELECT list(n ORDER BY row_group_id) FROM (SELECT row_group_id, sum(count) AS n "
+        "FROM pragma_storage_info('fetch_log') WHERE column_name = 'log_id' "
+        "AND segment_type = 'VARCHAR' GROUP BY row_group_id)"
+    )
+    with duckdb.connect(str(db), read_only=True) as reader:
+        main = reader.execute(sizes).fetchone()[0]
+    with duckdb.connect(str(snapshot_path(db)), read_only=True) as reader:
+        whole, *appended = reader.execute(sizes).fetchone()[0]
+    assert sum(main) == 2 * rows and max(main) == ROW_GROUP_SIZE
+    assert len(main) == -(-2 * rows // ROW_GROUP_SIZE)
+    assert whole == rows and sum(appended) == rows and max(appended) == ROW_GROUP_SIZE

@@ -18,12 +18,14 @@ laid out as this expects is rebuilt whole.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from tradewatch.store.db import load_fts, uncapped
+from tradewatch.store.db import connect, load_fts, uncapped
 from tradewatch.store.row_ranges import ranged, row_ranges
 from tradewatch.store.term_partitions import (
     append_terms,
@@ -31,9 +33,18 @@ from tradewatch.store.term_partitions import (
     is_part,
     partition,
     partitioned,
+    seal,
+    unsealed,
 )
 
-__all__ = ["INDEXES", "build_search_indexes", "drop_search_indexes", "update_search_index"]
+__all__ = [
+    "INDEXES",
+    "build_search_indexes",
+    "drop_search_indexes",
+    "needs_sealing",
+    "seal_search_terms",
+    "update_search_index",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +123,33 @@ def update_search_index(con: duckdb.DuckDBPyConnection, table: str, keys: Sequen
         con.execute("DROP TABLE IF EXISTS fts_rows")
         con.execute("DROP TABLE IF EXISTS fts_found")
         con.execute("DROP TABLE IF EXISTS fts_new")
+
+
+def needs_sealing(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the current database has full terms tables to seal (:mod:`.term_partitions`)."""
+    (db,) = con.execute("SELECT current_database()").fetchone()
+    return bool(unsealed(con, db))
+
+
+def seal_search_terms(path: str | Path, wait_seconds: float) -> None:
+    """Seal the full terms tables of the file at ``path``. A file's row group size is fixed
+    by how it is attached, so this opens the file itself: call it once the loader's
+    connection is closed, when :func:`needs_sealing` said so."""
+    started = time.perf_counter()
+    con = connect(path, wait_seconds=wait_seconds, large_row_groups=True)
+    try:
+        (db,) = con.execute("SELECT current_database()").fetchone()
+        parts = unsealed(con, db)
+        for schema, number in parts:
+            seal(con, db, schema, number)
+    finally:
+        con.close()
+    logger.info(
+        "sealed %d full terms tables of %s in %.2f s",
+        len(parts),
+        path,
+        time.perf_counter() - started,
+    )
 
 
 def _find_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, fields: Sequence[str]) -> None:

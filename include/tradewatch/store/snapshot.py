@@ -19,9 +19,11 @@ brings an older copy up to date instead (:mod:`.snapshot_sync`: the loads it has
 applied by key). The copy used is the standby, ``.<stem>_read.standby.duckdb``, a hidden
 name for the snapshot the last publish replaced: caught up, it is renamed over the
 current snapshot, and the current one becomes the next standby (a hard link kept before
-the rename). A reader that still has the old snapshot open holds a lock on it, so it is
-never written under that reader: the publish then copies the current snapshot's bytes
-(a reader only reads it) and catches that up. Only when neither can catch up (a
+the rename). When the load wrote articles, that next standby is caught up on them right
+away: otherwise the next publish would apply them too, and the next run is often one that
+brought nothing new. A reader that still has the old snapshot open holds a lock on it, so
+it is never written under that reader: the publish then copies the current snapshot's
+bytes (a reader only reads it) and catches that up. Only when neither can catch up (a
 migration, an index rebuilt whole, no snapshot yet) is the database copied whole.
 """
 
@@ -38,7 +40,8 @@ from pathlib import Path
 import duckdb
 
 from tradewatch.store.db import StoreError, attach_options, connect
-from tradewatch.store.snapshot_sync import catch_up, database_seq, prune_changes
+from tradewatch.store.snapshot_sync import catch_up, database_seq, misses_articles, prune_changes
+from tradewatch.store.term_partitions import seal, unsealed
 
 __all__ = [
     "PARQUET_ENV",
@@ -125,6 +128,7 @@ def _publish(
             prune_changes(con, seq - KEEP_LOADS)
         fresh, how = _fresh_copy(con, catalog, target)
         _swap(fresh, target)
+        _settle_standby(con, catalog, target)
         exported = _export_parquet(con, catalog, parquet_dir(db_path)) if parquet else []
     except (duckdb.Error, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -174,6 +178,15 @@ def _fresh_copy(con: duckdb.DuckDBPyConnection, catalog: str, target: Path) -> t
 def _caught_up(con: duckdb.DuckDBPyConnection, catalog: str, copy: Path) -> str | None:
     """Attach ``copy`` and bring it up to date; None when done, else why not (a reader's
     lock on it, or what :func:`catch_up` says)."""
+    return _bring_up(con, catalog, copy, only_articles=False)
+
+
+def _bring_up(
+    con: duckdb.DuckDBPyConnection, catalog: str, copy: Path, only_articles: bool
+) -> str | None:
+    """:func:`_caught_up`; with ``only_articles`` only when ``copy`` misses loads that
+    wrote articles. A copy whose catching up filled a terms table is sealed after
+    (:mod:`.term_partitions`), attached again in large row groups."""
     _, alias = _staging(copy)
     try:
         # READ_WRITE: a read-only source connection would otherwise attach read-only too
@@ -181,15 +194,46 @@ def _caught_up(con: duckdb.DuckDBPyConnection, catalog: str, copy: Path) -> str 
     except duckdb.Error as exc:
         return (str(exc).splitlines() or [type(exc).__name__])[0]
     try:
-        return catch_up(con, catalog, alias)
+        if only_articles and not misses_articles(con, catalog, alias):
+            return "it misses no articles"
+        reason = catch_up(con, catalog, alias)
+        sealing = reason is None and bool(unsealed(con, alias))
     finally:
         con.execute(f"DETACH {alias}")  # checkpoints and closes the copy: no WAL left
+    if sealing:
+        con.execute(f"ATTACH {_literal(copy)} AS {alias} {attach_options(large_row_groups=True)}")
+        try:
+            for schema, number in unsealed(con, alias):
+                seal(con, alias, schema, number)
+        finally:
+            con.execute(f"DETACH {alias}")
+    return reason
+
+
+def _settle_standby(con: duckdb.DuckDBPyConnection, catalog: str, target: Path) -> None:
+    """Catch the copy a swap just retired up on the articles it misses. Left behind, it
+    would make the next publish apply this load's articles as well as its own, and that
+    next run is often one that brought nothing. Its loads without articles cost little to
+    apply then. A reader's lock, or any failure, only leaves it for the next publish."""
+    standby = standby_path(target)
+    if not standby.exists():
+        return
+    started = time.perf_counter()
+    try:
+        reason = _bring_up(con, catalog, standby, only_articles=True)
+    except duckdb.Error as exc:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+    if reason is None:
+        logger.info("standby %s up to date in %.2f s", standby, time.perf_counter() - started)
+    else:
+        logger.info("standby %s left for the next publish (%s)", standby, reason)
 
 
 def _write_whole(con: duckdb.DuckDBPyConnection, catalog: str, tmp: Path) -> None:
-    """Copy every schema, table, view and macro of ``catalog`` into a new file."""
+    """Copy every schema, table, view and macro of ``catalog`` into a new file, in large
+    row groups: later publishes only append to it, in small ones."""
     _, alias = _staging(tmp)
-    con.execute(f"ATTACH {_literal(tmp)} AS {alias} {attach_options()}")
+    con.execute(f"ATTACH {_literal(tmp)} AS {alias} {attach_options(large_row_groups=True)}")
     try:
         con.execute(f"COPY FROM DATABASE {_ident(catalog)} TO {alias}")
     finally:

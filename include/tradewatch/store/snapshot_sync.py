@@ -20,7 +20,7 @@ import pyarrow as pa
 from tradewatch.store.row_ranges import ranged, row_ranges
 from tradewatch.store.term_partitions import append_terms, delete_terms, is_part
 
-__all__ = ["catch_up", "database_seq", "prune_changes"]
+__all__ = ["catch_up", "database_seq", "misses_articles", "prune_changes"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,21 @@ def database_seq(con: duckdb.DuckDBPyConnection, db: str) -> int | None:
         f"SELECT coalesce(max(load_seq), 0) FROM {_q(db)}.main.load_changes"
     ).fetchone()
     return int(seq)
+
+
+def misses_articles(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> bool:
+    """Whether loads ``copy`` has not seen wrote articles (what makes catching up cost);
+    True also when that cannot be told, so the caller tries."""
+    since = database_seq(con, copy)
+    if since is None or not _has_changes_table(con, source):
+        return True
+    return bool(
+        con.execute(
+            f"SELECT count(*) FROM {_q(source)}.main.load_changes "
+            "WHERE load_seq > ? AND tbl = 'articles'",
+            [since],
+        ).fetchone()[0]
+    )
 
 
 def catch_up(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> str | None:

@@ -8,20 +8,42 @@ the same rows go to a small table). Here the rows live in ``terms_0``, ``terms_1
 and ``terms`` is a view of their union, which ``match_bm25`` reads as before. A load
 appends to the last table; once that holds :data:`PART_ROWS` rows the next load starts a
 new one, so older tables change only when a document they hold is rewritten.
+
+A full table is then *sealed*: rewritten once in row groups of
+:data:`~tradewatch.store.db.LARGE_ROW_GROUP_SIZE` rows (by a connection that attached
+its file so) and marked by its comment. Every file tradewatch writes is appended to in
+groups of 16,384 rows, which kept the first checkpoint of a process reading the metadata
+of 28,000 groups of ``terms`` at a million articles: 0.25 s, against 0.07 s sealed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 import duckdb
 
-__all__ = ["PART_ROWS", "append_terms", "delete_terms", "is_part", "partition", "partitioned"]
+from tradewatch.config import ConfigError
+
+__all__ = [
+    "PART_ROWS",
+    "ROWS_ENV",
+    "append_terms",
+    "delete_terms",
+    "is_part",
+    "part_rows",
+    "partition",
+    "partitioned",
+    "seal",
+    "unsealed",
+]
 
 # Rows per table before the next one is started: some 2,000 row groups, whose
 # checkpoint costs about what a table of a few thousand articles does.
 PART_ROWS = 1 << 25
+ROWS_ENV = "TRADEWATCH_TERMS_TABLE_ROWS"
 _PART = re.compile(r"terms_(\d+)")
+_SEALED = "Full: no load appends to it; rewritten in large row groups"
 _COMMENTS = {
     "docid": "the document (docs.docid) the word is in",
     "fieldid": "the field (fields.fieldid) it is in",
@@ -57,7 +79,7 @@ def append_terms(con: duckdb.DuckDBPyConnection, db: str, schema: str, select: s
     the last is full."""
     parts = _parts(con, db, schema)
     last, rows = parts[-1]
-    if rows >= PART_ROWS:
+    if rows >= part_rows():
         con.execute(
             f"CREATE TABLE {_q(db)}.{schema}.terms_{last + 1} AS "
             f"SELECT * FROM {_q(db)}.{schema}.terms_{last} LIMIT 0"
@@ -65,6 +87,16 @@ def append_terms(con: duckdb.DuckDBPyConnection, db: str, schema: str, select: s
         last += 1
         _define_view(con, db, schema, [number for number, _ in parts] + [last])
     con.execute(f"INSERT INTO {_q(db)}.{schema}.terms_{last} BY NAME {select}")
+
+
+def part_rows() -> int:
+    """Rows per table: ``$TRADEWATCH_TERMS_TABLE_ROWS`` or :data:`PART_ROWS`."""
+    raw = os.environ.get(ROWS_ENV, "").strip()
+    if not raw:
+        return PART_ROWS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{ROWS_ENV} must be a whole number of rows >= 1, got {raw!r}")
+    return int(raw)
 
 
 def delete_terms(con: duckdb.DuckDBPyConnection, db: str, schema: str, where: str) -> None:
@@ -75,6 +107,42 @@ def delete_terms(con: duckdb.DuckDBPyConnection, db: str, schema: str, where: st
         table = f"{_q(db)}.{schema}.terms_{number}"
         if con.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1").fetchone():
             con.execute(f"DELETE FROM {table} WHERE {where}")
+
+
+def unsealed(con: duckdb.DuckDBPyConnection, db: str) -> list[tuple[str, int]]:
+    """(schema, number) of the full tables of ``db``'s indexes not sealed yet: all but
+    the last of each index, unless marked."""
+    found: dict[str, list[tuple[int, str | None]]] = {}
+    for schema, name, comment in con.execute(
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+        "WHERE database_name = ? AND starts_with(schema_name, 'fts_main_')",
+        [db],
+    ).fetchall():
+        if match := _PART.fullmatch(name):
+            found.setdefault(schema, []).append((int(match.group(1)), comment))
+    return [
+        (schema, number)
+        for schema, parts in sorted(found.items())
+        for number, comment in sorted(parts)[:-1]
+        if comment != _SEALED
+    ]
+
+
+def seal(con: duckdb.DuckDBPyConnection, db: str, schema: str, number: int) -> None:
+    """Rewrite the full table ``terms_<number>`` in the row groups ``db`` was attached
+    with, and mark it, in one transaction."""
+    table, staged = f"terms_{number}", f"terms_{number}_sealing"
+    where = f"{_q(db)}.{schema}"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TABLE {where}.{staged} AS SELECT * FROM {where}.{table}")
+        con.execute(f"DROP TABLE {where}.{table}")
+        con.execute(f"ALTER TABLE {where}.{staged} RENAME TO {table}")
+        con.execute(f"COMMENT ON TABLE {where}.{table} IS '{_SEALED}'")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _parts(con: duckdb.DuckDBPyConnection, db: str, schema: str) -> list[tuple[int, int]]:
