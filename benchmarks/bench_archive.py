@@ -49,6 +49,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the generated site is the tests' too
 
+from bench_report import with_day  # noqa: E402
 from bench_throughput import watch_rss  # noqa: E402
 
 from servers.wire_site import build_site, serve_site, write_sources  # noqa: E402
@@ -116,7 +117,7 @@ def build_archive(db: Path, size: int) -> dict[str, float]:
                 ("fetch_log", _log(articles)),
             ):
                 con.register("staged", data)
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged")
+                con.execute(f"INSERT INTO {table} BY NAME {with_day(table)}")
                 con.unregister("staged")
         con.execute(
             "INSERT INTO entities SELECT DISTINCT entity_id, label, canonical, 'bench' "

@@ -128,6 +128,19 @@ def _mentions(n: int, article_ids: list[str], rng: np.random.Generator) -> pa.Ta
     )
 
 
+def with_day(table: str) -> str:
+    """The rows registered as ``staged`` for ``table``, with the publication day a load
+    stores on articles, quotes and mentions (insert the articles first)."""
+    if table == "articles":
+        return (
+            "SELECT *, (coalesce(published_at, fetched_at) AT TIME ZONE 'UTC')::DATE AS day "
+            "FROM staged"
+        )
+    if table in ("quotes", "entity_mentions"):
+        return "SELECT s.*, a.day FROM staged s JOIN articles a USING (article_id)"
+    return "SELECT * FROM staged"
+
+
 def build(path: Path, articles: int, quotes: int, mentions: int) -> None:
     rng = np.random.default_rng(7)
     now = datetime.now(UTC)
@@ -142,7 +155,7 @@ def build(path: Path, articles: int, quotes: int, mentions: int) -> None:
             ("entity_mentions", _mentions(mentions, relevant_ids, rng)),
         ):
             con.register("staged", data)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM staged")
+            con.execute(f"INSERT INTO {name} BY NAME {with_day(name)}")
             con.unregister("staged")
         con.execute(
             "INSERT INTO entities SELECT DISTINCT entity_id, label, canonical, 'bench' "

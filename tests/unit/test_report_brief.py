@@ -279,3 +279,22 @@ def test_the_brief_ranks_speakers_as_report_daily_speakers_counts_them(db: Path)
             [period.start, period.day],
         ).fetchall()
     assert brief == {name: (q, a) for name, q, a in view}
+
+
+def test_the_brief_dates_entities_as_report_entity_first_seen_does(db: Path) -> None:
+    """The brief looks up the first day of the window's entities only, and finds the one
+    the view over the whole archive gives, however long before the window it was."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        facts = read_facts(con, Period(DAY, 7))
+        shown = {
+            (e.label, e.canonical): e.first_day
+            for e in facts.materials + facts.organisations + facts.new_entities
+        }
+        view = dict(
+            ((label, canonical), first_day)
+            for label, canonical, first_day in con.execute(
+                "SELECT label, canonical, first_day FROM report_entity_first_seen"
+            ).fetchall()
+        )
+    assert shown and {key: view[key] for key in shown} == shown
+    assert min(shown.values()) < DAY - timedelta(days=7)  # photoresist, 40 days before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import get_args
 
@@ -561,8 +561,44 @@ def test_database_from_older_migrations_is_upgraded(tmp_path: Path) -> None:
             ("new",),
             ("old",),
         ]
+        old_day = date(2019, 7, 1)  # undated: the day it was fetched
+        days = "SELECT article_id, day FROM {} ORDER BY 1"
+        for table in ("articles", "quotes", "entity_mentions"):
+            assert con.execute(days.format(table)).fetchall() == [
+                ("new", WHEN.date()),
+                *([("old", old_day)] if table != "entity_mentions" else []),
+            ], table
+        assert con.execute("SELECT article_id, day FROM report_quotes ORDER BY 1").fetchall() == [
+            ("new", WHEN.date()),
+            ("old", old_day),
+        ]
     finally:
         con.close()
+
+
+def test_the_utc_day_is_stored_with_the_article_its_quotes_and_mentions(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Published at 07:00 in Seoul is the day before in UTC: the reports' day, stored on
+    every row of the article, and replaced with it when the article is rewritten."""
+    seoul = timezone(timedelta(hours=9))
+    load_batch(
+        con,
+        [_article("a", published_at=datetime(2023, 8, 14, 7, 0, tzinfo=seoul))],
+        [],
+        log_key="r1",
+    )
+    rows = "SELECT DISTINCT day FROM {} WHERE article_id = 'a'"
+    for table in ("articles", "quotes", "entity_mentions", "report_articles", "report_quotes"):
+        assert con.execute(rows.format(table)).fetchall() == [(date(2023, 8, 13),)], table
+    load_batch(
+        con,
+        [_article("a", "Updated. " + TEXT, published_at=datetime(2023, 8, 15, 12, tzinfo=UTC))],
+        [],
+        log_key="r2",
+    )
+    for table in ("articles", "quotes", "entity_mentions"):
+        assert con.execute(rows.format(table)).fetchall() == [(date(2023, 8, 15),)], table
 
 
 QUERIES = Path(__file__).resolve().parents[2] / "include" / "sql" / "queries"

@@ -59,3 +59,28 @@ def test_a_whole_index_build_lifts_the_cap_and_puts_it_back(tmp_path: Path) -> N
     assert seen[0] > 4 * capped
     assert build_search_indexes(con)
     assert _limit_bytes(con) == capped
+
+
+def test_a_writer_spills_beside_its_file_not_into_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What exceeds the cap goes to ``<file>.tmp``, as DuckDB does for a file it opens
+    itself, wherever the task process happens to run."""
+    db = tmp_path / "data" / "tw.duckdb"
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    con = connect(db)
+    try:
+        con.execute("SET memory_limit = '100MB'")
+        (rows,) = con.execute(
+            "SELECT count(*) FROM (SELECT i, md5(i::VARCHAR) AS h FROM range(3000000) t(i) "
+            "ORDER BY h)"
+        ).fetchone()
+        assert rows == 3_000_000
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone() == (
+            f"{db}.tmp",
+        )
+    finally:
+        con.close()
+    assert list(elsewhere.iterdir()) == []

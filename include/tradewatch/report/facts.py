@@ -257,9 +257,13 @@ _STAGED = {
         "SELECT * FROM report_daily_mentions "
         "WHERE day BETWEEN $first AND $day AND list_contains($labels, label)"
     ),
+    # the first day of the entities mentioned in the windows only (the brief shows no
+    # other): report_entity_first_seen would aggregate every mention of the archive
     "brief_first_seen": (
-        "SELECT label, canonical, first_day FROM report_entity_first_seen "
-        "WHERE list_contains($labels, label) AND first_day <= $day"
+        "SELECT m.label, m.canonical, min(m.day) AS first_day FROM entity_mentions m "
+        "JOIN report_articles a ON a.article_id = m.article_id AND a.day = m.day "
+        "WHERE (m.label, m.canonical) IN (SELECT label, canonical FROM brief_mentions) "
+        "AND m.day <= $day GROUP BY m.label, m.canonical"
     ),
 }
 

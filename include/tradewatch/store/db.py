@@ -179,6 +179,10 @@ def _connect(path: Path, read_only: bool, large_row_groups: bool) -> duckdb.Duck
         ident = '"' + name.replace('"', '""') + '"'
         con.execute(f"ATTACH {literal} AS {ident} {attach_options(large_row_groups)}")
         con.execute(f"USE {ident}")
+        # where DuckDB spills what exceeds the cap: beside the file, as it does for a file
+        # it opens itself (an in-memory connection would spill into the working directory)
+        spill = "'" + f"{path}.tmp".replace("'", "''") + "'"
+        con.execute(f"SET temp_directory = {spill}")
     except BaseException:
         con.close()
         raise
