@@ -78,9 +78,7 @@ def test_a_writer_spills_beside_its_file_not_into_the_working_directory(
             "ORDER BY h)"
         ).fetchone()
         assert rows == 3_000_000
-        assert con.execute("SELECT current_setting('temp_directory')").fetchone() == (
-            f"{db}.tmp",
-        )
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone() == (f"{db}.tmp",)
     finally:
         con.close()
     assert list(elsewhere.iterdir()) == []
