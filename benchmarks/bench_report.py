@@ -128,6 +128,14 @@ def _mentions(n: int, article_ids: list[str], rng: np.random.Generator) -> pa.Ta
     )
 
 
+# The entities of the bulk-inserted mentions, dated as loads date them.
+ENTITIES_FROM_MENTIONS = (
+    "INSERT INTO entities (entity_id, label, canonical, extraction_version, first_day) "
+    "SELECT entity_id, any_value(label), any_value(canonical), 'bench', min(day) "
+    "FROM entity_mentions GROUP BY entity_id ON CONFLICT DO NOTHING"
+)
+
+
 def with_day(table: str) -> str:
     """The rows registered as ``staged`` for ``table``, with the publication day a load
     stores on articles, quotes and mentions (insert the articles first)."""
@@ -157,10 +165,7 @@ def build(path: Path, articles: int, quotes: int, mentions: int) -> None:
             con.register("staged", data)
             con.execute(f"INSERT INTO {name} BY NAME {with_day(name)}")
             con.unregister("staged")
-        con.execute(
-            "INSERT INTO entities SELECT DISTINCT entity_id, label, canonical, 'bench' "
-            "FROM entity_mentions"
-        )
+        con.execute(ENTITIES_FROM_MENTIONS)
         for day in range(30):
             run_id = f"scheduled__{day:02d}"
             when = now - timedelta(days=day)

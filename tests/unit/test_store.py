@@ -15,6 +15,7 @@ import pytest
 from tradewatch.models import Analysis, Article, EntityMention, FetchLogEntry, Quote, SpeakerKind
 from tradewatch.store import StoreError, connect, load_batch, migrate
 from tradewatch.store.db import MIGRATIONS_DIR
+from tradewatch.store.load import entity_id
 
 WHEN = datetime(2023, 8, 14, 1, 32, tzinfo=UTC)
 TEXT = (
@@ -528,6 +529,10 @@ def test_database_from_older_migrations_is_upgraded(tmp_path: Path) -> None:
         "('q-old', 'old', 0, 'This is a necessary step,', 'Ahn Duk-geun', 'named', 'told', "
         "60, 85, 'v0')"
     )
+    raw.execute(  # a mention from before entities were kept: no entity_id
+        "INSERT INTO entity_mentions (article_id, seq, text, label, canonical, start_char, "
+        "end_char, extraction_version) VALUES ('old', 0, 'METI', 'ORG', 'METI', 0, 4, 'v0')"
+    )
     before = raw.execute("SELECT * FROM quotes").fetchall()
     raw.close()
 
@@ -566,8 +571,12 @@ def test_database_from_older_migrations_is_upgraded(tmp_path: Path) -> None:
         for table in ("articles", "quotes", "entity_mentions"):
             assert con.execute(days.format(table)).fetchall() == [
                 ("new", WHEN.date()),
-                *([("old", old_day)] if table != "entity_mentions" else []),
+                ("old", old_day),
             ], table
+        assert con.execute(
+            "SELECT e.entity_id, e.first_day FROM entities e JOIN entity_mentions m "
+            "USING (entity_id) WHERE m.article_id = 'old'"
+        ).fetchall() == [(entity_id("ORG", "METI"), old_day)]
         assert con.execute("SELECT article_id, day FROM report_quotes ORDER BY 1").fetchall() == [
             ("new", WHEN.date()),
             ("old", old_day),
@@ -674,3 +683,67 @@ def test_loads_append_in_small_row_groups_and_whole_copies_are_large(tmp_path: P
     assert sum(main) == 2 * rows and max(main) == ROW_GROUP_SIZE
     assert len(main) == -(-2 * rows // ROW_GROUP_SIZE)
     assert whole == rows and sum(appended) == rows and max(appended) == ROW_GROUP_SIZE
+
+
+def _mentioning(article_id: str, day: int, *names: str, relevant: bool = True) -> Article:
+    """An article of 2023-08-<day> mentioning these organisations."""
+    article = _article(
+        article_id,
+        f"{article_id} on {', '.join(names)}. " + TEXT,
+        relevant=relevant,
+        published_at=datetime(2023, 8, day, 12, tzinfo=UTC),
+    )
+    assert article.analysis is not None
+    article.analysis.entities = [EntityMention(n, "ORG", n, 0, len(n)) for n in names]
+    return article
+
+
+def test_entities_are_dated_as_report_entity_first_seen_dates_them(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Loads keep entities.first_day the first day of a stored mention, which the brief
+    reads instead of aggregating every mention: earlier articles move it back, a rewrite
+    that drops the earliest mention moves it on, and an entity no article mentions any
+    more has none; each load records the entities it dated for the snapshot."""
+    load_batch(
+        con,
+        [_mentioning("a10", 10, "JSR"), _mentioning("a12", 12, "JSR", "METI")],
+        [],
+        log_key="r1",
+    )
+    load_batch(
+        con,
+        [_mentioning("a5", 5, "METI"), _mentioning("a20", 20, "Stella Chemifa")],
+        [],
+        log_key="r2",
+    )
+    load_batch(
+        con,
+        [_mentioning("a10", 10, "Samsung"), _mentioning("a20", 20, "X", relevant=False)],
+        [],
+        log_key="r3",
+    )
+
+    dated = dict(
+        con.execute("SELECT canonical, first_day FROM entities WHERE label = 'ORG'").fetchall()
+    )
+    assert dated == {
+        "JSR": date(2023, 8, 12),  # a10, its first mention, no longer names it
+        "METI": date(2023, 8, 5),
+        "Stella Chemifa": None,  # a20 is no longer relevant: no mention left
+        "Samsung": date(2023, 8, 10),
+    }
+    view = dict(
+        con.execute(
+            "SELECT canonical, first_day FROM report_entity_first_seen WHERE label = 'ORG'"
+        ).fetchall()
+    )
+    assert view == {name: day for name, day in dated.items() if day is not None}
+    recorded = {
+        row[0]
+        for row in con.execute(
+            "SELECT e.canonical FROM load_changes c JOIN entities e ON e.entity_id = c.key "
+            "WHERE c.tbl = 'entities' AND c.load_seq = (SELECT max(load_seq) FROM load_changes)"
+        ).fetchall()
+    }
+    assert {"JSR", "Stella Chemifa", "Samsung"} <= recorded

@@ -130,3 +130,19 @@ COMMENT ON COLUMN report_entity_first_seen.last_day IS 'Latest UTC publication d
 COMMENT ON COLUMN report_entity_first_seen.days IS 'Days with at least one mention.';
 COMMENT ON COLUMN report_entity_first_seen.mentions IS 'Mentions in all.';
 COMMENT ON COLUMN report_entity_first_seen.articles IS 'Articles mentioning it in all.';
+
+-- The first day each canonical entity was mentioned, kept up to date by loads, so that
+-- the brief dates the entities of its window without aggregating every mention of the
+-- archive. Mentions stored before entities existed get theirs first.
+UPDATE entity_mentions SET entity_id = substr(sha256(label || chr(31) || canonical), 1, 16)
+WHERE entity_id IS NULL;
+INSERT INTO entities (entity_id, label, canonical, extraction_version)
+SELECT entity_id, any_value(label), any_value(canonical), min(extraction_version)
+FROM entity_mentions GROUP BY entity_id
+ON CONFLICT (entity_id) DO NOTHING;
+ALTER TABLE entities ADD COLUMN first_day DATE;
+UPDATE entities SET first_day = f.first_day
+FROM (SELECT entity_id, min(day) AS first_day FROM entity_mentions GROUP BY entity_id) f
+WHERE entities.entity_id = f.entity_id;
+
+COMMENT ON COLUMN entities.first_day IS 'First UTC publication day of a stored article mentioning it (report_entity_first_seen.first_day); NULL when none does any more.';

@@ -16,7 +16,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tradewatch.report.charts import entity_bars_svg, topic_trend_svg
-from tradewatch.report.facts import Period, latest_news_day, missing_views, read_facts
+from tradewatch.report.facts import (
+    NEEDS_MIGRATION,
+    Period,
+    latest_news_day,
+    read_facts,
+    schema_version,
+)
 from tradewatch.report.files import brief_days, brief_path, refresh_latest, write_atomic
 from tradewatch.report.render import render_brief
 from tradewatch.store.db import StoreError, connect
@@ -51,11 +57,12 @@ def write_brief(
     started = time.perf_counter()
     con = connect(db_path, read_only=True)
     try:
-        missing = missing_views(con)
-        if missing:
+        version = schema_version(con)
+        if version < NEEDS_MIGRATION:
             raise StoreError(
-                f"{db_path} lacks {len(missing)} reporting views ({missing[0]}, ...): it was "
-                "written before migration 007; the next load (or `tradewatch ingest`) adds them"
+                f"{db_path} was written before migration {NEEDS_MIGRATION:03d} (it has "
+                f"{version:03d}), which the brief reads; the next load (or `tradewatch "
+                "ingest`) brings it up to date"
             )
         limit = not_after or datetime.now(UTC).date()
         day = day or latest_news_day(con, limit) or limit

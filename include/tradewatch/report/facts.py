@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import duckdb
 
 __all__ = [
+    "NEEDS_MIGRATION",
     "REPORT_VIEWS",
     "ArticleRow",
     "BriefFacts",
@@ -34,10 +35,12 @@ __all__ = [
     "RunRow",
     "Speaker",
     "latest_news_day",
-    "missing_views",
     "read_facts",
+    "schema_version",
 ]
 
+# The brief reads the days stored on rows and entities.first_day (migration 014).
+NEEDS_MIGRATION = 14
 REPORT_VIEWS = (
     "report_articles",
     "report_daily_topics",
@@ -208,16 +211,15 @@ class BriefFacts:
     health: Health
 
 
-def missing_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The reporting views this database lacks (an old file, before migration 007)."""
-    present = {
-        row[0]
-        for row in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' "
-            "AND database_name = current_database()"
-        ).fetchall()
-    }
-    return [name for name in REPORT_VIEWS if name not in present]
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The last migration applied to the open database; 0 for a file without any."""
+    if not con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND table_name = 'schema_migrations'"
+    ).fetchone()[0]:
+        return 0
+    (version,) = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(version)
 
 
 def latest_news_day(con: duckdb.DuckDBPyConnection, not_after: date) -> date | None:
@@ -257,13 +259,11 @@ _STAGED = {
         "SELECT * FROM report_daily_mentions "
         "WHERE day BETWEEN $first AND $day AND list_contains($labels, label)"
     ),
-    # the first day of the entities mentioned in the windows only (the brief shows no
-    # other): report_entity_first_seen would aggregate every mention of the archive
+    # the entities of the windows, dated by the loads (entities.first_day): the view
+    # report_entity_first_seen aggregates every mention of the archive
     "brief_first_seen": (
-        "SELECT m.label, m.canonical, min(m.day) AS first_day FROM entity_mentions m "
-        "JOIN report_articles a ON a.article_id = m.article_id AND a.day = m.day "
-        "WHERE (m.label, m.canonical) IN (SELECT label, canonical FROM brief_mentions) "
-        "AND m.day <= $day GROUP BY m.label, m.canonical"
+        "SELECT label, canonical, first_day FROM entities "
+        "WHERE (label, canonical) IN (SELECT label, canonical FROM brief_mentions)"
     ),
 }
 

@@ -316,7 +316,7 @@ def _write_changed(
             f"ON CONFLICT (article_id) DO UPDATE SET {assignments}"
         )
         days = f"(SELECT s.article_id, {_DAY} AS day FROM staged_articles s) d"
-        replaced = _remove_children(con, stored)
+        replaced, unmentioned = _remove_children(con, stored)
         con.execute(
             "INSERT INTO entities BY NAME SELECT * FROM staged_entities "
             "ON CONFLICT (entity_id) DO NOTHING"
@@ -329,13 +329,14 @@ def _write_changed(
             "INSERT INTO entity_mentions BY NAME SELECT m.*, d.day "
             f"FROM staged_mentions m JOIN {days} USING (article_id)"
         )
+        _date_entities(con, days, unmentioned)
         if indexing:
             rebuilt = update_search_index(con, "articles", [a.article_id for a in writable])
             rebuilt |= update_search_index(con, "quotes", replaced + quotes["quote_id"].to_pylist())
             if rebuilt:
                 _record(con, seq, "*", ["search index rebuilt whole"])
         _record(con, seq, "articles", [a.article_id for a in writable])
-        _record(con, seq, "entities", entities["entity_id"].to_pylist())
+        _record(con, seq, "entities", sorted(set(entities["entity_id"].to_pylist()) | unmentioned))
     finally:
         for view in ("changed_ids", "staged_quotes", "staged_mentions", "staged_entities"):
             con.unregister(view)
@@ -343,21 +344,52 @@ def _write_changed(
     counts.entity_mentions += mentions.num_rows
 
 
-def _remove_children(con: duckdb.DuckDBPyConnection, stored: set[str]) -> list[str]:
-    """Delete the quotes and mentions of these stored articles; returns the quote ids."""
+def _remove_children(
+    con: duckdb.DuckDBPyConnection, stored: set[str]
+) -> tuple[list[str], set[str]]:
+    """Delete the quotes and mentions of these stored articles; returns the quote ids and
+    the entities the mentions were of."""
     if not stored:
-        return []
+        return [], set()
     con.register("stored_ids", pa.table({"article_id": pa.array(sorted(stored), pa.string())}))
     try:
         theirs = "article_id IN (SELECT article_id FROM stored_ids)"
         replaced = [
             row[0] for row in con.execute(f"SELECT quote_id FROM quotes WHERE {theirs}").fetchall()
         ]
+        entities = {
+            row[0]
+            for row in con.execute(
+                f"SELECT DISTINCT entity_id FROM entity_mentions WHERE {theirs}"
+            ).fetchall()
+        }
         for table in ("quotes", "entity_mentions"):
             con.execute(f"DELETE FROM {table} WHERE {theirs}")
     finally:
         con.unregister("stored_ids")
-    return replaced
+    return replaced, entities
+
+
+def _date_entities(con: duckdb.DuckDBPyConnection, days: str, unmentioned: set[str]) -> None:
+    """Keep ``entities.first_day`` the first day of a stored mention: the staged mentions
+    can only move it earlier; the entities whose mentions were removed are dated again
+    from the mentions left (which reads every mention: only rewrites pay it)."""
+    if unmentioned:
+        con.register("unmentioned", pa.table({"entity_id": pa.array(sorted(unmentioned))}))
+        try:
+            con.execute(
+                "UPDATE entities SET first_day = f.first_day FROM (SELECT u.entity_id, "
+                "min(m.day) AS first_day FROM unmentioned u "
+                "LEFT JOIN entity_mentions m USING (entity_id) GROUP BY u.entity_id) f "
+                "WHERE entities.entity_id = f.entity_id"
+            )
+        finally:
+            con.unregister("unmentioned")
+    con.execute(
+        "UPDATE entities SET first_day = least(coalesce(entities.first_day, n.day), n.day) "
+        f"FROM (SELECT m.entity_id, min(d.day) AS day FROM staged_mentions m JOIN {days} "
+        "USING (article_id) GROUP BY m.entity_id) n WHERE entities.entity_id = n.entity_id"
+    )
 
 
 def _start_load(con: duckdb.DuckDBPyConnection, log_key: str) -> int:
